@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs every system dependency of deepquartet from Debian 12 packages.
+# This is the one list used by the README, CI and developers.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config git clang libclang-rt-14-dev
+  # neural network (OpenBLAS: LibTorch otherwise falls back to the ~6x slower reference BLAS)
+  libtorch-dev libopenblas0-pthread
+  # file formats, command line, server
+  libpugixml-dev libzip-dev zlib1g-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
+  # audio and score rendering
+  libfluidsynth-dev timgm6mb-soundfont musescore3 librsvg2-bin
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev sox
+)
+
+sudo_cmd=""
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo_cmd apt-get update -q
+$sudo_cmd apt-get install -y -q --no-install-recommends "${packages[@]}"

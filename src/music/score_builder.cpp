@@ -1,0 +1,318 @@
+#include "music/score_builder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "music/error.h"
+
+namespace dq::music {
+
+namespace {
+
+// Longest piece any reader may produce (about 1,500 bars of 4/4).
+constexpr int64_t kMaxTicks = 100000;
+
+// Nearest tick to a time in quarters; exact halves round up.
+int64_t round_to_tick(Rational quarters) {
+  Rational ticks = quarters * Rational(kTicksPerQuarter);
+  int64_t twice = 2 * ticks.num + ticks.den;  // floor((2n + d) / 2d) = floor(x + 1/2)
+  int64_t q = twice / (2 * ticks.den);
+  if (twice < 0 && twice % (2 * ticks.den) != 0) --q;
+  return q;
+}
+
+bool on_grid(Rational quarters) {
+  Rational ticks = quarters * Rational(kTicksPerQuarter);
+  return ticks.den == 1;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool looks_like_strings(const std::vector<std::string>& names) {
+  for (const std::string& n : names) {
+    std::string l = lower(n);
+    if (l.find("viol") != std::string::npos || l.find("cello") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A note of one part after ties are merged, in exact time.
+struct PartNote {
+  Rational onset;
+  Rational end;
+  int pitch;
+};
+
+}  // namespace
+
+ScoreBuilder::ScoreBuilder(std::string source) : source_(std::move(source)) {}
+
+void ScoreBuilder::add(const NoteEvent& event) {
+  if (event.onset < Rational(0) || event.duration < Rational(0)) {
+    throw Error(source_ + ": negative onset or duration");
+  }
+  if (event.part < 0 || event.part > 63) throw Error(source_ + ": too many parts");
+  if (event.pitch != kRest && !is_pitch(event.pitch)) {
+    throw Error(source_ + ": pitch " + std::to_string(event.pitch) + " outside MIDI range");
+  }
+  if (round_to_tick(event.onset + event.duration) > kMaxTicks) {
+    throw Error(source_ + ": piece longer than " + std::to_string(kMaxTicks) + " sixteenths");
+  }
+  events_.push_back(event);
+}
+
+void ScoreBuilder::set_key(Rational at, KeySignature key) { keys_.emplace_back(at, key); }
+void ScoreBuilder::set_time(Rational at, TimeSignature time) {
+  bool valid_den = time.denominator == 1 || time.denominator == 2 || time.denominator == 4 ||
+                   time.denominator == 8 || time.denominator == 16;
+  if (!valid_den || time.numerator < 1 || time.numerator > 64) {
+    throw Error(source_ + ": unsupported time signature " + std::to_string(time.numerator) + "/" +
+                std::to_string(time.denominator));
+  }
+  times_.emplace_back(at, time);
+}
+void ScoreBuilder::add_measure(Rational start, int number) { measures_.emplace_back(start, number); }
+void ScoreBuilder::set_pickup(Rational quarters) { pickup_ = quarters; }
+void ScoreBuilder::set_part_name(int part, std::string name) {
+  if (part < 0 || part > 63) return;
+  if (static_cast<int>(part_names_.size()) <= part) part_names_.resize(part + 1);
+  part_names_[part] = std::move(name);
+}
+void ScoreBuilder::set_title(std::string title) { title_ = std::move(title); }
+void ScoreBuilder::set_composer(std::string composer) { composer_ = std::move(composer); }
+void ScoreBuilder::set_ensemble(Ensemble ensemble) {
+  ensemble_ = ensemble;
+  ensemble_set_ = true;
+}
+void ScoreBuilder::warn(std::string message) { warnings_.push_back(std::move(message)); }
+void ScoreBuilder::select_parts(std::vector<int> parts) { selected_parts_ = std::move(parts); }
+
+int ScoreBuilder::part_count() const {
+  std::vector<bool> has_notes(64, false);
+  for (const NoteEvent& e : events_)
+    if (e.pitch != kRest) has_notes[e.part] = true;
+  return static_cast<int>(std::count(has_notes.begin(), has_notes.end(), true));
+}
+
+Score ScoreBuilder::build() const {
+  Score score;
+  score.source = source_;
+  score.title = title_;
+  score.composer = composer_;
+  score.warnings = warnings_;
+  QuantizationReport& report = score.quantization;
+
+  // Part selection.
+  std::vector<bool> has_notes(64, false);
+  for (const NoteEvent& e : events_)
+    if (e.pitch != kRest && !e.grace) has_notes[e.part] = true;
+  std::vector<int> parts;
+  if (!selected_parts_.empty()) {
+    for (int p : selected_parts_) {
+      if (p < 0 || p >= 64 || !has_notes[p]) {
+        throw Error(source_ + ": part " + std::to_string(p + 1) + " does not exist or has no notes");
+      }
+      parts.push_back(p);
+    }
+    if (parts.size() > kNumVoices) throw Error(source_ + ": at most 4 parts can be selected");
+  } else {
+    for (int p = 0; p < 64; ++p)
+      if (has_notes[p]) parts.push_back(p);
+    if (parts.empty()) throw Error(source_ + ": no notes found");
+    if (parts.size() > kNumVoices) {
+      throw Error(source_ + ": " + std::to_string(parts.size()) +
+                  " parts with notes; choose four (or fewer) with --parts");
+    }
+  }
+  std::vector<int> voice_of_part(64, -1);
+  for (size_t v = 0; v < parts.size(); ++v) voice_of_part[parts[v]] = static_cast<int>(v);
+
+  std::vector<std::string> selected_names;
+  for (size_t v = 0; v < parts.size(); ++v) {
+    std::string name = parts[v] < static_cast<int>(part_names_.size()) ? part_names_[parts[v]] : "";
+    selected_names.push_back(name);
+  }
+  score.ensemble = ensemble_set_ ? ensemble_
+                                 : (looks_like_strings(selected_names) ? Ensemble::kStringQuartet
+                                                                       : Ensemble::kChoir);
+  score.part_names = default_part_names(score.ensemble);
+  for (size_t v = 0; v < parts.size(); ++v)
+    if (!selected_names[v].empty()) score.part_names[v] = selected_names[v];
+
+  // Length: every event (rests included) and the last measure extend the piece.
+  Rational end_time(0);
+  for (const NoteEvent& e : events_) end_time = std::max(end_time, e.onset + e.duration);
+  int64_t length = round_to_tick(end_time);
+  if (length <= 0) throw Error(source_ + ": the piece has no duration");
+
+  // Notes per voice: keep the primary layer, drop grace notes, merge ties,
+  // choose one note per onset.
+  std::array<std::vector<NoteEvent>, kNumVoices> per_voice;
+  for (const NoteEvent& e : events_) {
+    int v = voice_of_part[e.part];
+    if (v < 0 || e.pitch == kRest) continue;
+    ++report.notes_read;
+    if (e.grace || e.duration == Rational(0)) {
+      ++report.notes_dropped_grace;
+      continue;
+    }
+    per_voice[v].push_back(e);
+  }
+  std::array<std::vector<PartNote>, kNumVoices> notes;
+  for (int v = 0; v < kNumVoices; ++v) {
+    auto& evs = per_voice[v];
+    if (evs.empty()) continue;
+    int primary = evs[0].layer;
+    for (const NoteEvent& e : evs) primary = std::min(primary, e.layer);
+    std::stable_sort(evs.begin(), evs.end(),
+                     [](const NoteEvent& a, const NoteEvent& b) { return a.onset < b.onset; });
+    std::vector<PartNote>& out = notes[v];
+    for (const NoteEvent& e : evs) {
+      if (e.layer != primary) {
+        ++report.notes_dropped_layer;
+        continue;
+      }
+      if (e.tie_from_previous) {
+        // Extend the note of the same pitch that ends where this one starts.
+        bool merged = false;
+        for (auto it = out.rbegin(); it != out.rend() && !merged; ++it) {
+          if (it->pitch == e.pitch && it->end == e.onset) {
+            it->end = e.onset + e.duration;
+            merged = true;
+          }
+        }
+        if (merged) {
+          --report.notes_read;
+          continue;
+        }
+      }
+      out.push_back({e.onset, e.onset + e.duration, e.pitch});
+    }
+    // One note per onset: the highest, or the lowest in the bottom voice.
+    std::vector<PartNote> single;
+    bool bottom = v == static_cast<int>(parts.size()) - 1 && parts.size() == kNumVoices;
+    for (const PartNote& n : out) {
+      if (!single.empty() && single.back().onset == n.onset) {
+        ++report.notes_dropped_chord;
+        bool better = bottom ? n.pitch < single.back().pitch : n.pitch > single.back().pitch;
+        if (better) single.back() = n;
+        continue;
+      }
+      single.push_back(n);
+    }
+    out.swap(single);
+  }
+
+  // Quantize onto the grid.
+  for (int v = 0; v < kNumVoices; ++v) {
+    std::vector<Token>& tokens = score.voices[v];
+    tokens.assign(length, kRest);
+    std::vector<std::pair<int64_t, int64_t>> spans;
+    std::vector<int> pitches;
+    for (const PartNote& n : notes[v]) {
+      int64_t start = round_to_tick(n.onset);
+      int64_t end = round_to_tick(n.end);
+      if (!on_grid(n.onset) || !on_grid(n.end)) ++report.onsets_moved;
+      if (end <= start) {
+        ++report.notes_dropped_short;
+        continue;
+      }
+      if (!spans.empty() && spans.back().first == start) {  // collided after rounding
+        ++report.notes_dropped_short;
+        continue;
+      }
+      if (!spans.empty() && spans.back().second > start) {
+        spans.back().second = start;
+        ++report.notes_truncated;
+      }
+      spans.emplace_back(start, end);
+      pitches.push_back(n.pitch);
+    }
+    for (size_t i = 0; i < spans.size(); ++i) {
+      tokens[spans[i].first] = pitches[i];
+      for (int64_t t = spans[i].first + 1; t < spans[i].second && t < length; ++t) tokens[t] = kHold;
+    }
+  }
+
+  // Metadata: time and key signatures.
+  score.meta.resize(length);
+  auto apply = [&](auto changes, auto setter) {
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [at, value] : changes) {
+      int64_t from = std::clamp<int64_t>(round_to_tick(at), 0, length);
+      for (int64_t t = from; t < length; ++t) setter(score.meta[t], value);
+    }
+  };
+  apply(times_, [](TickMeta& m, const TimeSignature& ts) { m.time = ts; });
+  apply(keys_, [](TickMeta& m, const KeySignature& k) { m.key = k; });
+
+  // Bars: as the file wrote them, or from the time signatures.
+  if (measures_.empty()) {
+    renumber_measures(score, static_cast<int>(round_to_tick(pickup_)));
+  } else {
+    auto bars = measures_;
+    std::stable_sort(bars.begin(), bars.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<int64_t, int>> starts;  // tick, number
+    for (const auto& [at, number] : bars) {
+      int64_t tick = round_to_tick(at);
+      if (tick >= length) continue;
+      if (!starts.empty() && starts.back().first == tick) {
+        starts.back().second = number;
+        continue;
+      }
+      starts.emplace_back(tick, number);
+    }
+    if (starts.empty() || starts[0].first > 0) starts.insert(starts.begin(), {0, 1});
+    bool previous_short = false;
+    for (size_t i = 0; i < starts.size(); ++i) {
+      int64_t from = starts[i].first;
+      int64_t to = i + 1 < starts.size() ? starts[i + 1].first : length;
+      int bar = score.meta[from].time.ticks_per_bar();
+      int64_t measure_length = to - from;
+      bool is_last = i + 1 == starts.size();
+      bool is_short = measure_length < bar && !is_last;
+      // A short first measure, or a short one completing a short one, is a pickup.
+      int64_t offset = 0;
+      if (is_short && (i == 0 || previous_short)) offset = bar - measure_length;
+      for (int64_t t = from; t < to; ++t) {
+        TickMeta& m = score.meta[t];
+        int64_t pos = offset + (t - from);
+        int tpb = m.time.ticks_per_bar();
+        if (pos >= tpb) {
+          pos %= tpb;
+        }
+        m.tick_in_bar = static_cast<int>(pos);
+        m.measure = starts[i].second;
+      }
+      previous_short = is_short && offset == 0;  // waits for its completion
+    }
+  }
+
+  // Fermatas: on the top voice's note or rest covering each written fermata.
+  const std::vector<Token>& top = score.voices[0];
+  for (const NoteEvent& e : events_) {
+    if (!e.fermata || e.grace || voice_of_part[e.part] < 0) continue;
+    int64_t t = std::clamp<int64_t>(round_to_tick(e.onset), 0, length - 1);
+    int64_t from = t, to = t + 1;
+    if (top[t] == kRest) {
+      while (from > 0 && top[from - 1] == kRest) --from;
+      while (to < length && top[to] == kRest) ++to;
+    } else {
+      while (from > 0 && top[from] == kHold) --from;
+      while (to < length && top[to] == kHold) ++to;
+    }
+    for (int64_t i = from; i < to; ++i) score.meta[i].fermata = true;
+  }
+
+  std::string problem = validate(score);
+  if (!problem.empty()) throw Error(source_ + ": " + problem);
+  return score;
+}
+
+}  // namespace dq::music
