@@ -59,14 +59,15 @@ std::string pitch_name(int midi) {
   return name + std::to_string(p.octave);
 }
 
-std::string key_name(int fifths, int mode) {
+std::string key_name(KeySignature key) {
+  const int fifths = key.fifths;
   static const char* kMajor[] = {"Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C",
                                  "G",  "D",  "A",  "E",  "B",  "F#", "C#"};
   static const char* kMinor[] = {"Ab", "Eb", "Bb", "F",  "C",  "G",  "D", "A",
                                  "E",  "B",  "F#", "C#", "G#", "D#", "A#"};
   if (fifths < -7 || fifths > 7) return std::to_string(fifths) + " fifths";
-  if (mode == 0) return std::string(kMajor[fifths + 7]) + " major";
-  if (mode == 1) return std::string(kMinor[fifths + 7]) + " minor";
+  if (key.mode == Mode::kMajor) return std::string(kMajor[fifths + 7]) + " major";
+  if (key.mode == Mode::kMinor) return std::string(kMinor[fifths + 7]) + " minor";
   if (fifths == 0) return "no sharps or flats";
   return std::to_string(std::abs(fifths)) + (fifths > 0 ? " sharp" : " flat") +
          (std::abs(fifths) > 1 ? "s" : "");

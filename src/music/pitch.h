@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "music/score.h"
+
 namespace dq::music {
 
 struct SpelledPitch {
@@ -24,6 +26,6 @@ int midi_of(char step, int alter, int octave);
 std::string pitch_name(int midi);
 
 // "D major", "B minor", "2 sharps" (mode unknown).
-std::string key_name(int fifths, int mode_major0_minor1_unknown2);
+std::string key_name(KeySignature key);
 
 }  // namespace dq::music

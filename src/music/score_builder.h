@@ -19,10 +19,11 @@
 //   (or rest) that carries a fermata, or that sounds where a lower voice's
 //   fermata is written.
 //
-// Part selection: parts without notes are ignored. With exactly four parts
-// left they become the voices top to bottom in file order. With fewer (a
-// melody), they fill the top voices and the rest are rests; with more, the
-// caller must choose (select_parts), else build() fails with a clear error.
+// Part selection: a file with up to four parts keeps them all, top to bottom
+// in file order (a silent part stays a silent voice; a melody alone fills the
+// top voice and the others are rests). With more parts, only those with notes
+// count; if more than four remain, the caller must choose (select_parts),
+// else build() fails with a clear error.
 #pragma once
 
 #include <string>

@@ -79,8 +79,8 @@ TEST(Pitch, SpellingFollowsKey) {
   EXPECT_EQ(b_sharp.octave, 4);
   EXPECT_EQ(midi_of('B', 1, 4), 72);
   EXPECT_EQ(pitch_name(61), "C#4");
-  EXPECT_EQ(key_name(2, 0), "D major");
-  EXPECT_EQ(key_name(-3, 1), "C minor");
+  EXPECT_EQ(key_name({2, Mode::kMajor}), "D major");
+  EXPECT_EQ(key_name({-3, Mode::kMinor}), "C minor");
 }
 
 TEST(Transpose, MovesPitchesAndKey) {

@@ -1,0 +1,81 @@
+// `deepquartet train`: trains a model on a corpus (see train/trainer.h).
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "model/config.h"
+#include "train/trainer.h"
+
+namespace dq::cli {
+
+namespace {
+
+struct TrainCommand {
+  train::TrainOptions options;
+  std::string preset = "fast";
+  int note_embedding = -1, meta_embedding = -1, lstm_hidden = -1, lstm_layers = -1, linear_hidden = -1, window = -1;
+  double dropout = -1, input_dropout = -1;
+  bool no_augment = false;
+};
+
+int run_train(TrainCommand c) {
+  model::ModelConfig config = model::preset_config(c.preset);
+  if (c.note_embedding > 0) config.note_embedding = c.note_embedding;
+  if (c.meta_embedding > 0) config.meta_embedding = c.meta_embedding;
+  if (c.lstm_hidden > 0) config.lstm_hidden = c.lstm_hidden;
+  if (c.lstm_layers > 0) config.lstm_layers = c.lstm_layers;
+  if (c.linear_hidden > 0) config.linear_hidden = c.linear_hidden;
+  if (c.window > 0) config.window = c.window;
+  if (c.dropout >= 0) config.dropout = c.dropout;
+  if (c.input_dropout >= 0) config.input_dropout = c.input_dropout;
+  c.options.config = config;
+  c.options.augment = !c.no_augment;
+  train::TrainResult r = train::train(c.options);
+  std::printf("trained %lld steps in %.1f min%s; best mean validation accuracy %.4f (voices %.4f %.4f %.4f %.4f)\n",
+              static_cast<long long>(r.steps), r.seconds / 60, r.stopped_early ? " (stopped early)" : "",
+              r.best.mean_accuracy(), r.best.accuracy[0], r.best.accuracy[1], r.best.accuracy[2], r.best.accuracy[3]);
+  std::printf("model: %s  log: %s.csv  curve: %s.curve.png  checkpoint: %s.ckpt\n", c.options.output.c_str(),
+              c.options.output.c_str(), c.options.output.c_str(), c.options.output.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void add_train(CLI::App& app, Runner& run) {
+  auto c = std::make_shared<TrainCommand>();
+  train::TrainOptions& o = c->options;
+  CLI::App* cmd = app.add_subcommand("train", "Train a model on a corpus of scores");
+  cmd->add_option("--corpus", o.corpus, "Folders or files of scores (any mix of formats)")->required();
+  cmd->add_option("-o,--output", o.output, "Model file to write (best validation accuracy)")->required();
+  cmd->add_option("--preset", c->preset, "Network design: fast (shared trunk, default) or deepbach (the original)")
+      ->check(CLI::IsMember({"fast", "deepbach"}));
+  cmd->add_option("--minutes", o.minutes, "Training time budget in minutes (default 30 if no other budget)");
+  cmd->add_option("--epochs", o.epochs, "Budget in epochs over the training ticks");
+  cmd->add_option("--steps", o.max_steps, "Budget in optimizer steps");
+  cmd->add_option("--lr", o.lr, "Adam learning rate")->capture_default_str();
+  cmd->add_option("--lr-schedule", o.lr_schedule, "constant, plateau (halve when validation stalls) or cosine")
+      ->capture_default_str();
+  cmd->add_option("--batch", o.batch, "Crops per step (fast, default 16) or windows per voice (deepbach, default 256)");
+  cmd->add_option("--crop", o.crop, "Ticks per training crop (fast)")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  cmd->add_flag("--resume", o.resume, "Continue from OUTPUT.ckpt");
+  cmd->add_option("--eval-every", o.eval_every, "Steps between validations (default: about every 2 minutes)");
+  cmd->add_option("--patience", o.patience, "Validations without improvement before stopping (0: never)")
+      ->capture_default_str();
+  cmd->add_option("--checkpoint-minutes", o.checkpoint_minutes, "Minutes between checkpoints")->capture_default_str();
+  cmd->add_option("--checkpoint-every", o.checkpoint_every, "Also checkpoint every N steps");
+  cmd->add_option("--threads", o.threads, "CPU threads")->capture_default_str();
+  cmd->add_flag("--half", o.half, "Store the model weights as float16 (half the size)");
+  cmd->add_flag("--no-augment", c->no_augment, "Do not transpose the training pieces");
+  cmd->add_option("--cache-dir", o.cache_dir, "Dataset cache folder")->capture_default_str();
+  cmd->add_option("--note-embedding", c->note_embedding, "Note embedding size (default 20)");
+  cmd->add_option("--meta-embedding", c->meta_embedding, "Metadata embedding size (default 20)");
+  cmd->add_option("--lstm-hidden", c->lstm_hidden, "LSTM size (default 256)");
+  cmd->add_option("--lstm-layers", c->lstm_layers, "LSTM layers (default 2)");
+  cmd->add_option("--linear-hidden", c->linear_hidden, "MLP hidden size (default 256)");
+  cmd->add_option("--dropout", c->dropout, "Dropout between LSTM layers (default 0.5)");
+  cmd->add_option("--input-dropout", c->input_dropout, "Dropout on inputs and before heads (fast, default 0.2)");
+  cmd->add_option("--window", c->window, "Ticks of context each side (deepbach, default 16)");
+  cmd->callback([c, &run] { run = [c] { return run_train(*c); }; });
+}
+
+}  // namespace dq::cli

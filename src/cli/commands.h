@@ -1,0 +1,24 @@
+// The subcommands of the deepquartet program. Each add_* function declares a
+// subcommand with its options on `app`; when the user picks it, `run` is set
+// to the function that does the work and returns the exit code
+// (0 success, 1 bad input; usage errors never reach it: they exit with 2).
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace dq::cli {
+
+using Runner = std::function<int()>;
+
+void add_info(CLI::App& app, Runner& run);
+void add_convert(CLI::App& app, Runner& run);
+void add_corpus(CLI::App& app, Runner& run);
+void add_train(CLI::App& app, Runner& run);
+
+// The shipped model used when --model is not given: models/bach.dqm next to
+// the sources (or $DEEPQUARTET_MODEL).
+std::string default_model_path();
+
+}  // namespace dq::cli

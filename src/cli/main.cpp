@@ -1,0 +1,65 @@
+// deepquartet: one program, one subcommand per job. Parses the command line,
+// runs the chosen subcommand and maps errors to exit codes: 1 for bad input
+// (the message names the file, the place and the problem), 2 for usage errors.
+#include <cstdio>
+#include <dlfcn.h>
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "music/error.h"
+
+namespace dq::cli {
+
+std::string default_model_path() {
+  if (const char* env = std::getenv("DEEPQUARTET_MODEL")) return env;
+  return std::string(DQ_SOURCE_DIR) + "/models/bach.dqm";
+}
+
+}  // namespace dq::cli
+
+namespace {
+// OpenBLAS threads on top of torch's own threads oversubscribe 2 cores and
+// make training several times slower: torch alone decides the parallelism.
+void pin_blas_threads() {
+  using SetThreads = void (*)(int);
+  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  pin_blas_threads();
+  CLI::App app{"deepquartet: four-voice music (Bach chorales, string quartets) with DeepBach in C++"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "deepquartet 0.1.0");
+  dq::cli::Runner run;
+  dq::cli::add_info(app, run);
+  dq::cli::add_convert(app, run);
+  dq::cli::add_corpus(app, run);
+  dq::cli::add_train(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  if (!run) return 2;
+  try {
+    return run();
+  } catch (const dq::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "error: out of memory\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,67 @@
+#include "model/config.h"
+
+#include "music/error.h"
+
+namespace dq::model {
+
+ModelConfig preset_config(const std::string& preset) {
+  ModelConfig c;
+  c.preset = preset;
+  if (preset == "deepbach") {
+    c.input_dropout = 0;
+  } else if (preset != "fast") {
+    throw Error("unknown preset '" + preset + "' (choose fast or deepbach)");
+  }
+  return c;
+}
+
+nlohmann::json to_json(const ModelConfig& c) {
+  nlohmann::json vocab = nlohmann::json::array();
+  for (const auto& v : c.vocab) vocab.push_back({{"low", v.low}, {"high", v.high}});
+  return {{"preset", c.preset},
+          {"note_embedding", c.note_embedding},
+          {"meta_embedding", c.meta_embedding},
+          {"lstm_hidden", c.lstm_hidden},
+          {"lstm_layers", c.lstm_layers},
+          {"linear_hidden", c.linear_hidden},
+          {"dropout", c.dropout},
+          {"input_dropout", c.input_dropout},
+          {"window", c.window},
+          {"vocabulary", vocab},
+          {"styles", c.styles},
+          {"metadata", {"fermata", "subdivision", "beat_in_bar", "key", "style"}}};
+}
+
+ModelConfig config_from_json(const nlohmann::json& j) {
+  ModelConfig c;
+  try {
+    c.preset = j.at("preset").get<std::string>();
+    c.note_embedding = j.at("note_embedding").get<int>();
+    c.meta_embedding = j.at("meta_embedding").get<int>();
+    c.lstm_hidden = j.at("lstm_hidden").get<int>();
+    c.lstm_layers = j.at("lstm_layers").get<int>();
+    c.linear_hidden = j.at("linear_hidden").get<int>();
+    c.dropout = j.at("dropout").get<double>();
+    c.input_dropout = j.at("input_dropout").get<double>();
+    c.window = j.at("window").get<int>();
+    const auto& vocab = j.at("vocabulary");
+    if (!vocab.is_array() || vocab.size() != c.vocab.size()) throw Error("vocabulary must list 4 voices");
+    for (size_t v = 0; v < c.vocab.size(); ++v) {
+      c.vocab[v].low = vocab[v].at("low").get<int>();
+      c.vocab[v].high = vocab[v].at("high").get<int>();
+    }
+    c.styles = j.at("styles").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("model configuration: ") + e.what());
+  }
+  auto positive = [](int v, int hi) { return v > 0 && v <= hi; };
+  bool sane = (c.preset == "fast" || c.preset == "deepbach") && positive(c.note_embedding, 1024) &&
+              positive(c.meta_embedding, 1024) && positive(c.lstm_hidden, 4096) &&
+              positive(c.lstm_layers, 8) && positive(c.linear_hidden, 4096) && positive(c.window, 256) &&
+              c.dropout >= 0 && c.dropout < 1 && c.input_dropout >= 0 && c.input_dropout < 1;
+  for (const auto& v : c.vocab) sane = sane && v.low >= 0 && v.high <= 127 && v.low <= v.high;
+  if (!sane) throw Error("model configuration: a hyper-parameter is out of range");
+  return c;
+}
+
+}  // namespace dq::model

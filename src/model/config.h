@@ -1,0 +1,48 @@
+// ModelConfig: everything that defines a network besides its weights — the
+// preset, every hyper-parameter, the vocabularies, the metadata definitions
+// and the styles — with JSON conversion for the model file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "corpus/encoding.h"
+
+namespace dq::model {
+
+// The two network designs.
+//  "deepbach": the published network. Four independent voice models, each
+//    reading 16 ticks of past and 16 of future through its own 2-layer LSTMs.
+//  "fast" (default): the same conditional (each voice at tick t from the
+//    past, the future and the other voices at t), but one forward and one
+//    backward LSTM trunk shared by the four voice heads, run once over a
+//    whole crop (training) or piece (sampling) instead of once per target.
+struct ModelConfig {
+  std::string preset = "fast";
+  int note_embedding = 20;
+  int meta_embedding = 20;
+  int lstm_hidden = 256;
+  int lstm_layers = 2;
+  int linear_hidden = 256;
+  double dropout = 0.5;        // between LSTM layers
+  double input_dropout = 0.2;  // on the embedded inputs and before the heads ("fast" only)
+  int window = 16;             // ticks of past and of future ("deepbach" only)
+  corpus::Vocabulary vocab;
+  std::vector<std::string> styles;
+
+  int voice_vocab_size(int voice) const { return vocab[voice].size(); }
+  std::array<int, corpus::kNumMetaChannels> meta_sizes() const {
+    return corpus::meta_channel_sizes(static_cast<int>(styles.size()));
+  }
+};
+
+// Defaults of a preset ("fast" or "deepbach"); throws dq::Error otherwise.
+ModelConfig preset_config(const std::string& preset);
+
+nlohmann::json to_json(const ModelConfig& config);
+// Throws dq::Error naming the missing or invalid field.
+ModelConfig config_from_json(const nlohmann::json& j);
+
+}  // namespace dq::model

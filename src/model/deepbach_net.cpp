@@ -1,0 +1,81 @@
+#include "model/deepbach_net.h"
+
+namespace dq::model {
+
+namespace nn = torch::nn;
+using music::kNumVoices;
+
+VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice) : voice_(voice) {
+  const int E = config.note_embedding, M = config.meta_embedding, H = config.lstm_hidden;
+  note_embeddings_ = register_module("note_embeddings", nn::ModuleList());
+  for (int v = 0; v < kNumVoices; ++v) note_embeddings_->push_back(nn::Embedding(config.voice_vocab_size(v), E));
+  meta_embeddings_ = register_module("meta_embeddings", nn::ModuleList());
+  for (int size : config.meta_sizes()) meta_embeddings_->push_back(nn::Embedding(size, M));
+  const int input = kNumVoices * E + corpus::kNumMetaChannels * M;
+  auto options = nn::LSTMOptions(input, H).num_layers(config.lstm_layers).batch_first(true);
+  if (config.lstm_layers > 1) options.dropout(config.dropout);
+  left_ = register_module("left", nn::LSTM(options));
+  right_ = register_module("right", nn::LSTM(options));
+  const int center_in = (kNumVoices - 1) * E + corpus::kNumMetaChannels * M;
+  center_ = register_module("center", nn::Sequential(nn::Linear(center_in, config.linear_hidden), nn::ReLU(),
+                                                     nn::Linear(config.linear_hidden, config.linear_hidden)));
+  output_ = register_module("output", nn::Sequential(nn::Linear(3 * config.linear_hidden, config.linear_hidden),
+                                                     nn::ReLU(),
+                                                     nn::Linear(config.linear_hidden, config.voice_vocab_size(voice))));
+}
+
+torch::Tensor VoiceNetImpl::embed_ticks(const torch::Tensor& tokens, const torch::Tensor& meta) {
+  std::vector<torch::Tensor> parts;
+  for (int v = 0; v < kNumVoices; ++v)
+    parts.push_back(note_embeddings_[v]->as<nn::Embedding>()->forward(tokens.select(1, v)));
+  for (int c = 0; c < corpus::kNumMetaChannels; ++c)
+    parts.push_back(meta_embeddings_[c]->as<nn::Embedding>()->forward(meta.select(1, c)));
+  return torch::cat(parts, -1);
+}
+
+torch::Tensor VoiceNetImpl::forward(const Windows& w) {
+  torch::Tensor left = std::get<0>(left_->forward(embed_ticks(w.left_tokens, w.left_meta))).select(1, -1);
+  torch::Tensor right = std::get<0>(right_->forward(embed_ticks(w.right_tokens, w.right_meta))).select(1, -1);
+  std::vector<torch::Tensor> parts;
+  for (int v = 0; v < kNumVoices; ++v) {
+    if (v == voice_) continue;
+    parts.push_back(note_embeddings_[v]->as<nn::Embedding>()->forward(w.center_tokens.select(1, v)));
+  }
+  for (int c = 0; c < corpus::kNumMetaChannels; ++c)
+    parts.push_back(meta_embeddings_[c]->as<nn::Embedding>()->forward(w.center_meta.select(1, c)));
+  torch::Tensor center = center_->forward(torch::cat(parts, -1));
+  return output_->forward(torch::cat({left, center, right}, -1));
+}
+
+DeepBachNetImpl::DeepBachNetImpl(const ModelConfig& config) : config_(config) {
+  for (int v = 0; v < kNumVoices; ++v) {
+    voices_.push_back(register_module("voice" + std::to_string(v), VoiceNet(config, v)));
+  }
+}
+
+Windows cut_windows(const torch::Tensor& tokens, const torch::Tensor& meta, const torch::Tensor& start,
+                    const torch::Tensor& length, const torch::Tensor& tick, int window) {
+  const int64_t N = tokens.size(1);
+  torch::Tensor tokens_t = tokens.t();  // [N, 4]
+  torch::Tensor meta_t = meta.t();      // [N, C]
+  auto gather = [&](const torch::Tensor& offsets, int pad_token) {
+    torch::Tensor local = tick.unsqueeze(1) + offsets.unsqueeze(0);  // [B, W]
+    torch::Tensor inside = (local >= 0) & (local < length.unsqueeze(1));
+    torch::Tensor global = (start.unsqueeze(1) + local).clamp(0, N - 1);
+    torch::Tensor tok = tokens_t.index({global}).permute({0, 2, 1});  // [B, 4, W]
+    torch::Tensor met = meta_t.index({global}).permute({0, 2, 1});    // [B, C, W]
+    torch::Tensor mask = inside.unsqueeze(1);
+    tok = torch::where(mask, tok, torch::full_like(tok, pad_token));
+    met = torch::where(mask, met, torch::zeros_like(met));
+    return std::make_pair(tok, met);
+  };
+  Windows w;
+  std::tie(w.left_tokens, w.left_meta) = gather(torch::arange(-window, 0, torch::kInt64), corpus::kStartIndex);
+  std::tie(w.right_tokens, w.right_meta) = gather(torch::arange(window, 0, -1, torch::kInt64), corpus::kEndIndex);
+  torch::Tensor center = start + tick;
+  w.center_tokens = tokens_t.index({center});
+  w.center_meta = meta_t.index({center});
+  return w;
+}
+
+}  // namespace dq::model

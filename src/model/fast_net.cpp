@@ -1,0 +1,98 @@
+#include "model/fast_net.h"
+
+namespace dq::model {
+
+namespace nn = torch::nn;
+using music::kNumVoices;
+
+namespace {
+nn::Sequential mlp(int in, int hidden, int out, double dropout) {
+  nn::Sequential s(nn::Linear(in, hidden), nn::ReLU());
+  if (dropout > 0) s->push_back(nn::Dropout(dropout));
+  s->push_back(nn::Linear(hidden, out));
+  return s;
+}
+}  // namespace
+
+FastNetImpl::FastNetImpl(const ModelConfig& config) : config_(config) {
+  const int E = config.note_embedding, M = config.meta_embedding, H = config.lstm_hidden;
+  const auto meta_sizes = config.meta_sizes();
+  note_embeddings_ = register_module("note_embeddings", nn::ModuleList());
+  for (int v = 0; v < kNumVoices; ++v) note_embeddings_->push_back(nn::Embedding(config.voice_vocab_size(v), E));
+  meta_embeddings_ = register_module("meta_embeddings", nn::ModuleList());
+  for (int size : meta_sizes) meta_embeddings_->push_back(nn::Embedding(size, M));
+  const int input = kNumVoices * E + corpus::kNumMetaChannels * M;
+  auto lstm_options = nn::LSTMOptions(input, H).num_layers(config.lstm_layers).batch_first(true);
+  if (config.lstm_layers > 1) lstm_options.dropout(config.dropout);
+  forward_lstm_ = register_module("forward_lstm", nn::LSTM(lstm_options));
+  backward_lstm_ = register_module("backward_lstm", nn::LSTM(lstm_options));
+  const int center_in = (kNumVoices - 1) * E + corpus::kNumMetaChannels * M;
+  centers_ = register_module("centers", nn::ModuleList());
+  heads_ = register_module("heads", nn::ModuleList());
+  for (int v = 0; v < kNumVoices; ++v) {
+    centers_->push_back(mlp(center_in, config.linear_hidden, config.linear_hidden, 0));
+    heads_->push_back(mlp(2 * H + config.linear_hidden, config.linear_hidden, config.voice_vocab_size(v),
+                          config.input_dropout));
+  }
+  input_dropout_ = register_module("input_dropout", nn::Dropout(config.input_dropout));
+}
+
+torch::Tensor FastNetImpl::embed_meta(const torch::Tensor& meta) {
+  std::vector<torch::Tensor> parts;
+  for (int c = 0; c < corpus::kNumMetaChannels; ++c)
+    parts.push_back(meta_embeddings_[c]->as<nn::Embedding>()->forward(meta.select(-1, c)));
+  return torch::cat(parts, -1);
+}
+
+torch::Tensor FastNetImpl::embed(const torch::Tensor& tokens, const torch::Tensor& meta) {
+  std::vector<torch::Tensor> parts;
+  for (int v = 0; v < kNumVoices; ++v)
+    parts.push_back(note_embeddings_[v]->as<nn::Embedding>()->forward(tokens.select(1, v)));
+  parts.push_back(embed_meta(meta.transpose(1, 2)));
+  return input_dropout_->forward(torch::cat(parts, -1));
+}
+
+torch::Tensor FastNetImpl::past(const torch::Tensor& x) {
+  torch::Tensor out = std::get<0>(forward_lstm_->forward(x));  // out[:, t] has read 0..t
+  return torch::cat({torch::zeros_like(out.narrow(1, 0, 1)), out.narrow(1, 0, out.size(1) - 1)}, 1);
+}
+
+torch::Tensor FastNetImpl::future(const torch::Tensor& x) {
+  torch::Tensor out = std::get<0>(backward_lstm_->forward(x.flip(1))).flip(1);  // out[:, t] has read t..L-1
+  return torch::cat({out.narrow(1, 1, out.size(1) - 1), torch::zeros_like(out.narrow(1, 0, 1))}, 1);
+}
+
+torch::Tensor FastNetImpl::forward_step(const torch::Tensor& embedded, LstmState& state) {
+  auto result = state.h.defined()
+                    ? forward_lstm_->forward(embedded.unsqueeze(1), std::make_tuple(state.h, state.c))
+                    : forward_lstm_->forward(embedded.unsqueeze(1));
+  state.h = std::get<0>(std::get<1>(result));
+  state.c = std::get<1>(std::get<1>(result));
+  return std::get<0>(result).squeeze(1);
+}
+
+torch::Tensor FastNetImpl::head(int voice, const torch::Tensor& past, const torch::Tensor& future,
+                                const torch::Tensor& tokens, const torch::Tensor& meta) {
+  std::vector<torch::Tensor> parts;
+  for (int v = 0; v < kNumVoices; ++v) {
+    if (v == voice) continue;
+    parts.push_back(note_embeddings_[v]->as<nn::Embedding>()->forward(tokens.select(-1, v)));
+  }
+  parts.push_back(embed_meta(meta));
+  torch::Tensor center = centers_[voice]->as<nn::Sequential>()->forward(torch::cat(parts, -1));
+  return heads_[voice]->as<nn::Sequential>()->forward(torch::cat({past, future, torch::relu(center)}, -1));
+}
+
+std::array<torch::Tensor, 4> FastNetImpl::forward(const torch::Tensor& tokens, const torch::Tensor& meta) {
+  torch::Tensor x = embed(tokens, meta);
+  const int64_t B = tokens.size(0), L = tokens.size(2), H = config_.lstm_hidden;
+  torch::Tensor p = past(x).reshape({B * L, H});
+  torch::Tensor f = future(x).reshape({B * L, H});
+  torch::Tensor tok = tokens.transpose(1, 2).reshape({B * L, kNumVoices});
+  torch::Tensor met = meta.transpose(1, 2).reshape({B * L, corpus::kNumMetaChannels});
+  std::array<torch::Tensor, 4> logits;
+  for (int v = 0; v < kNumVoices; ++v) logits[v] = head(v, p, f, tok, met);
+  return logits;
+}
+
+}  // namespace dq::model

@@ -1,0 +1,133 @@
+#include "model/model.h"
+
+#include "io/file_util.h"
+#include "music/error.h"
+
+namespace dq::model {
+
+namespace {
+constexpr char kFormatTag[] = "deepquartet-model";
+}
+
+torch::Tensor string_tensor(const std::string& s) {
+  return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone();
+}
+
+std::string tensor_string(const torch::Tensor& t) {
+  torch::Tensor c = t.contiguous().to(torch::kUInt8);
+  return std::string(reinterpret_cast<const char*>(c.data_ptr<uint8_t>()), static_cast<size_t>(c.numel()));
+}
+
+Model Model::create(const ModelConfig& config) {
+  Model m;
+  m.config = config;
+  if (config.preset == "deepbach") {
+    m.deepbach = DeepBachNet(config);
+  } else if (config.preset == "fast") {
+    m.fast = FastNet(config);
+  } else {
+    throw Error("unknown preset '" + config.preset + "'");
+  }
+  return m;
+}
+
+torch::nn::Module& Model::module() {
+  if (fast) return *fast;
+  return *deepbach;
+}
+
+int64_t Model::parameter_count() {
+  int64_t n = 0;
+  for (const auto& p : module().parameters()) n += p.numel();
+  return n;
+}
+
+void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive& archive,
+                      const std::string& prefix, bool half) {
+  torch::NoGradGuard no_grad;
+  for (const auto& item : module.named_parameters()) {
+    torch::Tensor t = item.value().detach();
+    archive.write(prefix + item.key(), half ? t.to(torch::kHalf) : t.clone());
+  }
+}
+
+void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                     const std::string& prefix, const std::string& source) {
+  torch::NoGradGuard no_grad;
+  for (auto& item : module.named_parameters()) {
+    torch::Tensor t;
+    if (!archive.try_read(prefix + item.key(), t)) {
+      throw Error(source + ": parameter " + item.key() + " is missing (file of another preset?)");
+    }
+    if (t.sizes() != item.value().sizes()) {
+      throw Error(source + ": parameter " + item.key() + " has another shape than its configuration says");
+    }
+    item.value().copy_(t.to(torch::kFloat));
+  }
+}
+
+void save_model(Model& model, const std::string& path, bool half) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", string_tensor(kFormatTag));
+  archive.write("version", torch::tensor(static_cast<int64_t>(kModelFormatVersion)));
+  nlohmann::json info = {{"config", to_json(model.config)},
+                         {"corpus", model.corpus},
+                         {"metrics", model.metrics},
+                         {"training", model.training}};
+  archive.write("info", string_tensor(info.dump()));
+  write_parameters(model.module(), archive, "param/", half);
+  std::string tmp = io::temp_path_beside(path);
+  try {
+    archive.save_to(tmp);
+  } catch (const std::exception& e) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot write the model (" + std::string(e.what()).substr(0, 200) + ")");
+  }
+  io::commit_temp_file(tmp, path);
+}
+
+Model load_model(const std::string& path) {
+  io::read_file_bytes(path).size();  // clear errors for missing files, folders and huge files
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const std::exception&) {
+    throw Error(path + ": not a deepquartet model file (unreadable archive)");
+  }
+  try {
+    torch::Tensor tag, version, info_bytes;
+    if (!archive.try_read("format", tag) || tensor_string(tag) != kFormatTag) {
+      throw Error(path + ": not a deepquartet model file");
+    }
+    if (!archive.try_read("version", version) || version.numel() != 1) throw Error(path + ": model version missing");
+    int64_t v = version.item<int64_t>();
+    if (v != kModelFormatVersion) {
+      throw Error(path + ": model format version " + std::to_string(v) + ", this program reads version " +
+                  std::to_string(kModelFormatVersion));
+    }
+    if (!archive.try_read("info", info_bytes)) throw Error(path + ": model description missing");
+    nlohmann::json info = nlohmann::json::parse(tensor_string(info_bytes), nullptr, false);
+    if (info.is_discarded() || !info.is_object() || !info.contains("config")) {
+      throw Error(path + ": model description is not valid JSON");
+    }
+    ModelConfig config;
+    try {
+      config = config_from_json(info["config"]);
+    } catch (const Error& e) {
+      throw Error(path + ": " + e.what());
+    }
+    Model model = Model::create(config);
+    model.corpus = info.value("corpus", nlohmann::json::object());
+    model.metrics = info.value("metrics", nlohmann::json::object());
+    model.training = info.value("training", nlohmann::json::object());
+    read_parameters(model.module(), archive, "param/", path);
+    model.module().eval();
+    return model;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(path + ": corrupt model file (" + std::string(e.what()).substr(0, 200) + ")");
+  }
+}
+
+}  // namespace dq::model

@@ -1,0 +1,54 @@
+// Model: a trained network with everything needed to use it — its
+// configuration (preset, hyper-parameters, vocabularies, metadata, styles), a
+// summary of the corpus it learned from and its validation metrics — and the
+// model file that holds all of it in one file.
+//
+// File layout (a torch archive): "format" (the bytes "deepquartet-model"),
+// "version" (kModelFormatVersion), "info" (UTF-8 JSON: config, corpus,
+// metrics, training) and one tensor per parameter under "param/<name>",
+// stored in float32 or float16. Loading a file of another format, version or
+// shape is a dq::Error, never a crash.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "model/config.h"
+#include "model/deepbach_net.h"
+#include "model/fast_net.h"
+
+namespace dq::model {
+
+constexpr int kModelFormatVersion = 1;
+
+struct Model {
+  ModelConfig config;
+  FastNet fast{nullptr};          // preset "fast"
+  DeepBachNet deepbach{nullptr};  // preset "deepbach"
+  nlohmann::json corpus = nlohmann::json::object();    // what it learned from
+  nlohmann::json metrics = nlohmann::json::object();   // validation figures
+  nlohmann::json training = nlohmann::json::object();  // how long, which options
+
+  // A freshly initialized network of `config.preset`.
+  static Model create(const ModelConfig& config);
+  torch::nn::Module& module();
+  int64_t parameter_count();
+};
+
+// Writes `model` atomically; `half` stores the weights as float16.
+void save_model(Model& model, const std::string& path, bool half = false);
+// Throws dq::Error naming the file and the problem.
+Model load_model(const std::string& path);
+
+// Parameter tensors by name into an archive prefix, and back (shapes must match).
+void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive& archive,
+                      const std::string& prefix, bool half);
+void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                     const std::string& prefix, const std::string& source);
+
+torch::Tensor string_tensor(const std::string& s);
+std::string tensor_string(const torch::Tensor& t);
+
+}  // namespace dq::model

@@ -1,0 +1,52 @@
+// Training a model on a corpus: Adam on per-voice cross-entropy, validation
+// on the valid split at regular steps, early stopping, a CSV log and a curve,
+// atomic checkpoints, and a resume that continues exactly where a killed run
+// left its last checkpoint (batches and dropout are seeded by step).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/config.h"
+#include "model/scoring.h"
+
+namespace dq::train {
+
+struct TrainOptions {
+  std::vector<std::string> corpus;  // folders or files
+  model::ModelConfig config;        // preset and hyper-parameters (vocab filled in by train())
+  std::string output;               // the model file; checkpoint at output + ".ckpt"
+  double minutes = 0;               // wall-clock budget (0 = none)
+  double epochs = 0;                // budget in epochs (0 = none)
+  int64_t max_steps = 0;            // budget in steps (0 = none)
+  double lr = 1e-3;
+  std::string lr_schedule = "plateau";  // constant | plateau (halve after `patience`/2 bad evaluations) | cosine
+  int batch = 0;        // crops per step ("fast", default 16) or windows per voice ("deepbach", default 256)
+  int crop = 128;       // ticks per crop ("fast")
+  uint64_t seed = 1;
+  bool resume = false;
+  int eval_every = 0;   // steps between validations (0 = about every 2 minutes)
+  int patience = 8;     // validations without improvement before stopping (0 = never stop early)
+  double checkpoint_minutes = 2;
+  int64_t checkpoint_every = 0;  // steps between checkpoints, in addition to the minutes (0 = off)
+  int threads = 2;               // "fast": intra-op threads; "deepbach": voices trained in parallel
+  bool half = false;             // store the model weights as float16
+  bool augment = true;           // all transpositions within the voice ranges
+  std::string cache_dir = ".cache";
+  int64_t valid_targets = 16384;  // "deepbach": validation ticks sampled per evaluation
+  bool progress = true;
+};
+
+struct TrainResult {
+  model::VoiceScores best;
+  int64_t steps = 0;
+  double seconds = 0;
+  bool stopped_early = false;
+};
+
+// Throws dq::Error on bad options, an unusable corpus or a checkpoint that
+// does not match the options.
+TrainResult train(const TrainOptions& options);
+
+}  // namespace dq::train
