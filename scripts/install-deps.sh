@@ -14,7 +14,12 @@ packages=(
   libfluidsynth-dev timgm6mb-soundfont musescore3 librsvg2-bin
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sox
+  # web app: browser end-to-end tests (npm packages in web/package.json)
+  chromium nodejs
 )
+
+# Debian's npm conflicts with a nodejs that bundles its own npm (NodeSource).
+if ! command -v npm >/dev/null; then packages+=(npm); fi
 
 sudo_cmd=""
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd="sudo"; fi

@@ -16,6 +16,9 @@ void add_info(CLI::App& app, Runner& run);
 void add_convert(CLI::App& app, Runner& run);
 void add_corpus(CLI::App& app, Runner& run);
 void add_train(CLI::App& app, Runner& run);
+void add_generate(CLI::App& app, Runner& run);
+void add_reharmonize(CLI::App& app, Runner& run);
+void add_regenerate(CLI::App& app, Runner& run);
 
 // The shipped model used when --model is not given: models/bach.dqm next to
 // the sources (or $DEEPQUARTET_MODEL).

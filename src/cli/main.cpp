@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   dq::cli::add_convert(app, run);
   dq::cli::add_corpus(app, run);
   dq::cli::add_train(app, run);
+  dq::cli::add_generate(app, run);
+  dq::cli::add_reharmonize(app, run);
+  dq::cli::add_regenerate(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -10,7 +10,7 @@
 // so the four heads share the two LSTM passes, and every tick of a crop is a
 // training target at once. Because past(t) depends only on ticks < t, a
 // sampler can sweep left to right advancing the forward LSTM one step per
-// tick (see sample/sweep_sampler.h).
+// tick (see sample/sweep_sampler.h, which runs the heads from these weights).
 #pragma once
 
 #include <array>
@@ -35,6 +35,12 @@ class FastNetImpl : public torch::nn::Module {
   torch::Tensor past(const torch::Tensor& embedded);
   // future[:, t] = backward LSTM output after ticks L-1..t+1 (zeros at t = L-1).
   torch::Tensor future(const torch::Tensor& embedded);
+  // The forward LSTM over embedded ticks [B, L, D] from `state` (updated);
+  // returns the output after the last tick [B, H].
+  torch::Tensor forward_step_sequence(const torch::Tensor& embedded, LstmState& state);
+  // The backward LSTM over embedded ticks given right to left [B, n, D],
+  // from `state` (updated); returns its outputs [B, n, H].
+  torch::Tensor backward_run(const torch::Tensor& embedded_reversed, LstmState& state);
   // One step of the forward LSTM: embedded [B, D] -> output [B, H], updating state.
   torch::Tensor forward_step(const torch::Tensor& embedded, LstmState& state);
   // Logits of `voice` [N, V] from past [N, H], future [N, H], the four voices'

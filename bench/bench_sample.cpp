@@ -1,0 +1,46 @@
+// Generation speed: a 16-bar 4/4 chorale (256 ticks) at the original's
+// sampling density, regenerating 2 bars inside it, and peak memory.
+//   bench_sample [MODEL] [SWEEPS]
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "model/model.h"
+#include "sample/compose.h"
+
+int main(int argc, char** argv) {
+  std::string path = argc > 1 ? argv[1] : std::string(DQ_SOURCE_DIR) + "/models/bach.dqm";
+  dq::model::Model model = dq::model::load_model(path);
+  const bool fast = model.config.preset == "fast";
+  dq::sample::SampleOptions o;
+  o.threads = 1;
+  // DeepBach's density is about 62 updates per position; a sweep updates each position once.
+  o.iterations = argc > 2 ? std::atoi(argv[2]) : (fast ? 62 : 0);
+  dq::sample::PieceRequest request;
+  request.bars = 16;
+  request.key = dq::sample::parse_key("D major");
+  auto start = std::chrono::steady_clock::now();
+  dq::music::Score piece = dq::sample::generate(model, request, o)[0];
+  double generate_s = dq::bench::seconds_since(start);
+
+  std::vector<double> times;
+  dq::sample::SampleOptions regen = o;
+  regen.iterations = 0;  // the default of interactive use
+  for (int i = 0; i < 10; ++i) {
+    regen.seed = 100 + i;
+    start = std::chrono::steady_clock::now();
+    dq::sample::regenerate(model, piece, 6 * 16, 8 * 16, {0, 1, 2, 3}, 1, regen);
+    times.push_back(dq::bench::seconds_since(start));
+  }
+  std::sort(times.begin(), times.end());
+  std::printf("model %s (preset %s)\n\n", path.c_str(), model.config.preset.c_str());
+  std::printf("| measurement | deepquartet | original DeepBach | ratio |\n|---|---|---|---|\n");
+  std::printf("| 16-bar chorale, %d %s | %.2f s | %.0f s (2000 iterations) | %.1fx faster |\n",
+              o.iterations, fast ? "sweeps" : "iterations", generate_s, dq::bench::kOriginalSeconds16Bars,
+              dq::bench::kOriginalSeconds16Bars / generate_s);
+  std::printf("| regenerate bars 7-8, all voices (median of 10) | %.3f s | - | - |\n", times[times.size() / 2]);
+  std::printf("| regenerate bars 7-8, all voices (worst of 10) | %.3f s | - | - |\n", times.back());
+  std::printf("| peak memory | %.0f MB | - | - |\n", dq::bench::peak_rss_mb());
+  return 0;
+}

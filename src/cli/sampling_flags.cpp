@@ -1,0 +1,65 @@
+#include "cli/sampling_flags.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "io/score_file.h"
+#include "music/error.h"
+
+namespace dq::cli {
+
+void SamplingFlags::add_to(CLI::App* cmd) {
+  cmd->add_option("-o,--output", outputs, "Files to write (.mid .musicxml .xml .mxl .wav .png .pdf .svg); repeatable")
+      ->required();
+  cmd->add_option("--model", model_path, "Model file (default: the shipped models/bach.dqm)");
+  cmd->add_option("--constraints", constraints_path, "JSON constraints file (fixed notes, locked voices, fermatas)");
+  cmd->add_option("--style", style, "Style token of the model (bach, haydn, mozart, beethoven, quartet)");
+  cmd->add_option("--count", count, "How many pieces")->capture_default_str();
+  cmd->add_option("--seed", options.seed, "Random seed (same seed, same music)")->capture_default_str();
+  cmd->add_option("--temperature", options.temperature, "Final sampling temperature")->capture_default_str();
+  cmd->add_option("--start-temperature", options.start_temperature, "Initial temperature, annealed down")
+      ->capture_default_str();
+  cmd->add_option("--decay", options.decay, "Temperature factor per iteration (0: reach the target halfway)");
+  cmd->add_option("--iterations", options.iterations,
+                  "Sweeps (fast preset, default 40) or Gibbs iterations (deepbach preset, default: DeepBach's density)");
+  cmd->add_option("--parallel", options.parallel, "Positions per voice per iteration (deepbach preset)")
+      ->capture_default_str();
+  cmd->add_option("--threads", options.threads, "CPU threads")->capture_default_str();
+  cmd->add_flag("-q,--quiet", quiet, "No progress bar");
+}
+
+model::Model SamplingFlags::load() const {
+  std::string path = model_path.empty() ? default_model_path() : model_path;
+  if (!std::filesystem::exists(path)) {
+    throw Error(path + ": model file not found" +
+                (model_path.empty() ? " (the shipped model; pass --model or set DEEPQUARTET_MODEL)" : ""));
+  }
+  return model::load_model(path);
+}
+
+void SamplingFlags::check_outputs() const {
+  if (count < 1 || count > 1000) throw Error("--count must be between 1 and 1000");
+  for (const auto& out : outputs) {
+    if (!io::can_write(out)) {
+      throw Error(out + ": cannot write format '" + io::extension_of(out) +
+                  "' (writable: .mid .midi .xml .musicxml .mxl .wav .png .pdf .svg)");
+    }
+  }
+}
+
+void SamplingFlags::write(const std::vector<music::Score>& pieces) const {
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    for (const auto& out : outputs) {
+      std::string path = out;
+      if (pieces.size() > 1) {
+        std::filesystem::path p(out);
+        path = (p.parent_path() / (p.stem().string() + "-" + std::to_string(i + 1) + p.extension().string())).string();
+      }
+      io::write_score(pieces[i], path);
+      if (!quiet) std::fprintf(stderr, "wrote %s\n", path.c_str());
+    }
+  }
+}
+
+}  // namespace dq::cli

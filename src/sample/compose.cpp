@@ -1,0 +1,348 @@
+#include "sample/compose.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <sstream>
+
+#include "music/error.h"
+#include "music/pitch.h"
+#include "music/range.h"
+
+namespace dq::sample {
+
+using music::kNumVoices;
+using music::Score;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+int parse_int(const std::string& text, const std::string& what) {
+  try {
+    size_t used = 0;
+    int v = std::stoi(text, &used);
+    if (used != text.size()) throw std::invalid_argument(text);
+    return v;
+  } catch (const std::exception&) {
+    throw Error("invalid " + what + " '" + text + "'");
+  }
+}
+
+// Fifths of the major key whose tonic has pitch class `pc`, spelled with at most 6 flats or sharps.
+int major_fifths(int pc) {
+  int f = (pc * 7) % 12;  // 0..11
+  return f > 6 ? f - 12 : f;
+}
+
+// Ticks of the last beat of the bar that ends at tick `end` (exclusive).
+void mark_last_beat(Score& score, int end) {
+  if (end <= 0) return;
+  int beat = score.meta[end - 1].time.ticks_per_beat();
+  for (int t = std::max(0, end - beat); t < end; ++t) score.meta[t].fermata = true;
+}
+
+// First tick of every bar, and the end.
+std::vector<int> bar_starts(const Score& score) {
+  std::vector<int> starts;
+  for (int t = 0; t < score.length(); ++t)
+    if (t == 0 || score.meta[t].tick_in_bar == 0 || score.meta[t].measure != score.meta[t - 1].measure)
+      starts.push_back(t);
+  return starts;
+}
+
+}  // namespace
+
+music::KeySignature parse_key(const std::string& text) {
+  std::istringstream in(trim(text));
+  std::string tonic, mode_word;
+  in >> tonic >> mode_word;
+  if (tonic.empty()) throw Error("empty key");
+  static const int kPc[] = {9, 11, 0, 2, 4, 5, 7};  // a b c d e f g
+  char letter = static_cast<char>(std::tolower(static_cast<unsigned char>(tonic[0])));
+  if (letter < 'a' || letter > 'g') throw Error("invalid key '" + text + "' (e.g. \"D major\", \"b minor\", \"Eb\")");
+  int pc = kPc[letter - 'a'];
+  for (size_t i = 1; i < tonic.size(); ++i) {
+    if (tonic[i] == '#') ++pc;
+    else if (tonic[i] == 'b' || tonic[i] == '-') --pc;
+    else throw Error("invalid key '" + text + "'");
+  }
+  pc = (pc % 12 + 12) % 12;
+  mode_word = lower(mode_word);
+  bool minor;
+  if (mode_word.empty()) minor = std::islower(static_cast<unsigned char>(tonic[0])) != 0;
+  else if (mode_word == "major" || mode_word == "maj") minor = false;
+  else if (mode_word == "minor" || mode_word == "min") minor = true;
+  else throw Error("invalid mode '" + mode_word + "' (major or minor)");
+  int fifths = major_fifths(minor ? (pc + 3) % 12 : pc);
+  return {fifths, minor ? music::Mode::kMinor : music::Mode::kMajor};
+}
+
+music::TimeSignature parse_meter(const std::string& text) {
+  size_t slash = text.find('/');
+  if (slash == std::string::npos) throw Error("invalid meter '" + text + "' (e.g. 4/4, 3/4)");
+  music::TimeSignature t{parse_int(trim(text.substr(0, slash)), "meter"), parse_int(trim(text.substr(slash + 1)), "meter")};
+  bool ok = t.numerator >= 1 && t.numerator <= 16 &&
+            (t.denominator == 2 || t.denominator == 4 || t.denominator == 8 || t.denominator == 16) &&
+            t.ticks_per_bar() > 0 && t.ticks_per_bar() % t.ticks_per_beat() == 0;
+  if (!ok) throw Error("unsupported meter '" + text + "'");
+  return t;
+}
+
+void apply_fermatas(Score& score, const std::string& spec_text) {
+  std::string spec = lower(trim(spec_text));
+  for (auto& m : score.meta) m.fermata = false;
+  if (spec.empty() || spec == "none") return;
+  std::vector<int> starts = bar_starts(score);
+  const int bars = static_cast<int>(starts.size());
+  auto bar_end = [&](int i) { return i + 1 < bars ? starts[i + 1] : score.length(); };
+  if (spec.rfind("every:", 0) == 0) {
+    std::string n = spec.substr(6);
+    if (n.size() > 4 && n.substr(n.size() - 4) == "bars") n = n.substr(0, n.size() - 4);
+    else if (n.size() > 3 && n.substr(n.size() - 3) == "bar") n = n.substr(0, n.size() - 3);
+    int every = parse_int(n, "fermata spacing");
+    if (every < 1 || every > 64) throw Error("fermata spacing must be 1 to 64 bars");
+    int first_full = score.pickup_ticks() > 0 ? 1 : 0;
+    for (int i = first_full; i < bars; ++i)
+      if ((i - first_full + 1) % every == 0) mark_last_beat(score, bar_end(i));
+    mark_last_beat(score, score.length());
+    return;
+  }
+  std::istringstream list(spec);
+  std::string item;
+  while (std::getline(list, item, ',')) {
+    int bar = parse_int(trim(item), "fermata bar");
+    bool found = false;
+    for (int i = 0; i < bars; ++i) {
+      if (score.meta[starts[i]].measure == bar) {
+        mark_last_beat(score, bar_end(i));
+        found = true;
+        break;
+      }
+    }
+    if (!found) throw Error("fermata bar " + std::to_string(bar) + " does not exist (the piece has " + std::to_string(bars) + " bars)");
+  }
+}
+
+int style_index(const model::Model& model, const std::string& style) {
+  if (style.empty()) return 0;
+  const auto& styles = model.config.styles;
+  for (size_t i = 0; i < styles.size(); ++i)
+    if (styles[i] == lower(style)) return static_cast<int>(i);
+  std::string known;
+  for (const auto& s : styles) known += (known.empty() ? "" : ", ") + s;
+  throw Error("this model has no style '" + style + "' (it knows: " + known + ")");
+}
+
+std::vector<Score> generate(model::Model& model, const PieceRequest& r, const SampleOptions& options) {
+  if (r.bars < 1 || r.bars > 256) throw Error("--bars must be between 1 and 256");
+  if (r.count < 1 || r.count > 1000) throw Error("--count must be between 1 and 1000");
+  int style = style_index(model, r.style);
+  Score base = music::make_empty_score(r.bars * r.time.ticks_per_bar(), r.key, r.time);
+  if (!model.config.styles.empty() && model.config.styles[style] != "bach") {
+    base.ensemble = music::Ensemble::kStringQuartet;
+    base.part_names = music::default_part_names(base.ensemble);
+  }
+  apply_fermatas(base, r.fermatas);
+  base.title = "deepquartet";
+  std::vector<Score> scores(r.count, base);
+  std::vector<FixedMask> fixed(r.count, no_fixed(base.length()));
+  return sample(model, scores, fixed, style, options);
+}
+
+int parse_position(const Score& score, const std::string& text, bool end) {
+  std::string t = trim(text);
+  size_t colon = t.find(':');
+  int bar = parse_int(colon == std::string::npos ? t : t.substr(0, colon), "bar");
+  int beat = colon == std::string::npos ? 0 : parse_int(t.substr(colon + 1), "beat");
+  std::vector<int> starts = bar_starts(score);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    if (score.meta[starts[i]].measure != bar) continue;
+    int bar_end = i + 1 < starts.size() ? starts[i + 1] : score.length();
+    if (beat == 0) return end ? bar_end : starts[i];
+    const music::TickMeta& m = score.meta[starts[i]];
+    int beat_len = m.time.ticks_per_beat();
+    int bar_origin = starts[i] - m.tick_in_bar;  // where the bar would start if complete
+    int tick = bar_origin + (beat - 1) * beat_len + (end ? beat_len : 0);
+    if (beat < 1 || tick < starts[i] || tick > bar_end) {
+      throw Error("bar " + std::to_string(bar) + " has no beat " + std::to_string(beat));
+    }
+    return tick;
+  }
+  throw Error("bar " + std::to_string(bar) + " does not exist");
+}
+
+std::vector<int> parse_voices(const std::string& list) {
+  static const std::pair<const char*, int> kNames[] = {
+      {"soprano", 0}, {"s", 0}, {"alto", 1}, {"a", 1}, {"tenor", 2}, {"t", 2}, {"bass", 3}, {"b", 3},
+      {"violin1", 0}, {"violin2", 1}, {"viola", 2}, {"cello", 3}, {"1", 0}, {"2", 1}, {"3", 2}, {"4", 3}};
+  std::vector<int> voices;
+  std::istringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::string name = lower(trim(item));
+    if (name == "all") return {0, 1, 2, 3};
+    int found = -1;
+    for (const auto& [n, v] : kNames)
+      if (name == n) found = v;
+    if (found < 0) throw Error("unknown voice '" + item + "' (soprano, alto, tenor, bass, violin1, violin2, viola, cello or 1-4)");
+    if (std::find(voices.begin(), voices.end(), found) == voices.end()) voices.push_back(found);
+  }
+  if (voices.empty()) throw Error("no voices given");
+  std::sort(voices.begin(), voices.end());
+  return voices;
+}
+
+std::vector<Score> regenerate(model::Model& model, const Score& score, int from, int to, const std::vector<int>& voices,
+                              int count, const SampleOptions& options, const std::optional<FixedMask>& fixed_in,
+                              const std::string& style) {
+  if (from < 0 || to > score.length() || from >= to) throw Error("empty or invalid region to regenerate");
+  if (count < 1 || count > 64) throw Error("the number of alternatives must be 1 to 64");
+  FixedMask fixed = fixed_in ? *fixed_in : no_fixed(score.length());
+  for (int v = 0; v < kNumVoices; ++v) {
+    bool chosen = std::find(voices.begin(), voices.end(), v) != voices.end();
+    for (int t = 0; t < score.length(); ++t)
+      if (!chosen || t < from || t >= to) fixed[v][t] = true;
+  }
+  std::vector<Score> scores(count, score);
+  std::vector<FixedMask> masks(count, fixed);
+  return sample(model, scores, masks, style_index(model, style), options);
+}
+
+music::KeySignature detect_key(const Score& score, const std::vector<int>& voices) {
+  // Krumhansl-Kessler key profiles.
+  static const double kMajor[12] = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
+  static const double kMinor[12] = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
+  std::array<double, 12> weight{};
+  for (int v : voices)
+    for (const music::Note& n : music::voice_notes(score, v)) weight[n.pitch % 12] += n.length;
+  auto correlation = [&](const double* profile, int tonic) {
+    double mx = 0, my = 0;
+    for (int i = 0; i < 12; ++i) { mx += weight[(i + tonic) % 12]; my += profile[i]; }
+    mx /= 12; my /= 12;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (int i = 0; i < 12; ++i) {
+      double x = weight[(i + tonic) % 12] - mx, y = profile[i] - my;
+      sxy += x * y; sxx += x * x; syy += y * y;
+    }
+    return sxx > 0 ? sxy / std::sqrt(sxx * syy) : 0;
+  };
+  double best = -2;
+  music::KeySignature key{0, music::Mode::kMajor};
+  for (int tonic = 0; tonic < 12; ++tonic) {
+    double major = correlation(kMajor, tonic), minor = correlation(kMinor, tonic);
+    if (major > best) { best = major; key = {major_fifths(tonic), music::Mode::kMajor}; }
+    if (minor > best) { best = minor; key = {major_fifths((tonic + 3) % 12), music::Mode::kMinor}; }
+  }
+  return key;
+}
+
+namespace {
+
+// Fermatas at phrase ends of a melody: notes followed by a rest, notes at
+// least twice as long as the typical note, and the last note.
+int infer_fermatas(Score& score) {
+  std::vector<music::Note> notes = music::voice_notes(score, 0);
+  if (notes.empty()) return 0;
+  std::vector<int> lengths;
+  for (const auto& n : notes) lengths.push_back(n.length);
+  std::nth_element(lengths.begin(), lengths.begin() + lengths.size() / 2, lengths.end());
+  const int typical = lengths[lengths.size() / 2];
+  int count = 0;
+  for (size_t i = 0; i < notes.size(); ++i) {
+    const music::Note& n = notes[i];
+    int end = n.start + n.length;
+    bool last = i + 1 == notes.size();
+    bool before_rest = !last && notes[i + 1].start > end;
+    bool long_note = n.length >= 2 * typical && n.length >= 8;
+    // A long note on a weak position is a syncopation, not a phrase end.
+    bool strong = score.meta[n.start].tick_in_bar % score.meta[n.start].time.ticks_per_beat() == 0;
+    if (last || before_rest || (long_note && strong)) {
+      for (int t = n.start; t < end; ++t) score.meta[t].fermata = true;
+      ++count;
+    }
+  }
+  return count;
+}
+
+int count_fermatas(const Score& score) {
+  int n = 0;
+  for (int t = 0; t < score.length(); ++t) n += score.meta[t].fermata && (t == 0 || !score.meta[t - 1].fermata);
+  return n;
+}
+
+}  // namespace
+
+std::vector<Score> reharmonize(model::Model& model, const Score& input, const ReharmonizeRequest& r,
+                               const SampleOptions& options, ReharmonizeReport* report) {
+  if (r.keep.empty()) throw Error("at least one voice must be kept");
+  if (r.count < 1 || r.count > 64) throw Error("--count must be between 1 and 64");
+  for (int v : r.keep) {
+    if (music::voice_notes(input, v).empty()) {
+      throw Error(input.source + ": voice " + std::to_string(v + 1) + " to keep has no notes");
+    }
+  }
+  ReharmonizeReport info;
+  info.quantization = input.quantization;
+  Score score = input;
+  // Move the kept voices by octaves into the model's ranges.
+  music::VoiceRanges used = music::score_ranges(score);
+  int shift = 0;
+  auto fits = [&](int s) {
+    for (int v : r.keep)
+      if (!model.config.vocab[v].contains_pitch(used[v].low + s) || !model.config.vocab[v].contains_pitch(used[v].high + s))
+        return false;
+    return true;
+  };
+  if (!fits(0)) {
+    bool found = false;
+    for (int k : {12, -12, 24, -24, 36, -36}) {
+      if (fits(k)) { shift = k; found = true; break; }
+    }
+    if (!found) {
+      throw Error(input.source + ": the melody spans " + music::pitch_name(used[r.keep[0]].low) + "-" +
+                  music::pitch_name(used[r.keep[0]].high) + ", wider than the voice's range in this model");
+    }
+    for (int v : r.keep)
+      for (auto& t : score.voices[v])
+        if (music::is_pitch(t)) t += shift;
+  }
+  info.octave_shift = shift;
+  // Key: given or detected.
+  info.key_detected = !r.key.has_value();
+  info.key = r.key ? *r.key : detect_key(score, r.keep);
+  for (auto& m : score.meta) m.key = info.key;
+  // Fermatas: given, from the file, or inferred at phrase ends.
+  if (!r.fermatas.empty()) {
+    apply_fermatas(score, r.fermatas);
+  } else if (count_fermatas(score) == 0) {
+    infer_fermatas(score);
+    info.fermatas_inferred = true;
+  }
+  info.fermata_count = count_fermatas(score);
+  // Kept voices are fixed note for note; the others are free.
+  FixedMask fixed = no_fixed(score.length());
+  for (int v : r.keep) fixed[v].assign(score.length(), true);
+  for (int v = 0; v < kNumVoices; ++v)
+    if (std::find(r.keep.begin(), r.keep.end(), v) == r.keep.end()) score.voices[v].assign(score.length(), music::kRest);
+  int style = style_index(model, r.style);
+  if (!model.config.styles.empty() && model.config.styles[style] != "bach") {
+    score.ensemble = music::Ensemble::kStringQuartet;
+  }
+  score.part_names = music::default_part_names(score.ensemble);
+  std::vector<Score> scores(r.count, score);
+  std::vector<FixedMask> masks(r.count, fixed);
+  if (report) *report = info;
+  return sample(model, scores, masks, style, options);
+}
+
+}  // namespace dq::sample

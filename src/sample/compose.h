@@ -1,0 +1,83 @@
+// What users ask of the model, on top of the sampler: a new piece, a
+// harmonized melody, a regenerated region. Shared by the command line and the
+// web server.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+#include "music/score.h"
+#include "sample/sampler.h"
+
+namespace dq::sample {
+
+// Fermatas of a new piece: "none", "every:Nbars" (the last beat of every N-th
+// bar and of the last bar), or a list of bar numbers "4,8,12" (last beat of
+// those bars).
+struct PieceRequest {
+  int bars = 16;
+  music::KeySignature key{0, music::Mode::kMajor};
+  music::TimeSignature time{4, 4};
+  std::string fermatas = "every:2bars";
+  std::string style;  // "" = the model's first style
+  int count = 1;
+};
+
+// Parses "D major", "b minor", "Eb", "F# minor", "c"; throws dq::Error.
+music::KeySignature parse_key(const std::string& text);
+// Parses "4/4", "3/4", "3/2"...; throws dq::Error.
+music::TimeSignature parse_meter(const std::string& text);
+// Sets the fermata metadata of `score` from a fermata spec (see PieceRequest).
+void apply_fermatas(music::Score& score, const std::string& spec);
+// The style index of `style` in the model ("" = 0); throws dq::Error listing
+// the model's styles if it has no such style.
+int style_index(const model::Model& model, const std::string& style);
+
+// New pieces: an empty score with the requested metadata, every position free.
+std::vector<music::Score> generate(model::Model& model, const PieceRequest& request, const SampleOptions& options);
+
+// A tick position "BAR" or "BAR:BEAT" (1-based beat) in a score; throws
+// dq::Error if the bar does not exist. `end` gives the tick after that bar
+// (or beat) instead of its first tick.
+int parse_position(const music::Score& score, const std::string& text, bool end);
+
+// Voice names ("soprano", "alto", "tenor", "bass", "violin1", "violin2",
+// "viola", "cello", or 1-4) to voice indices; throws dq::Error.
+std::vector<int> parse_voices(const std::string& list);
+
+// `count` alternatives of `score` where the voices `voices` between ticks
+// [from, to) are resampled and everything else is kept. Positions already
+// fixed in `fixed` (if given) stay too.
+std::vector<music::Score> regenerate(model::Model& model, const music::Score& score, int from, int to,
+                                     const std::vector<int>& voices, int count, const SampleOptions& options,
+                                     const std::optional<FixedMask>& fixed = std::nullopt, const std::string& style = "");
+
+struct ReharmonizeRequest {
+  std::optional<music::KeySignature> key;  // detected if absent
+  std::string fermatas;                     // "" = from the file, else inferred at phrase ends
+  std::vector<int> keep = {0};              // voices kept from the input (a melody: the soprano)
+  std::string style;
+  int count = 1;
+};
+
+struct ReharmonizeReport {
+  music::KeySignature key;
+  bool key_detected = false;
+  int octave_shift = 0;      // semitones the melody was moved to fit the soprano range
+  int fermata_count = 0;
+  bool fermatas_inferred = false;
+  music::QuantizationReport quantization;
+};
+
+// Harmonizes the melody in voice 0 of `input` (or keeps the voices `keep` of
+// a four-voice score): the kept voices are fixed note for note, the others
+// are generated.
+std::vector<music::Score> reharmonize(model::Model& model, const music::Score& input, const ReharmonizeRequest& request,
+                                      const SampleOptions& options, ReharmonizeReport* report = nullptr);
+
+// Krumhansl-Schmuckler key estimate of the notes of `voices` of `score`.
+music::KeySignature detect_key(const music::Score& score, const std::vector<int>& voices);
+
+}  // namespace dq::sample

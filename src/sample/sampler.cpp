@@ -1,0 +1,194 @@
+#include "sample/sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "music/error.h"
+#include "sample/schedule.h"
+#include "sample/sweep_sampler.h"
+
+namespace dq::sample {
+
+using corpus::kEndIndex;
+using corpus::kHoldIndex;
+using corpus::kRestIndex;
+using corpus::kStartIndex;
+using music::kNumVoices;
+
+FixedMask no_fixed(int length) {
+  FixedMask mask;
+  for (auto& v : mask) v.assign(length, false);
+  return mask;
+}
+
+namespace {
+
+SamplingState encode_state(const model::Model& m, const std::vector<music::Score>& scores, const std::vector<FixedMask>& fixed,
+                   int style, std::mt19937_64& rng) {
+  const int64_t B = static_cast<int64_t>(scores.size());
+  const int64_t T = scores[0].length(), L = T + 2;
+  SamplingState s;
+  s.tokens = torch::empty({B, kNumVoices, L}, torch::kInt64);
+  s.meta = torch::zeros({B, corpus::kNumMetaChannels, L}, torch::kInt64);
+  s.free = torch::zeros({B, kNumVoices, L}, torch::kBool);
+  auto tok = s.tokens.accessor<int64_t, 3>();
+  auto met = s.meta.accessor<int64_t, 3>();
+  auto fre = s.free.accessor<bool, 3>();
+  s.first = L;
+  for (int64_t b = 0; b < B; ++b) {
+    const music::Score& score = scores[b];
+    if (score.length() != T) throw Error("all pieces sampled together must have the same length");
+    for (int v = 0; v < kNumVoices; ++v) {
+      const corpus::VoiceVocabulary& vocab = m.config.vocab[v];
+      std::uniform_int_distribution<int> random_pitch(corpus::kFirstPitchIndex, vocab.size() - 1);
+      tok[b][v][0] = kStartIndex;
+      tok[b][v][L - 1] = kEndIndex;
+      for (int64_t t = 0; t < T; ++t) {
+        bool is_free = !fixed[b][v][t];
+        if (is_free) {
+          tok[b][v][t + 1] = random_pitch(rng);
+          fre[b][v][t + 1] = true;
+          s.first = std::min(s.first, t + 1);
+          s.last = std::max(s.last, t + 1);
+        } else {
+          int index = vocab.index_of(score.voices[v][t]);
+          if (index < 0) {
+            throw Error("fixed note " + std::to_string(score.voices[v][t]) + " in voice " + std::to_string(v + 1) +
+                        " at tick " + std::to_string(t) + " is outside the model's range for that voice (" +
+                        std::to_string(vocab.low) + "-" + std::to_string(vocab.high) + ")");
+          }
+          tok[b][v][t + 1] = index;
+        }
+      }
+    }
+    for (int64_t t = 0; t < T; ++t) {
+      auto values = corpus::encode_meta(score.meta[t], style);
+      for (int c = 0; c < corpus::kNumMetaChannels; ++c) met[b][c][t + 1] = values[c];
+    }
+  }
+  return s;
+}
+
+// Scores back from the index tensors.
+std::vector<music::Score> decode_state(const model::Model& m, const SamplingState& s, std::vector<music::Score> scores) {
+  auto tok = s.tokens.accessor<int64_t, 3>();
+  for (size_t b = 0; b < scores.size(); ++b) {
+    music::Score& score = scores[b];
+    for (int v = 0; v < kNumVoices; ++v) {
+      for (int t = 0; t < score.length(); ++t) {
+        music::Token token = m.config.vocab[v].token_of(static_cast<int>(tok[b][v][t + 1]));
+        // A hold can only follow a note.
+        if (token == music::kHold && (t == 0 || score.voices[v][t - 1] == music::kRest)) token = music::kRest;
+        score.voices[v][t] = token;
+      }
+    }
+    std::string problem = music::validate(score);
+    if (!problem.empty()) throw Error("internal error: sampled an invalid score (" + problem + ")");
+  }
+  return scores;
+}
+
+// DeepBach's parallel pseudo-Gibbs sampler for the "deepbach" preset.
+void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const SampleOptions& o, std::mt19937_64& rng) {
+  const int64_t B = s.tokens.size(0), L = s.tokens.size(2);
+  const int parallel = std::max(1, o.parallel);
+  // Free positions per (piece, voice).
+  std::vector<std::vector<int64_t>> free_ticks(B * kNumVoices);
+  auto fre = s.free.accessor<bool, 3>();
+  int64_t most_free = 0;
+  for (int64_t b = 0; b < B; ++b)
+    for (int v = 0; v < kNumVoices; ++v) {
+      auto& list = free_ticks[b * kNumVoices + v];
+      for (int64_t t = 0; t < L; ++t)
+        if (fre[b][v][t]) list.push_back(t);
+      most_free = std::max<int64_t>(most_free, static_cast<int64_t>(list.size()));
+    }
+  // DeepBach's density: 500 iterations x 8 updates for 64 ticks = 62.5 updates per position.
+  const int iterations =
+      o.iterations > 0 ? o.iterations : static_cast<int>(std::ceil(62.5 * static_cast<double>(most_free) / parallel));
+  SamplingProgress progress(o, iterations);
+  // Concatenated layout for cut_windows: piece b occupies columns [b*L, (b+1)*L).
+  torch::Tensor starts_of_piece = torch::arange(B, torch::kInt64) * L;
+  for (int it = 0; it < iterations; ++it) {
+    const double temperature = temperature_at(o, it, iterations);
+    torch::Tensor flat_tokens = s.tokens.permute({1, 0, 2}).reshape({kNumVoices, B * L});
+    torch::Tensor flat_meta = s.meta.permute({1, 0, 2}).reshape({corpus::kNumMetaChannels, B * L});
+    std::vector<std::tuple<int64_t, int, int64_t, int64_t>> updates;  // piece, voice, tick, index
+    for (int v = 0; v < kNumVoices; ++v) {
+      std::vector<int64_t> piece, tick;
+      for (int64_t b = 0; b < B; ++b) {
+        const auto& list = free_ticks[b * kNumVoices + v];
+        if (list.empty()) continue;
+        std::uniform_int_distribution<size_t> pick(0, list.size() - 1);
+        for (int k = 0; k < parallel; ++k) {
+          piece.push_back(b);
+          tick.push_back(list[pick(rng)]);
+        }
+      }
+      if (piece.empty()) continue;
+      torch::Tensor p = torch::tensor(piece), t = torch::tensor(tick);
+      model::Windows w = model::cut_windows(flat_tokens, flat_meta, p * L, torch::full_like(p, L), t,
+                                            net.config().window);
+      torch::Tensor logits = net.voice(v)->forward(w);
+      // Masks from the current state, position by position.
+      torch::Tensor mask = torch::zeros_like(logits, torch::kBool);
+      mask.narrow(1, 0, kRestIndex).fill_(true);
+      auto tok = s.tokens.accessor<int64_t, 3>();
+      for (size_t i = 0; i < piece.size(); ++i) {
+        int64_t prev = tok[piece[i]][v][tick[i] - 1], next = tok[piece[i]][v][tick[i] + 1];
+        if (prev == kRestIndex || prev == kStartIndex) mask[i][kHoldIndex] = true;
+        if (next == kHoldIndex) mask[i][kRestIndex] = true;
+      }
+      logits = logits.masked_fill(mask, -1e30).contiguous();
+      const int64_t V = logits.size(1);
+      for (size_t i = 0; i < piece.size(); ++i) {
+        int64_t drawn = draw_index(logits.data_ptr<float>() + i * V, V, temperature, rng);
+        updates.emplace_back(piece[i], v, tick[i], drawn);
+      }
+    }
+    // Parallel update: every prediction above saw the same state.
+    auto tok = s.tokens.accessor<int64_t, 3>();
+    for (const auto& [b, v, t, index] : updates) tok[b][v][t] = index;
+    // Two simultaneous updates can leave a hold after a rest: the free one becomes a rest.
+    for (const auto& [b, v, t, index] : updates) {
+      (void)index;
+      for (int64_t u = t; u < L - 1 && u <= t + 1; ++u) {
+        if (tok[b][v][u] == kHoldIndex && (tok[b][v][u - 1] == kRestIndex || tok[b][v][u - 1] == kStartIndex) &&
+            fre[b][v][u]) {
+          tok[b][v][u] = kRestIndex;
+        }
+      }
+    }
+    if ((it + 1) % 10 == 0 || it + 1 == iterations) progress.update(it + 1);
+  }
+  progress.finish();
+}
+
+}  // namespace
+
+std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> scores,
+                                 const std::vector<FixedMask>& fixed, int style, const SampleOptions& options) {
+  if (scores.empty()) return scores;
+  if (fixed.size() != scores.size()) throw Error("one fixed mask per piece is required");
+  if (scores[0].length() < 1) throw Error("cannot sample an empty piece");
+  if (options.temperature <= 0 || options.start_temperature <= 0) throw Error("temperatures must be positive");
+  if (style < 0 || style >= std::max<int>(1, static_cast<int>(model.config.styles.size()))) {
+    throw Error("style index out of range");
+  }
+  torch::NoGradGuard no_grad;
+  at::set_num_threads(std::max(1, options.threads));
+  model.module().eval();
+  std::mt19937_64 rng(options.seed);
+  SamplingState state = encode_state(model, scores, fixed, style, rng);
+  if (state.last >= state.first) {
+    if (model.fast) {
+      sweep_sample(*model.fast, state, options, rng);
+    } else {
+      parallel_sample(*model.deepbach, state, options, rng);
+    }
+  }
+  return decode_state(model, state, std::move(scores));
+}
+
+}  // namespace dq::sample

@@ -1,0 +1,58 @@
+// The pseudo-Gibbs samplers: from a starting score and a mask of fixed
+// positions, resample every free position from the model, annealing the
+// temperature. Fixed positions are never changed; special symbols are never
+// emitted; the result is always a valid Score (no hold at the start or after
+// a rest, every pitch inside the model's voice range).
+//
+// Two samplers, chosen by the model's preset:
+//  - "deepbach": DeepBach's parallel sampler. Each iteration draws
+//    `parallel` random free positions per voice, predicts them all from the
+//    current state through the windowed voice models, and writes them back.
+//  - "fast": an exact Gibbs sweep. The backward LSTM states are computed once
+//    per sweep; the sweep goes left to right through the free region,
+//    resampling the four voices of a tick one after another through their
+//    heads, then advancing the forward LSTM by that tick. Two LSTM steps per
+//    tick; a region regeneration only sweeps the region.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "model/model.h"
+#include "music/score.h"
+
+namespace dq::sample {
+
+// fixed[v][t]: voice v at tick t keeps its token.
+using FixedMask = std::array<std::vector<bool>, music::kNumVoices>;
+FixedMask no_fixed(int length);
+
+struct SampleOptions {
+  // "fast": number of sweeps over the free region (0 = default 40).
+  // "deepbach": number of iterations (0 = DeepBach's density: about 62
+  // updates per free position, i.e. 2000 iterations for 256 ticks with 8
+  // parallel updates per voice).
+  int iterations = 0;
+  int parallel = 8;                // "deepbach": positions per voice per iteration
+  double start_temperature = 1.1;  // annealed geometrically...
+  double temperature = 1.0;        // ...down to this one
+  double decay = 0.0;              // per iteration; 0 = reach the target at half the iterations
+  uint64_t seed = 1;
+  int threads = 2;
+  bool progress = false;           // progress bar on stderr
+  // Called now and then with the fraction done; return false to cancel
+  // (sample() then throws dq::Error("cancelled")).
+  std::function<bool(double)> on_progress;
+};
+
+// Resamples the free positions of `scores` (all of the same length and with
+// their metadata already set: key, meter, fermatas, style). Free positions
+// may hold anything at the start: they are first drawn at random. Returns the
+// new scores in the same order.
+std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> scores,
+                                 const std::vector<FixedMask>& fixed, int style, const SampleOptions& options);
+
+}  // namespace dq::sample

@@ -1,0 +1,47 @@
+#include "sample/schedule.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "music/error.h"
+
+namespace dq::sample {
+
+double temperature_at(const SampleOptions& o, int iteration, int iterations) {
+  double decay = o.decay;
+  if (decay <= 0) {
+    int half = std::max(1, iterations / 2);
+    decay = std::pow(o.temperature / o.start_temperature, 1.0 / half);
+  }
+  double t = o.start_temperature * std::pow(decay, iteration);
+  return o.start_temperature >= o.temperature ? std::max(o.temperature, t) : std::min(o.temperature, t);
+}
+
+int64_t draw_index(const float* logits, int64_t n, double temperature, std::mt19937_64& rng) {
+  float top = *std::max_element(logits, logits + n);
+  std::vector<double> weight(n);
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    weight[i] = logits[i] <= -1e29f ? 0.0 : std::exp((logits[i] - top) / temperature);
+    total += weight[i];
+  }
+  double r = std::uniform_real_distribution<double>(0, total)(rng);
+  for (int64_t i = 0; i < n; ++i) {
+    r -= weight[i];
+    if (r < 0 && weight[i] > 0) return i;
+  }
+  for (int64_t i = n - 1; i >= 0; --i)
+    if (weight[i] > 0) return i;
+  return n - 1;
+}
+
+SamplingProgress::SamplingProgress(const SampleOptions& options, int total)
+    : options_(options), total_(std::max(1, total)), bar_("Sampling", total, options.progress) {}
+
+void SamplingProgress::update(int done) {
+  bar_.update(done);
+  if (options_.on_progress && !options_.on_progress(static_cast<double>(done) / total_)) throw Error("cancelled");
+}
+
+}  // namespace dq::sample

@@ -1,0 +1,45 @@
+// What both samplers share: the annealed temperature, the sampling state
+// (index tensors of the pieces with their fixed positions) and progress
+// reporting with cancellation.
+#pragma once
+
+#include <random>
+
+#include <torch/torch.h>
+
+#include "sample/sampler.h"
+#include "util/progress.h"
+
+namespace dq::sample {
+
+// Temperature at `iteration` of `iterations`: start * decay^iteration, never
+// past the target (decay 0: reach the target at half the iterations).
+double temperature_at(const SampleOptions& options, int iteration, int iterations);
+
+// The pieces being sampled as index tensors with a START tick before and an
+// END tick after each piece: tokens [B, 4, L] (int64), meta [B, C, L],
+// free [B, 4, L] (bool); [first, last] bounds the free ticks.
+struct SamplingState {
+  torch::Tensor tokens, meta, free;
+  int64_t first = 0, last = -1;
+};
+
+// Draws an index from `logits` (length n) at `temperature` with `rng`;
+// entries set to -infinity are never drawn.
+int64_t draw_index(const float* logits, int64_t n, double temperature, std::mt19937_64& rng);
+
+// Progress bar plus the caller's on_progress hook (which may cancel).
+class SamplingProgress {
+ public:
+  SamplingProgress(const SampleOptions& options, int total);
+  // Throws dq::Error("cancelled") when the hook asks to stop.
+  void update(int done);
+  void finish() { bar_.finish(); }
+
+ private:
+  const SampleOptions& options_;
+  int total_;
+  Progress bar_;
+};
+
+}  // namespace dq::sample

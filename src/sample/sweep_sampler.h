@@ -1,0 +1,23 @@
+// The exact Gibbs sweep of the "fast" preset, on plain float buffers.
+//
+// Sweeps alternate direction. A left-to-right sweep reads the future of
+// every tick from the backward LSTM states recorded by the previous sweep
+// (the ticks to the right have not changed since), resamples the four voices
+// of a tick one after another (in random order) through their heads, and
+// advances the forward LSTM by that tick, recording the past of every tick. A
+// right-to-left sweep does the mirror image with the recorded past. So each
+// sweep is a true Gibbs scan at the cost of one LSTM step per tick, and a
+// region regeneration only sweeps the region. The parts of the heads that do
+// not change within a sweep are computed for all ticks at once.
+#pragma once
+
+#include <random>
+
+#include "model/fast_net.h"
+#include "sample/schedule.h"
+
+namespace dq::sample {
+
+void sweep_sample(model::FastNetImpl& net, SamplingState& state, const SampleOptions& options, std::mt19937_64& rng);
+
+}  // namespace dq::sample

@@ -1,0 +1,343 @@
+// The samplers and what is built on them (generate, reharmonize, regenerate)
+// with tiny models trained on the fixture chorale: fixed positions never
+// change, results are valid scores inside the model's vocabulary, the same
+// seed gives the same music, and bad requests are clear errors. Each test
+// runs for both presets.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <random>
+
+#include "core_test_util.h"
+#include "io/score_file.h"
+#include "model/model.h"
+#include "music/error.h"
+#include "sample/compose.h"
+#include "sample/sampler.h"
+#include "train/trainer.h"
+
+namespace dq::testing {
+namespace {
+
+using music::Score;
+
+// A tiny model of `preset` trained briefly on the chorale, once per process.
+model::Model& trained(const std::string& preset) {
+  static TempDir dir("sample_models");
+  static std::map<std::string, model::Model> models;
+  auto it = models.find(preset);
+  if (it != models.end()) return it->second;
+  train::TrainOptions o;
+  o.corpus = {chorale_path()};
+  o.config = tiny_config(preset);
+  o.output = dir.file(preset + ".dqm");
+  o.cache_dir = dir.file("cache");
+  o.lr = 3e-3;
+  o.crop = 64;
+  o.batch = preset == "fast" ? 4 : 32;
+  o.max_steps = preset == "fast" ? 60 : 40;
+  o.eval_every = o.max_steps;
+  o.patience = 0;
+  o.threads = 1;
+  o.progress = false;
+  train::train(o);
+  return models.emplace(preset, model::load_model(o.output)).first->second;
+}
+
+sample::SampleOptions quick(const std::string& preset, uint64_t seed) {
+  sample::SampleOptions o;
+  o.iterations = preset == "fast" ? 3 : 30;
+  o.seed = seed;
+  o.threads = 1;
+  return o;
+}
+
+// Every problem of `s` as a model output: invalid, or a pitch outside the vocabulary.
+std::string check_output(const Score& s, const model::Model& m) {
+  std::string problem = music::validate(s);
+  if (!problem.empty()) return problem;
+  for (int v = 0; v < music::kNumVoices; ++v)
+    for (int t = 0; t < s.length(); ++t) {
+      music::Token token = s.voices[v][t];
+      if (music::is_pitch(token) && !m.config.vocab[v].contains_pitch(token)) {
+        return "voice " + std::to_string(v) + " tick " + std::to_string(t) + ": pitch " + std::to_string(token) +
+               " outside the vocabulary";
+      }
+      if (!music::is_pitch(token) && token != music::kRest && token != music::kHold) {
+        return "voice " + std::to_string(v) + " tick " + std::to_string(t) + ": token " + std::to_string(token);
+      }
+    }
+  return "";
+}
+
+// The chorale's soprano only (the other voices rest), as read from the melody fixture.
+Score read_melody() { return io::read_score(melody_path()); }
+
+// `s` with the pitches of voice `v` moved by `semitones`.
+Score shift_voice(Score s, int v, int semitones) {
+  for (auto& t : s.voices[v])
+    if (music::is_pitch(t)) t += semitones;
+  return s;
+}
+
+class CoreSample : public ::testing::TestWithParam<std::string> {
+ protected:
+  model::Model& model() { return trained(GetParam()); }
+  sample::SampleOptions options(uint64_t seed = 1) { return quick(GetParam(), seed); }
+};
+
+TEST_P(CoreSample, GeneratedPiecesAreValidAndInsideTheVocabulary) {
+  sample::PieceRequest r;
+  r.bars = 4;
+  r.key = {2, music::Mode::kMajor};
+  r.time = {4, 4};
+  r.fermatas = "every:2bars";
+  r.count = 2;
+  std::vector<Score> pieces = sample::generate(model(), r, options(5));
+  ASSERT_EQ(pieces.size(), 2u);
+  for (const Score& s : pieces) {
+    EXPECT_EQ(s.length(), 64);
+    EXPECT_EQ(check_output(s, model()), "");
+    for (int t = 0; t < s.length(); ++t) {
+      EXPECT_EQ(s.meta[t].key, r.key);
+      EXPECT_EQ(s.meta[t].time, r.time);
+      EXPECT_EQ(s.meta[t].fermata, (t >= 28 && t < 32) || t >= 60) << "tick " << t;
+    }
+    int notes = 0;
+    for (int v = 0; v < music::kNumVoices; ++v) notes += static_cast<int>(music::voice_notes(s, v).size());
+    EXPECT_GT(notes, 0);
+  }
+}
+
+TEST_P(CoreSample, SameSeedSameMusicOtherSeedOtherMusic) {
+  sample::PieceRequest r;
+  r.bars = 4;
+  std::vector<Score> a = sample::generate(model(), r, options(11));
+  std::vector<Score> b = sample::generate(model(), r, options(11));
+  std::vector<Score> c = sample::generate(model(), r, options(12));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_TRUE(a[0].same_music(b[0])) << "same seed, different music";
+  EXPECT_FALSE(a[0].same_music(c[0])) << "different seeds, same music";
+  // Also with more threads.
+  sample::SampleOptions threaded = options(11);
+  threaded.threads = 2;
+  std::vector<Score> d = sample::generate(model(), r, threaded);
+  std::vector<Score> e = sample::generate(model(), r, threaded);
+  EXPECT_TRUE(d[0].same_music(e[0]));
+}
+
+TEST_P(CoreSample, FixedPositionsNeverChange) {
+  const Score chorale = io::read_score(chorale_path());
+  std::mt19937 rng(17);
+  for (double p : {0.1, 0.5, 0.9}) {
+    std::vector<Score> scores;
+    std::vector<sample::FixedMask> masks;
+    for (int k = 0; k < 3; ++k) {
+      Score s = chorale;
+      sample::FixedMask mask = sample::no_fixed(s.length());
+      std::bernoulli_distribution fix(p);
+      for (int v = 0; v < music::kNumVoices; ++v)
+        for (int t = 0; t < s.length(); ++t) {
+          mask[v][t] = fix(rng);
+          if (!mask[v][t]) s.voices[v][t] = music::kHold;  // free positions may hold anything
+        }
+      scores.push_back(s);
+      masks.push_back(mask);
+    }
+    std::vector<Score> out = sample::sample(model(), scores, masks, 0, options(static_cast<uint64_t>(p * 100)));
+    ASSERT_EQ(out.size(), scores.size());
+    for (size_t k = 0; k < out.size(); ++k) {
+      EXPECT_EQ(check_output(out[k], model()), "") << "p " << p << " piece " << k;
+      for (int v = 0; v < music::kNumVoices; ++v)
+        for (int t = 0; t < chorale.length(); ++t)
+          if (masks[k][v][t]) {
+            ASSERT_EQ(out[k].voices[v][t], chorale.voices[v][t])
+                << "fixed position changed: p " << p << " piece " << k << " voice " << v << " tick " << t;
+          }
+      EXPECT_EQ(out[k].meta, chorale.meta);
+    }
+  }
+}
+
+TEST_P(CoreSample, EverythingFixedIsReturnedAsIs) {
+  const Score chorale = io::read_score(chorale_path());
+  sample::FixedMask all;
+  for (auto& v : all) v.assign(chorale.length(), true);
+  std::vector<Score> out = sample::sample(model(), {chorale}, {all}, 0, options());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].same_music(chorale));
+}
+
+TEST_P(CoreSample, ReharmonizeKeepsTheMelodyNoteForNote) {
+  const Score melody = read_melody();
+  sample::ReharmonizeRequest r;
+  r.count = 2;
+  sample::ReharmonizeReport report;
+  std::vector<Score> out = sample::reharmonize(model(), melody, r, options(3), &report);
+  EXPECT_EQ(report.octave_shift, 0);
+  EXPECT_TRUE(report.key_detected);
+  EXPECT_EQ(report.key, (music::KeySignature{1, music::Mode::kMajor}));
+  EXPECT_FALSE(report.fermatas_inferred);  // the file has two
+  EXPECT_EQ(report.fermata_count, 2);
+  ASSERT_EQ(out.size(), 2u);
+  for (const Score& s : out) {
+    EXPECT_EQ(check_output(s, model()), "");
+    EXPECT_EQ(s.voices[0], melody.voices[0]);
+    ASSERT_EQ(s.length(), melody.length());
+    for (int t = 0; t < s.length(); ++t) EXPECT_EQ(s.meta[t].fermata, melody.meta[t].fermata) << "tick " << t;
+    for (int v = 1; v < music::kNumVoices; ++v) EXPECT_FALSE(music::voice_notes(s, v).empty()) << "voice " << v;
+  }
+}
+
+TEST_P(CoreSample, ReharmonizeMovesAMelodyByOctavesIntoRange) {
+  const Score melody = read_melody();
+  for (int octaves : {1, -1, 2}) {
+    Score moved = shift_voice(melody, 0, 12 * octaves);
+    sample::ReharmonizeReport report;
+    std::vector<Score> out = sample::reharmonize(model(), moved, {}, options(4), &report);
+    EXPECT_EQ(report.octave_shift, -12 * octaves);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(check_output(out[0], model()), "");
+    EXPECT_EQ(out[0].voices[0], melody.voices[0]) << "moved by " << octaves << " octaves";
+  }
+}
+
+TEST_P(CoreSample, ReharmonizeKeepsChosenVoicesOfAChorale) {
+  const Score chorale = io::read_score(chorale_path());
+  sample::ReharmonizeRequest r;
+  r.keep = {0, 3};
+  r.key = music::KeySignature{1, music::Mode::kMajor};
+  std::vector<Score> out = sample::reharmonize(model(), chorale, r, options(6));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(check_output(out[0], model()), "");
+  EXPECT_EQ(out[0].voices[0], chorale.voices[0]);
+  EXPECT_EQ(out[0].voices[3], chorale.voices[3]);
+}
+
+TEST_P(CoreSample, ReharmonizeInfersFermatasAndChecksItsInput) {
+  Score melody = read_melody();
+  for (auto& m : melody.meta) m.fermata = false;
+  sample::ReharmonizeReport report;
+  std::vector<Score> out = sample::reharmonize(model(), melody, {}, options(), &report);
+  EXPECT_TRUE(report.fermatas_inferred);
+  EXPECT_GE(report.fermata_count, 1);
+  EXPECT_TRUE(out[0].meta.back().fermata) << "the last note ends a phrase";
+  EXPECT_EQ(out[0].voices[0], melody.voices[0]);
+
+  // Given fermatas replace the file's.
+  sample::ReharmonizeRequest given;
+  given.fermatas = "every:1bar";
+  std::vector<Score> every = sample::reharmonize(model(), read_melody(), given, options(), &report);
+  EXPECT_EQ(report.fermata_count, 4);
+  EXPECT_EQ(every[0].voices[0], melody.voices[0]);
+
+  // A melody wider than the soprano's range in any octave.
+  Score wide = read_melody();
+  wide.voices[0][0] = 40;
+  EXPECT_THROW(sample::reharmonize(model(), wide, {}, options()), Error);
+  // Nothing to keep.
+  Score empty = music::make_empty_score(64, {0, music::Mode::kMajor}, {4, 4});
+  EXPECT_THROW(sample::reharmonize(model(), empty, {}, options()), Error);
+  sample::ReharmonizeRequest none;
+  none.keep = {};
+  EXPECT_THROW(sample::reharmonize(model(), read_melody(), none, options()), Error);
+  sample::ReharmonizeRequest unknown_style;
+  unknown_style.style = "haydn";
+  EXPECT_THROW(sample::reharmonize(model(), read_melody(), unknown_style, options()), Error);
+}
+
+TEST_P(CoreSample, RegenerateChangesNothingOutsideTheRegion) {
+  const Score chorale = io::read_score(chorale_path());
+  const int from = sample::parse_position(chorale, "2", false), to = sample::parse_position(chorale, "3", true);
+  ASSERT_EQ(from, 16);
+  ASSERT_EQ(to, 48);
+  std::vector<int> voices = sample::parse_voices("alto,tenor");
+  std::vector<Score> out = sample::regenerate(model(), chorale, from, to, voices, 3, options(8));
+  ASSERT_EQ(out.size(), 3u);
+  bool any_changed = false;
+  for (const Score& s : out) {
+    EXPECT_EQ(check_output(s, model()), "");
+    EXPECT_EQ(s.meta, chorale.meta);
+    for (int v = 0; v < music::kNumVoices; ++v)
+      for (int t = 0; t < chorale.length(); ++t) {
+        bool inside = (v == 1 || v == 2) && t >= from && t < to;
+        if (!inside) {
+          ASSERT_EQ(s.voices[v][t], chorale.voices[v][t]) << "voice " << v << " tick " << t << " outside the region";
+        } else {
+          any_changed = any_changed || s.voices[v][t] != chorale.voices[v][t];
+        }
+      }
+  }
+  EXPECT_TRUE(any_changed) << "three alternatives identical to the input";
+  // Bad regions and counts.
+  EXPECT_THROW(sample::regenerate(model(), chorale, 20, 20, voices, 1, options()), Error);
+  EXPECT_THROW(sample::regenerate(model(), chorale, 0, 65, voices, 1, options()), Error);
+  EXPECT_THROW(sample::regenerate(model(), chorale, -1, 10, voices, 1, options()), Error);
+  EXPECT_THROW(sample::regenerate(model(), chorale, 0, 16, voices, 0, options()), Error);
+}
+
+TEST_P(CoreSample, RegenerateKeepsExtraFixedPositions) {
+  const Score chorale = io::read_score(chorale_path());
+  sample::FixedMask fixed = sample::no_fixed(chorale.length());
+  for (int t = 20; t < 24; ++t) fixed[1][t] = true;  // the alto's E4 in bar 2 stays
+  std::vector<Score> out = sample::regenerate(model(), chorale, 16, 32, {1}, 2, options(9), fixed);
+  for (const Score& s : out)
+    for (int t = 0; t < chorale.length(); ++t)
+      if (t < 16 || t >= 32 || (t >= 20 && t < 24)) EXPECT_EQ(s.voices[1][t], chorale.voices[1][t]) << t;
+}
+
+TEST_P(CoreSample, BadRequestsAreErrors) {
+  const Score chorale = io::read_score(chorale_path());
+  sample::FixedMask all;
+  for (auto& v : all) v.assign(chorale.length(), true);
+  // A fixed pitch outside the model's range.
+  Score low = chorale;
+  low.voices[0][0] = 30;
+  EXPECT_THROW(sample::sample(model(), {low}, {all}, 0, options()), Error);
+  // One mask per piece.
+  EXPECT_THROW(sample::sample(model(), {chorale, chorale}, {all}, 0, options()), Error);
+  // Temperatures must be positive; the style must exist.
+  sample::SampleOptions cold = options();
+  cold.temperature = 0;
+  EXPECT_THROW(sample::sample(model(), {chorale}, {sample::no_fixed(64)}, 0, cold), Error);
+  EXPECT_THROW(sample::sample(model(), {chorale}, {sample::no_fixed(64)}, 5, options()), Error);
+  EXPECT_EQ(sample::style_index(model(), ""), 0);
+  EXPECT_EQ(sample::style_index(model(), "bach"), 0);
+  try {
+    sample::style_index(model(), "mozart");
+    ADD_FAILURE() << "unknown style accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bach"), std::string::npos) << e.what();
+  }
+  sample::PieceRequest r;
+  r.bars = 0;
+  EXPECT_THROW(sample::generate(model(), r, options()), Error);
+  r.bars = 4;
+  r.count = 0;
+  EXPECT_THROW(sample::generate(model(), r, options()), Error);
+  r.count = 1;
+  r.fermatas = "every:xbars";
+  EXPECT_THROW(sample::generate(model(), r, options()), Error);
+}
+
+TEST_P(CoreSample, CancelledByTheProgressCallback) {
+  sample::SampleOptions o = options();
+  o.iterations = GetParam() == "fast" ? 20 : 200;
+  int calls = 0;
+  o.on_progress = [&calls](double fraction) {
+    EXPECT_GE(fraction, 0.0);
+    EXPECT_LE(fraction, 1.0);
+    return ++calls < 2;
+  };
+  sample::PieceRequest r;
+  r.bars = 4;
+  EXPECT_THROW(sample::generate(model(), r, o), Error);
+  EXPECT_GE(calls, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Presets, CoreSample, ::testing::Values("fast", "deepbach"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace dq::testing

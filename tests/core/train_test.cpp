@@ -1,0 +1,228 @@
+// Training: a tiny network of each preset learns one chorale by heart, a run
+// resumed from a checkpoint ends with bit-identical weights to one that ran
+// straight through, and bad options are clear errors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core_test_util.h"
+#include "corpus/corpus.h"
+#include "corpus/dataset.h"
+#include "io/file_util.h"
+#include "model/model.h"
+#include "music/error.h"
+#include "train/trainer.h"
+
+namespace dq::testing {
+namespace {
+
+train::TrainOptions tiny_options(const TempDir& dir, const std::string& preset) {
+  train::TrainOptions o;
+  o.corpus = {chorale_path()};
+  o.config = tiny_config(preset);
+  o.output = dir.file("model.dqm");
+  o.cache_dir = dir.file("cache");
+  o.lr = 3e-3;
+  o.lr_schedule = "constant";
+  o.crop = 64;
+  o.batch = 4;
+  o.patience = 0;
+  o.threads = 1;
+  o.progress = false;
+  o.checkpoint_minutes = 1000;
+  return o;
+}
+
+// The parameters stored in a checkpoint, read into a fresh model of `config`.
+model::Model checkpoint_model(const model::ModelConfig& config, const std::string& path) {
+  model::Model m = model::Model::create(config);
+  torch::serialize::InputArchive archive;
+  archive.load_from(path);
+  model::read_parameters(m.module(), archive, "param/", path);
+  return m;
+}
+
+// The training state JSON stored in a checkpoint.
+nlohmann::json checkpoint_state(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(path);
+  torch::Tensor info;
+  archive.read("info", info);
+  return nlohmann::json::parse(model::tensor_string(info))["state"];
+}
+
+TEST(CoreTrain, FastModelLearnsOneChoraleByHeart) {
+  TempDir dir("train_fast");
+  train::TrainOptions o = tiny_options(dir, "fast");
+  o.max_steps = 200;
+  o.eval_every = 50;
+  train::TrainResult r = train::train(o);
+  EXPECT_EQ(r.steps, 200);
+  EXPECT_FALSE(r.stopped_early);
+  EXPECT_GE(r.best.mean_accuracy(), 0.95) << "voices " << r.best.accuracy[0] << " " << r.best.accuracy[1] << " "
+                                          << r.best.accuracy[2] << " " << r.best.accuracy[3];
+  EXPECT_EQ(r.best.targets, 4 * 64);
+
+  // The model file holds the best model with its description.
+  model::Model m = model::load_model(o.output);
+  EXPECT_EQ(m.config.preset, "fast");
+  EXPECT_EQ(m.config.styles, std::vector<std::string>{"bach"});
+  for (int v = 0; v < music::kNumVoices; ++v) {
+    EXPECT_EQ(m.config.vocab[v].low, chorale_range(v).first);
+    EXPECT_EQ(m.config.vocab[v].high, chorale_range(v).second);
+  }
+  EXPECT_NEAR(m.metrics["valid"].value("mean_accuracy", 0.0), r.best.mean_accuracy(), 1e-9) << m.metrics.dump();
+  EXPECT_EQ(m.corpus.value("pieces", 0), 1);
+  // Scoring the loaded model again gives the reported accuracy.
+  corpus::DatasetOptions d;
+  d.roots = o.corpus;
+  d.cache_dir = o.cache_dir;
+  d.progress = false;
+  corpus::Dataset data = corpus::build_dataset(d);
+  EXPECT_TRUE(data.from_cache);
+  model::VoiceScores again = model::score_split(m, model::SplitView(data.train));
+  EXPECT_NEAR(again.mean_accuracy(), r.best.mean_accuracy(), 1e-6);
+
+  // The log, the curve and the checkpoint are written beside it.
+  std::string csv = io::read_file_bytes(o.output + ".csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 4) << csv;  // header + 4 validations
+  EXPECT_TRUE(fs::exists(o.output + ".ckpt"));
+  EXPECT_EQ(checkpoint_state(o.output + ".ckpt")["step"], 200);
+}
+
+TEST(CoreTrain, DeepBachModelLearnsOneChoraleByHeart) {
+  TempDir dir("train_deepbach");
+  train::TrainOptions o = tiny_options(dir, "deepbach");
+  o.batch = 64;
+  o.max_steps = 200;
+  o.eval_every = 50;
+  train::TrainResult r = train::train(o);
+  EXPECT_GE(r.best.mean_accuracy(), 0.9) << "voices " << r.best.accuracy[0] << " " << r.best.accuracy[1] << " "
+                                         << r.best.accuracy[2] << " " << r.best.accuracy[3];
+  model::Model m = model::load_model(o.output);
+  EXPECT_EQ(m.config.preset, "deepbach");
+  EXPECT_EQ(m.config.window, 8);
+}
+
+TEST(CoreTrain, ResumedRunEndsWithTheSameWeights) {
+  TempDir dir("resume");
+  train::TrainOptions o = tiny_options(dir, "fast");
+  o.config.lstm_layers = 2;
+  o.config.dropout = 0.2;        // dropout is seeded by step: a resumed run repeats it
+  o.config.input_dropout = 0.1;
+  o.lr_schedule = "plateau";
+  o.patience = 4;                // halvings of the learning rate are part of the state
+  o.eval_every = 5;
+  o.checkpoint_every = 10;
+  const int64_t kSteps = 30, kFirst = 10;
+
+  train::TrainOptions straight = o;
+  straight.output = dir.file("straight.dqm");
+  straight.max_steps = kSteps;
+  train::train(straight);
+
+  train::TrainOptions split = o;
+  split.output = dir.file("split.dqm");
+  split.max_steps = kFirst;
+  train::TrainResult first = train::train(split);
+  EXPECT_EQ(first.steps, kFirst);
+  EXPECT_EQ(checkpoint_state(split.output + ".ckpt")["step"], kFirst);
+  split.max_steps = kSteps;
+  split.resume = true;
+  train::TrainResult second = train::train(split);
+  EXPECT_EQ(second.steps, kSteps);
+
+  nlohmann::json a = checkpoint_state(straight.output + ".ckpt");
+  nlohmann::json b = checkpoint_state(split.output + ".ckpt");
+  EXPECT_EQ(a["step"], kSteps);
+  EXPECT_EQ(b["step"], kSteps);
+  EXPECT_EQ(a["lr"], b["lr"]);
+  EXPECT_EQ(a["best"], b["best"]);
+  EXPECT_EQ(a["bad_evals"], b["bad_evals"]);
+
+  model::ModelConfig config = model::load_model(straight.output).config;
+  model::Model ma = checkpoint_model(config, straight.output + ".ckpt");
+  model::Model mb = checkpoint_model(config, split.output + ".ckpt");
+  auto pa = ma.module().named_parameters();
+  auto pb = mb.module().named_parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (const auto& item : pa) {
+    ASSERT_NE(pb.find(item.key()), nullptr) << item.key();
+    EXPECT_TRUE(torch::equal(item.value(), pb[item.key()])) << item.key() << " differs after resuming";
+  }
+  // The best models (model files) are the same too.
+  model::Model best_a = model::load_model(straight.output);
+  model::Model best_b = model::load_model(split.output);
+  auto qa = best_a.module().named_parameters();
+  auto qb = best_b.module().named_parameters();
+  for (const auto& item : qa) EXPECT_TRUE(torch::equal(item.value(), qb[item.key()])) << item.key();
+}
+
+TEST(CoreTrain, ResumeChecksTheCheckpoint) {
+  TempDir dir("resume_checks");
+  train::TrainOptions o = tiny_options(dir, "fast");
+  o.max_steps = 2;
+  o.resume = true;
+  EXPECT_THROW(train::train(o), Error);  // no checkpoint yet
+  o.resume = false;
+  train::train(o);
+  // Other hyper-parameters than the checkpoint's.
+  o.resume = true;
+  o.max_steps = 4;
+  o.config.linear_hidden = 16;
+  try {
+    train::train(o);
+    ADD_FAILURE() << "resumed with other hyper-parameters";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("hyper-parameters"), std::string::npos) << e.what();
+  }
+  // A corrupt checkpoint.
+  o.config.linear_hidden = 32;
+  std::ofstream(o.output + ".ckpt", std::ios::binary | std::ios::trunc) << "garbage";
+  EXPECT_THROW(train::train(o), Error);
+}
+
+TEST(CoreTrain, BadOptionsAreErrors) {
+  TempDir dir("train_options");
+  train::TrainOptions o = tiny_options(dir, "fast");
+  o.max_steps = 1;
+  auto expect_error = [](train::TrainOptions bad) { EXPECT_THROW(train::train(bad), Error); };
+  train::TrainOptions bad = o;
+  bad.crop = 4;
+  expect_error(bad);
+  bad = o;
+  bad.lr = 0;
+  expect_error(bad);
+  bad = o;
+  bad.lr_schedule = "linear";
+  expect_error(bad);
+  bad = o;
+  bad.output = "";
+  expect_error(bad);
+  bad = o;
+  bad.corpus = {dir.file("nothing-here")};
+  expect_error(bad);
+  bad = o;
+  bad.max_steps = 0;
+  bad.lr_schedule = "cosine";  // needs a budget in steps or epochs
+  expect_error(bad);
+  // A corpus whose only piece lands in the valid split (work "bach:core_chorale") has no training pieces.
+  fs::path folder = dir.path() / "bach" / "chorales";
+  fs::create_directories(folder);
+  fs::copy_file(chorale_path(), folder / "core_chorale.musicxml");
+  ASSERT_EQ(corpus::split_of((folder / "core_chorale.musicxml").string(), "bach:core_chorale"), corpus::Split::kValid);
+  bad = o;
+  bad.corpus = {(dir.path() / "bach").string()};
+  try {
+    train::train(bad);
+    ADD_FAILURE() << "trained without training pieces";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no training pieces"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(o.output));
+}
+
+}  // namespace
+}  // namespace dq::testing
