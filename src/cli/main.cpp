@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   dq::cli::add_generate(app, run);
   dq::cli::add_reharmonize(app, run);
   dq::cli::add_regenerate(app, run);
+  dq::cli::add_eval(app, run);
+  dq::cli::add_serve(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -35,7 +35,10 @@ Sgemv find_sgemv() {
 void product(torch::Tensor& out, const torch::Tensor& in, const torch::Tensor& weight,
              const torch::Tensor& bias = torch::Tensor()) {
   const int N = static_cast<int>(weight.size(0)), K = static_cast<int>(weight.size(1));
-  if (Sgemv sgemv = find_sgemv()) {
+  constexpr int64_t kRowsForMatrixProduct = 4;  // from here on, one matrix product is cheaper
+  if (in.size(0) >= kRowsForMatrixProduct) {
+    at::mm_out(out, in, weight.t());
+  } else if (Sgemv sgemv = find_sgemv()) {
     // Row-major [N, K] is column-major [K, N]: y = A^T x.
     const char trans = 'T';
     const int one = 1;

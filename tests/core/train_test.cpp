@@ -56,10 +56,10 @@ nlohmann::json checkpoint_state(const std::string& path) {
 TEST(CoreTrain, FastModelLearnsOneChoraleByHeart) {
   TempDir dir("train_fast");
   train::TrainOptions o = tiny_options(dir, "fast");
-  o.max_steps = 200;
+  o.max_steps = 150;
   o.eval_every = 50;
   train::TrainResult r = train::train(o);
-  EXPECT_EQ(r.steps, 200);
+  EXPECT_EQ(r.steps, 150);
   EXPECT_FALSE(r.stopped_early);
   EXPECT_GE(r.best.mean_accuracy(), 0.95) << "voices " << r.best.accuracy[0] << " " << r.best.accuracy[1] << " "
                                           << r.best.accuracy[2] << " " << r.best.accuracy[3];
@@ -87,16 +87,16 @@ TEST(CoreTrain, FastModelLearnsOneChoraleByHeart) {
 
   // The log, the curve and the checkpoint are written beside it.
   std::string csv = io::read_file_bytes(o.output + ".csv");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 4) << csv;  // header + 4 validations
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3) << csv;  // header + 3 validations
   EXPECT_TRUE(fs::exists(o.output + ".ckpt"));
-  EXPECT_EQ(checkpoint_state(o.output + ".ckpt")["step"], 200);
+  EXPECT_EQ(checkpoint_state(o.output + ".ckpt")["step"], 150);
 }
 
 TEST(CoreTrain, DeepBachModelLearnsOneChoraleByHeart) {
   TempDir dir("train_deepbach");
   train::TrainOptions o = tiny_options(dir, "deepbach");
   o.batch = 64;
-  o.max_steps = 200;
+  o.max_steps = 150;
   o.eval_every = 50;
   train::TrainResult r = train::train(o);
   EXPECT_GE(r.best.mean_accuracy(), 0.9) << "voices " << r.best.accuracy[0] << " " << r.best.accuracy[1] << " "
@@ -158,6 +158,23 @@ TEST(CoreTrain, ResumedRunEndsWithTheSameWeights) {
   auto qa = best_a.module().named_parameters();
   auto qb = best_b.module().named_parameters();
   for (const auto& item : qa) EXPECT_TRUE(torch::equal(item.value(), qb[item.key()])) << item.key();
+}
+
+// BUG candidate: a resumed run that does not beat the best validation
+// accuracy of the checkpoint returns empty best scores (trainer.cpp keeps
+// best_scores only for improvements made in this run), so `deepquartet train
+// --resume` prints "best mean validation accuracy 0.0000".
+TEST(CoreTrain, ResumedRunReportsTheBestScores_Bug) {
+  TempDir dir("resume_best");
+  train::TrainOptions o = tiny_options(dir, "fast");
+  o.max_steps = 10;
+  o.eval_every = 5;
+  train::TrainResult first = train::train(o);
+  ASSERT_GT(first.best.mean_accuracy(), 0);
+  o.resume = true;  // same budget: nothing left to do
+  train::TrainResult again = train::train(o);
+  EXPECT_EQ(again.steps, 10);
+  EXPECT_DOUBLE_EQ(again.best.mean_accuracy(), first.best.mean_accuracy());
 }
 
 TEST(CoreTrain, ResumeChecksTheCheckpoint) {
