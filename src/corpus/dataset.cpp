@@ -127,8 +127,11 @@ std::string cache_key_of(const DatasetOptions& options) {
   uint64_t h = fnv1a("dataset format " + std::to_string(kDatasetFormat));
   h = fnv1a(options.augment ? "augment" : "plain", h);
   h = fnv1a(std::to_string(options.max_shift), h);
+  // The content of every file, and where it lives: its path decides its
+  // work, its style and (with splits.tsv) its split.
   for (const std::string& file : list_score_files(options.roots)) {
-    h = fnv1a(fs::path(file).filename().string(), h);
+    h = fnv1a(fs::weakly_canonical(fs::absolute(file)).string(), h);
+    h = fnv1a(split_name(split_of(file, work_of(file))), h);
     h = fnv1a(io::read_file_bytes(file), h);
   }
   return hex(h);
@@ -153,10 +156,14 @@ SplitTensors encode_split(const std::vector<const CorpusPiece*>& pieces, const V
     std::vector<int> allowed = shifts;
     if (shifts.empty()) {
       allowed = {0};
-    } else if (shifts.size() > 1) {
-      std::vector<int> fit = music::transpositions_within(music::score_ranges(p.score), ranges,
-                                                          *std::max_element(shifts.begin(), shifts.end()));
-      allowed = fit;
+    } else {
+      // The given shifts that keep every voice inside the vocabulary.
+      int widest = 0;
+      for (int shift : shifts) widest = std::max(widest, std::abs(shift));
+      std::vector<int> fits = music::transpositions_within(music::score_ranges(p.score), ranges, widest);
+      allowed.clear();
+      for (int shift : shifts)
+        if (std::find(fits.begin(), fits.end(), shift) != fits.end()) allowed.push_back(shift);
     }
     for (int shift : allowed) {
       EncodedPiece e;

@@ -1,5 +1,7 @@
 #include "model/model.h"
 
+#include <filesystem>
+
 #include "io/file_util.h"
 #include "music/error.h"
 
@@ -87,7 +89,9 @@ void save_model(Model& model, const std::string& path, bool half) {
 }
 
 Model load_model(const std::string& path) {
-  io::read_file_bytes(path).size();  // clear errors for missing files, folders and huge files
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error(path + ": no such file");
+  if (!std::filesystem::is_regular_file(path, ec)) throw Error(path + ": not a regular file");
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path);

@@ -164,6 +164,7 @@ int parse_position(const Score& score, const std::string& text, bool end) {
   size_t colon = t.find(':');
   int bar = parse_int(colon == std::string::npos ? t : t.substr(0, colon), "bar");
   int beat = colon == std::string::npos ? 0 : parse_int(t.substr(colon + 1), "beat");
+  if (colon != std::string::npos && beat < 1) throw Error("beats are numbered from 1 ('" + t + "')");
   std::vector<int> starts = bar_starts(score);
   for (size_t i = 0; i < starts.size(); ++i) {
     if (score.meta[starts[i]].measure != bar) continue;
@@ -173,7 +174,7 @@ int parse_position(const Score& score, const std::string& text, bool end) {
     int beat_len = m.time.ticks_per_beat();
     int bar_origin = starts[i] - m.tick_in_bar;  // where the bar would start if complete
     int tick = bar_origin + (beat - 1) * beat_len + (end ? beat_len : 0);
-    if (beat < 1 || tick < starts[i] || tick > bar_end) {
+    if (tick < starts[i] || tick > bar_end || (!end && tick == bar_end)) {
       throw Error("bar " + std::to_string(bar) + " has no beat " + std::to_string(beat));
     }
     return tick;

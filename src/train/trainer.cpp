@@ -36,6 +36,7 @@ struct Progress_ {
   double lr = 0;
   std::string log;  // CSV rows so far
   bool stopped_early = false;
+  model::VoiceScores best_scores;
 };
 
 struct Run {
@@ -59,7 +60,7 @@ void set_lr(Run& run, double lr) {
 
 nlohmann::json state_json(const Progress_& s) {
   return {{"step", s.step}, {"seconds", s.seconds}, {"best", s.best}, {"bad_evals", s.bad_evals},
-          {"lr", s.lr}, {"log", s.log}, {"stopped_early", s.stopped_early}};
+          {"lr", s.lr}, {"log", s.log}, {"stopped_early", s.stopped_early}, {"best_scores", s.best_scores.to_json()}};
 }
 
 void save_checkpoint(Run& run, const std::string& path, const std::string& dataset_key) {
@@ -106,6 +107,13 @@ void load_checkpoint(Run& run, const std::string& path, const std::string& datas
   run.state.bad_evals = s["bad_evals"];
   run.state.log = s["log"];
   run.state.stopped_early = s["stopped_early"];
+  const auto& b = s["best_scores"];
+  for (int v = 0; v < kNumVoices; ++v) {
+    run.state.best_scores.loss[v] = b["loss"][v];
+    run.state.best_scores.accuracy[v] = b["accuracy"][v];
+    run.state.best_scores.onset_accuracy[v] = b["onset_accuracy"][v];
+  }
+  run.state.best_scores.targets = b["targets"];
   set_lr(run, s["lr"]);
 }
 
@@ -241,7 +249,6 @@ TrainResult train(const TrainOptions& input) {
   auto elapsed = [&] { return seconds_before + std::chrono::duration<double>(Clock::now() - run_start).count(); };
   auto last_checkpoint = Clock::now();
 
-  model::VoiceScores best_scores;
   if (!o.resume) {
     run.state.log = "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy\n";
   }
@@ -289,7 +296,7 @@ TrainResult train(const TrainOptions& input) {
       if (acc > run.state.best) {
         run.state.best = acc;
         run.state.bad_evals = 0;
-        best_scores = scores;
+        run.state.best_scores = scores;
         run.model.metrics = {{"valid", scores.to_json()}, {"step", run.state.step}};
         run.model.corpus = {{"roots", o.corpus}, {"pieces", data.pieces.size()}, {"rejected", data.rejected},
                             {"train_sequences", data.train.size()}, {"train_ticks", data.train.ticks()},
@@ -335,7 +342,7 @@ TrainResult train(const TrainOptions& input) {
     save_model(run.model, o.output, o.half);
   }
   TrainResult result;
-  result.best = best_scores;
+  result.best = run.state.best_scores;
   result.steps = run.state.step;
   result.seconds = run.state.seconds;
   result.stopped_early = run.state.stopped_early;

@@ -131,10 +131,10 @@ TEST(CoreParse, PositionsWithAPickup) {
   EXPECT_THROW(sample::parse_position(s, "0:1", false), Error);
 }
 
-// BUG candidate: a beat one past the last of the bar is accepted as the first
+// Regression: a beat one past the last of the bar is accepted as the first
 // tick of the next bar (compose.cpp parse_position checks `tick > bar_end`,
 // which lets tick == bar_end through for a start position).
-TEST(CoreParse, PositionRejectsBeatPastTheBar_Bug) {
+TEST(CoreParse, PositionRejectsBeatPastTheBar) {
   music::Score s = empty_score(4);
   EXPECT_THROW(sample::parse_position(s, "2:5", false), Error) << "4/4 has no beat 5";
   EXPECT_THROW(sample::parse_position(s, "2:0", false), Error) << "beats are 1-based";

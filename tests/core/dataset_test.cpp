@@ -238,11 +238,11 @@ TEST(CoreDataset, EncodeSplitAugmentsWithEveryTranspositionThatFits) {
   EXPECT_EQ(none.size(), 0u);
 }
 
-// BUG candidate: the cache key (dataset.cpp cache_key_of) hashes the file
+// Regression: the cache key (dataset.cpp cache_key_of) hashes the file
 // names and bytes only, not splits.tsv nor the folders that decide a piece's
 // work, style and split: after a splits.tsv is added or edited, the stale
 // cache is served with the old splits.
-TEST(CoreDataset, CacheNoticesChangedSplits_Bug) {
+TEST(CoreDataset, CacheNoticesChangedSplits) {
   TempDir dir("cache_splits");
   corpus::DatasetOptions o;
   o.roots = {chorale_corpus(dir)};
@@ -260,10 +260,10 @@ TEST(CoreDataset, CacheNoticesChangedSplits_Bug) {
   EXPECT_EQ(after.test.size(), 1u);
 }
 
-// BUG candidate: encode_split with several shifts uses every transposition in
+// Regression: encode_split with several shifts uses every transposition in
 // [-max, max] that fits (dataset.cpp: transpositions_within(..., max_element)),
 // not only the shifts asked for.
-TEST(CoreDataset, EncodeSplitUsesOnlyTheGivenShifts_Bug) {
+TEST(CoreDataset, EncodeSplitUsesOnlyTheGivenShifts) {
   corpus::CorpusPiece piece;
   piece.path = chorale_path();
   piece.score = io::read_score(chorale_path());
