@@ -340,3 +340,50 @@ INSTANTIATE_TEST_SUITE_P(Presets, CoreSample, ::testing::Values("fast", "deepbac
 
 }  // namespace
 }  // namespace dq::testing
+
+namespace dq::testing {
+namespace {
+
+// The sweep sampler must sample from the network's own conditionals: at a
+// temperature near zero, after enough sweeps, every position holds the most
+// likely token given all the others, as the network's training forward pass
+// computes it.
+TEST(CoreSweep, GreedySweepsReachTheNetworksOwnArgmax) {
+  model::Model& m = trained("fast");
+  sample::PieceRequest r;
+  r.bars = 4;
+  r.key = sample::parse_key("G major");
+  sample::SampleOptions o;
+  o.iterations = 24;
+  o.start_temperature = 0.001;
+  o.temperature = 0.001;
+  o.threads = 1;
+  music::Score s = sample::generate(m, r, o)[0];
+  corpus::EncodedPiece e;
+  ASSERT_TRUE(corpus::encode_piece(s, m.config.vocab, 0, &e));
+  const int64_t L = e.length();
+  torch::Tensor tokens = torch::empty({1, 4, L}, torch::kInt64), meta = torch::empty({1, corpus::kNumMetaChannels, L}, torch::kInt64);
+  for (int v = 0; v < 4; ++v)
+    for (int64_t t = 0; t < L; ++t) tokens[0][v][t] = e.tokens[v][t];
+  for (int c = 0; c < corpus::kNumMetaChannels; ++c)
+    for (int64_t t = 0; t < L; ++t) meta[0][c][t] = e.meta[c][t];
+  torch::NoGradGuard no_grad;
+  m.module().eval();
+  auto logits = m.fast->forward(tokens, meta);
+  int agree = 0, total = 0;
+  for (int v = 0; v < 4; ++v) {
+    for (int64_t t = 1; t + 1 < L; ++t) {
+      torch::Tensor row = logits[v][t].clone();
+      row.narrow(0, 0, corpus::kRestIndex).fill_(-1e30);
+      int64_t prev = e.tokens[v][t - 1], next = e.tokens[v][t + 1];
+      if (prev == corpus::kRestIndex || prev == corpus::kStartIndex) row[corpus::kHoldIndex] = -1e30;
+      if (next == corpus::kHoldIndex) row[corpus::kRestIndex] = -1e30;
+      agree += row.argmax().item<int64_t>() == e.tokens[v][t] ? 1 : 0;
+      ++total;
+    }
+  }
+  EXPECT_GE(static_cast<double>(agree) / total, 0.9) << agree << " of " << total;
+}
+
+}  // namespace
+}  // namespace dq::testing
