@@ -62,15 +62,6 @@ torch::Tensor FastNetImpl::future(const torch::Tensor& x) {
   return torch::cat({out.narrow(1, 1, out.size(1) - 1), torch::zeros_like(out.narrow(1, 0, 1))}, 1);
 }
 
-torch::Tensor FastNetImpl::forward_step(const torch::Tensor& embedded, LstmState& state) {
-  auto result = state.h.defined()
-                    ? forward_lstm_->forward(embedded.unsqueeze(1), std::make_tuple(state.h, state.c))
-                    : forward_lstm_->forward(embedded.unsqueeze(1));
-  state.h = std::get<0>(std::get<1>(result));
-  state.c = std::get<1>(std::get<1>(result));
-  return std::get<0>(result).squeeze(1);
-}
-
 torch::Tensor FastNetImpl::forward_step_sequence(const torch::Tensor& embedded, LstmState& state) {
   auto result = state.h.defined() ? forward_lstm_->forward(embedded, std::make_tuple(state.h, state.c))
                                   : forward_lstm_->forward(embedded);

@@ -41,8 +41,6 @@ class FastNetImpl : public torch::nn::Module {
   // The backward LSTM over embedded ticks given right to left [B, n, D],
   // from `state` (updated); returns its outputs [B, n, H].
   torch::Tensor backward_run(const torch::Tensor& embedded_reversed, LstmState& state);
-  // One step of the forward LSTM: embedded [B, D] -> output [B, H], updating state.
-  torch::Tensor forward_step(const torch::Tensor& embedded, LstmState& state);
   // Logits of `voice` [N, V] from past [N, H], future [N, H], the four voices'
   // tokens [N, 4] and the metadata [N, C] at the target tick.
   torch::Tensor head(int voice, const torch::Tensor& past, const torch::Tensor& future,

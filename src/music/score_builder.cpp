@@ -91,13 +91,6 @@ void ScoreBuilder::set_ensemble(Ensemble ensemble) {
 void ScoreBuilder::warn(std::string message) { warnings_.push_back(std::move(message)); }
 void ScoreBuilder::select_parts(std::vector<int> parts) { selected_parts_ = std::move(parts); }
 
-int ScoreBuilder::part_count() const {
-  std::vector<bool> has_notes(64, false);
-  for (const NoteEvent& e : events_)
-    if (e.pitch != kRest) has_notes[e.part] = true;
-  return static_cast<int>(std::count(has_notes.begin(), has_notes.end(), true));
-}
-
 Score ScoreBuilder::build() const {
   Score score;
   score.source = source_;

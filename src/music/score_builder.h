@@ -67,7 +67,6 @@ class ScoreBuilder {
   // Which parts (0-based, top first) become voices 0..n-1, n <= 4.
   void select_parts(std::vector<int> parts);
 
-  int part_count() const;  // parts that have at least one note
   const std::string& source() const { return source_; }
 
   // The Score; throws dq::Error naming the file if there is nothing to build
