@@ -45,6 +45,9 @@ void add_eval(CLI::App& app, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--iterations", o->benchmark.sampling.iterations, "Sampling sweeps/iterations (0: default)");
   cmd->add_option("--temperature", o->benchmark.sampling.temperature, "Final temperature")->capture_default_str();
+  cmd->add_option("--voice-leading", o->benchmark.sampling.voice_leading_penalty,
+                  "Sampler's voice-leading penalty (nats per fault; 0: the model alone)")
+      ->capture_default_str();
   cmd->add_option("--seed", o->benchmark.sampling.seed, "Random seed")->capture_default_str();
   cmd->add_option("--threads", o->benchmark.sampling.threads, "CPU threads")->capture_default_str();
   cmd->callback([o, &run] { run = [o] { return run_eval(*o); }; });

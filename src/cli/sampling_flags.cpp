@@ -23,6 +23,10 @@ void SamplingFlags::add_to(CLI::App* cmd) {
   cmd->add_option("--decay", options.decay, "Temperature factor per iteration (0: reach the target halfway)");
   cmd->add_option("--iterations", options.iterations,
                   "Sweeps (fast preset, default 40) or Gibbs iterations (deepbach preset, default: DeepBach's density)");
+  cmd->add_option("--voice-leading", options.voice_leading_penalty,
+                  "Penalty in nats per parallel/hidden fifth or octave or leap beyond an octave a draw would make "
+                  "(0: the model alone)")
+      ->capture_default_str();
   cmd->add_option("--parallel", options.parallel, "Positions per voice per iteration (deepbach preset)")
       ->capture_default_str();
   cmd->add_option("--threads", options.threads, "CPU threads")->capture_default_str();

@@ -8,6 +8,7 @@
 
 #include "eval/grader.h"
 #include "music/error.h"
+#include "music/pitch.h"
 
 namespace dq::eval {
 
@@ -153,7 +154,7 @@ Features piece_features(const music::Score& score) {
     std::vector<music::Note> notes = music::voice_notes(score, v);
     for (size_t i = 0; i < notes.size(); ++i) {
       const music::Note& n = notes[i];
-      int tonic = tonic_pitch_class(score.meta[n.start].key);
+      int tonic = music::tonic_pitch_class(score.meta[n.start].key);
       pitch_classes[((n.pitch - tonic) % 12 + 12) % 12] += 1;
       lengths[std::clamp(n.length, 1, kMaxLength) - 1] += 1;
       if (i > 0) {

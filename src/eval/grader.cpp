@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "music/pitch.h"
+
 namespace dq::eval {
 
 using music::kNumVoices;
@@ -110,7 +112,7 @@ void count_melodies(const Score& score, const music::VoiceRanges& ranges, RuleCo
         tally.add(Rule::kLargeLeap, n.start);
       }
       if (v != kSoprano && v != kBass) continue;
-      int tonic = tonic_pitch_class(score.meta[n.start].key);
+      int tonic = music::tonic_pitch_class(score.meta[n.start].key);
       if (mod12(n.pitch - tonic) != 11 || score.meta[n.start].fermata) continue;
       if (i + 1 >= notes.size() || notes[i + 1].pitch == n.pitch) continue;
       ++counts.leading_tones;
@@ -139,7 +141,7 @@ bool is_cadence(const Score& score, const std::array<std::vector<int>, kNumVoice
   };
   bool is_triad = (pitch_classes & ~triad(4)) == 0 || (pitch_classes & ~triad(3)) == 0;
   music::KeySignature key = score.meta[tick].key;
-  int degree = mod12(root - tonic_pitch_class(key));
+  int degree = mod12(root - music::tonic_pitch_class(key));
   int relative = key.mode == music::Mode::kMinor ? 3 : 9;
   return is_triad && (degree == 0 || degree == kFifth || degree == relative);
 }
@@ -217,11 +219,6 @@ std::vector<ChordSlice> chord_slices(const Score& score) {
     if (any_onset) slices.push_back(slice);
   }
   return slices;
-}
-
-int tonic_pitch_class(music::KeySignature key) {
-  int major = mod12(key.fifths * kFifth);
-  return key.mode == music::Mode::kMinor ? (major + 9) % 12 : major;
 }
 
 RuleCounts& RuleCounts::operator+=(const RuleCounts& other) {

@@ -85,9 +85,6 @@ std::array<std::vector<int>, music::kNumVoices> sounding_pitches(const music::Sc
 // The chord slices of `score`, in time order.
 std::vector<ChordSlice> chord_slices(const music::Score& score);
 
-// Tonic pitch class (0 = C) of a key signature; major when the mode is unknown.
-int tonic_pitch_class(music::KeySignature key);
-
 // What the grader found in one piece, or in a set (counts add up).
 struct RuleCounts {
   std::array<int, kNumRules> violations{};

@@ -117,7 +117,8 @@ class KernParser {
   std::string first_late_note_;
   int measures_ = 0;
   int changes_ = 0;  // key and meter changes
-  int measure_number_ = -1;  // of the latest numbered bar line, -1 before any
+  int measure_number_ = -1;  // of the current measure, -1 before any numbered bar line
+  Rational measure_start_;   // where the current measure number started
   // Key signature: fifths from *k[...], mode from *G: / *g: tokens.
   int fifths_ = 0;
   music::Mode mode_ = music::Mode::kUnknown;
@@ -436,8 +437,14 @@ void KernParser::apply_manipulators(const std::vector<std::string_view>& tokens)
   spines_ = std::move(next);
 }
 
-// =12, =12-, =12a, ==, =:|!, ... A numbered bar line starts that measure; an
-// unnumbered one continues the current measure number.
+// =12, =12-, =12a, ==, =:|!, ... A numbered bar line starts that measure.
+// An unnumbered one (humlib's musicxml2hum, inside Verovio, writes "=1" and
+// then only "=") is counted: after a full bar of the current meter it starts
+// the next measure; after a shorter one it continues the measure (a bar split
+// by a repeat sign, =:|!), unless that is the piece's first measure and the
+// bar line has no repeat sign: then the first measure was a pickup, and is
+// numbered one less. Unnumbered bar lines before any numbered one count from
+// 1, or from 0 after a pickup.
 void KernParser::read_barline(const std::vector<std::string_view>& tokens) {
   std::string_view t = tokens[0];
   size_t i = 1;
@@ -456,14 +463,29 @@ void KernParser::read_barline(const std::vector<std::string_view>& tokens) {
     spine.late = false;
   }
   if (++measures_ > kMaxMeasures) fail("more than " + std::to_string(kMaxMeasures) + " bar lines");
+  const Rational bar(4 * applied_meter_.numerator, applied_meter_.denominator);
+  const bool full = now_ - measure_start_ >= bar;
+  if (number < 0 && measure_number_ < 0 && now_ > Rational(0)) number = full ? 2 : 1;
   if (number >= 0) {
     // The music before the first numbered bar line is the measure before it.
     if (measure_number_ < 0 && now_ > Rational(0)) {
       builder_.add_measure(0, std::max(0, number - 1));
     }
     measure_number_ = number;
+    measure_start_ = now_;
     builder_.add_measure(now_, number);
   } else if (measure_number_ >= 0) {
+    if (full) {
+      ++measure_number_;
+      measure_start_ = now_;
+    } else if (measure_start_ == Rational(0) && now_ > Rational(0) &&
+               t.find(':') == std::string_view::npos) {
+      // A pickup after "=N" at the very start (a repeat sign, =:|!, splits
+      // the measure instead): it is measure N - 1 (the later add_measure at
+      // tick 0 wins).
+      builder_.add_measure(0, std::max(0, measure_number_ - 1));
+      measure_start_ = now_;
+    }
     builder_.add_measure(now_, measure_number_);
   }
 }

@@ -16,7 +16,10 @@
 //   *Icello, *ICvox, ...) deciding the ensemble (without any, a title with
 //   "String Quartet" in it means strings);
 // - bar lines (=N, =N-, ==, =:|!, ...): a numbered bar line starts measure N;
-//   an unnumbered one inside the piece continues the current measure number;
+//   an unnumbered one starts the next measure after a full bar of the current
+//   meter and continues the current one after a shorter stretch (a bar split
+//   by a repeat sign), except that a short first measure after "=N" at the
+//   very start is a pickup, measure N-1 (humlib/Verovio write "=1", then "=");
 //   music before the first numbered bar line N is measure N-1 (a pickup is
 //   measure 0, and ScoreBuilder right-aligns a short first measure);
 // - notes: durations 1 2 4 8 16 ... and tuplet values (3, 6, 12, 20, ...),

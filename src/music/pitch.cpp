@@ -59,6 +59,11 @@ std::string pitch_name(int midi) {
   return name + std::to_string(p.octave);
 }
 
+int tonic_pitch_class(KeySignature key) {
+  int major = ((key.fifths * 7) % 12 + 12) % 12;
+  return key.mode == Mode::kMinor ? (major + 9) % 12 : major;
+}
+
 std::string key_name(KeySignature key) {
   const int fifths = key.fifths;
   static const char* kMajor[] = {"Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C",

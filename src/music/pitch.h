@@ -25,6 +25,9 @@ int midi_of(char step, int alter, int octave);
 // "C4", "F#3", "Bb2" (for messages and reports).
 std::string pitch_name(int midi);
 
+// Pitch class (0 = C) of the tonic of `key`; major when the mode is unknown.
+int tonic_pitch_class(KeySignature key);
+
 // "D major", "B minor", "2 sharps" (mode unknown).
 std::string key_name(KeySignature key);
 

@@ -7,6 +7,7 @@
 #include "music/error.h"
 #include "sample/schedule.h"
 #include "sample/sweep_sampler.h"
+#include "sample/voice_leading.h"
 
 namespace dq::sample {
 
@@ -35,6 +36,7 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
   auto tok = s.tokens.accessor<int64_t, 3>();
   auto met = s.meta.accessor<int64_t, 3>();
   auto fre = s.free.accessor<bool, 3>();
+  s.cadences.assign(B * L, VoiceLeadingPrior::kNoCadence);
   s.first = L;
   for (int64_t b = 0; b < B; ++b) {
     const music::Score& score = scores[b];
@@ -63,6 +65,9 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
       }
     }
     for (int64_t t = 0; t < T; ++t) {
+      if (score.meta[t].fermata && (t == 0 || !score.meta[t - 1].fermata)) {
+        s.cadences[b * L + t + 1] = VoiceLeadingPrior::cadence_of(score.meta[t].key);
+      }
       auto values = corpus::encode_meta(score.meta[t], style);
       for (int c = 0; c < corpus::kNumMetaChannels; ++c) met[b][c][t + 1] = values[c];
     }
@@ -91,6 +96,7 @@ std::vector<music::Score> decode_state(const model::Model& m, const SamplingStat
 
 // DeepBach's parallel pseudo-Gibbs sampler for the "deepbach" preset.
 void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const SampleOptions& o, std::mt19937_64& rng) {
+  const VoiceLeadingPrior prior(net.config().vocab, static_cast<float>(o.voice_leading_penalty));
   const int64_t B = s.tokens.size(0), L = s.tokens.size(2);
   const int parallel = std::max(1, o.parallel);
   // Free positions per (piece, voice).
@@ -143,6 +149,8 @@ void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const Sample
       logits = logits.masked_fill(mask, -1e30).contiguous();
       const int64_t V = logits.size(1);
       for (size_t i = 0; i < piece.size(); ++i) {
+        prior.apply(s.tokens.data_ptr<int64_t>() + piece[i] * kNumVoices * L, s.cadences.data() + piece[i] * L, L, v,
+                    tick[i], logits.data_ptr<float>() + i * V);
         int64_t drawn = draw_index(logits.data_ptr<float>() + i * V, V, temperature, rng);
         updates.emplace_back(piece[i], v, tick[i], drawn);
       }

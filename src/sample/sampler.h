@@ -40,6 +40,10 @@ struct SampleOptions {
   double start_temperature = 1.1;  // annealed geometrically...
   double temperature = 1.0;        // ...down to this one
   double decay = 0.0;              // per iteration; 0 = reach the target at half the iterations
+  // Nats taken off a candidate's log-weight per voice-leading fault it would
+  // make (parallel/hidden fifths and octaves, leaps beyond an octave); 0: the
+  // model alone. See voice_leading.h.
+  double voice_leading_penalty = 6.0;
   uint64_t seed = 1;
   int threads = 2;
   bool progress = false;           // progress bar on stderr

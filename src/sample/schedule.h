@@ -4,6 +4,7 @@
 #pragma once
 
 #include <random>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -18,9 +19,12 @@ double temperature_at(const SampleOptions& options, int iteration, int iteration
 
 // The pieces being sampled as index tensors with a START tick before and an
 // END tick after each piece: tokens [B, 4, L] (int64), meta [B, C, L],
-// free [B, 4, L] (bool); [first, last] bounds the free ticks.
+// free [B, 4, L] (bool); [first, last] bounds the free ticks. cadences[b * L
+// + i]: what a fermata starting at tick i of piece b asks of the chord (see
+// VoiceLeadingPrior::cadence_of), else VoiceLeadingPrior::kNoCadence.
 struct SamplingState {
   torch::Tensor tokens, meta, free;
+  std::vector<int16_t> cadences;
   int64_t first = 0, last = -1;
 };
 

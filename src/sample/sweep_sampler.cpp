@@ -8,6 +8,7 @@
 #include <map>
 
 #include "music/error.h"
+#include "sample/voice_leading.h"
 
 namespace dq::sample {
 
@@ -216,6 +217,7 @@ struct Runner {
 
 void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions& o, std::mt19937_64& rng) {
   const Weights w = rearrange(net);
+  const VoiceLeadingPrior prior(net.config().vocab, static_cast<float>(o.voice_leading_penalty));
   const int sweeps = o.iterations > 0 ? o.iterations : 40;
   const int64_t B = s.tokens.size(0), L = s.tokens.size(2);
   const int64_t first = s.first, last = s.last, n = last - first + 1;
@@ -318,6 +320,7 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
           int64_t prev = token(b, v, t - 1), next = token(b, v, t + 1);
           if (prev == kRestIndex || prev == kStartIndex) row[kHoldIndex] = kNever;
           if (next == kHoldIndex) row[kRestIndex] = kNever;
+          prior.apply(tok + b * kNumVoices * L, s.cadences.data() + b * L, L, v, t, row);
           token(b, v, t) = draw_index(row, V, temperature, rng);
         }
       }

@@ -53,19 +53,13 @@ nlohmann::json piece_json(const std::string& id, const SessionSnapshot& s, bool 
           {"score", score_json(s.state.score, s.state.locked, with_musicxml)}};
 }
 
-// Pitch class of the tonic of `key` (an unknown mode counts as major).
-int tonic_pitch_class(music::KeySignature key) {
-  int major = ((key.fifths * 7) % 12 + 12) % 12;
-  return key.mode == music::Mode::kMinor ? (major + 9) % 12 : major;
-}
-
 // `state` moved to `key`: the music transposed to the new tonic (up or down,
 // whichever keeps the voices inside the model's ranges, else the nearer),
 // and every tick's key signature set to `key`.
 void change_key(PieceState& state, music::KeySignature key, const model::Model& model) {
   music::Score& score = state.score;
   if (score.length() == 0) return;
-  int up = (tonic_pitch_class(key) - tonic_pitch_class(score.meta[0].key) + 12) % 12;
+  int up = (music::tonic_pitch_class(key) - music::tonic_pitch_class(score.meta[0].key) + 12) % 12;
   int down = up - 12;
   int nearer = up <= 6 ? up : down, farther = up <= 6 ? down : up;
   std::vector<int> fitting = music::transpositions_within(music::score_ranges(score),
@@ -445,6 +439,9 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
   if (filename.size() > 200) throw ApiError(400, "the file name is too long");
   if (!can_parse_upload(filename)) {
     throw ApiError(415, filename + ": unsupported file type (upload .mid, .midi, .musicxml, .xml, .mxl or .krn)");
+  }
+  if (bytes.size() > kMaxUploadBytes) {
+    throw ApiError(413, filename + ": larger than the upload limit of " + std::to_string(kMaxUploadBytes >> 20) + " MB");
   }
   if (bytes.empty()) throw ApiError(400, filename + ": the file is empty");
 

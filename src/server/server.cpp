@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "music/error.h"
 #include "server/upload.h"
@@ -16,6 +17,12 @@ namespace {
 // no request waits for the model (sampling is on the WorkQueue).
 constexpr int kHttpThreads = 32;
 constexpr time_t kKeepAliveSeconds = 2;
+
+// Connections waiting to be accepted. cpp-httplib 0.11 listens with a
+// backlog of 5: a burst of more clients at once (50 concurrent requests)
+// overflows it, and the kernel drops or resets the extra connections (SYN
+// cookies) instead of letting them wait for an HTTP thread.
+constexpr int kListenBacklog = 512;
 
 // Room above the upload limit for the multipart framing and form fields.
 constexpr size_t kMaxRequestBytes = kMaxUploadBytes + (64 << 10);
@@ -31,6 +38,8 @@ struct WebServer::Impl {
         api(model, o.model_path, o.limits, queue, sessions) {
     setup();
   }
+  // The workers run tasks that use `api`: stop them before it goes.
+  ~Impl() { queue.stop(); }
   void setup();
 
   ServeOptions options;
@@ -40,12 +49,17 @@ struct WebServer::Impl {
   Api api;
   httplib::Server http;
   int port = 0;
+  socket_t listen_socket = INVALID_SOCKET;  // as bound, for the longer backlog
 };
 
 void WebServer::Impl::setup() {
   http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   http.set_keep_alive_timeout(kKeepAliveSeconds);
   http.set_payload_max_length(kMaxRequestBytes);
+  http.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket = sock;  // the last one created is the one bound
+  });
   // The library is built with brotli and would compress every text answer
   // with it at its slowest setting (12 s for the 7 MB Verovio script): keep
   // only gzip.
@@ -110,6 +124,9 @@ int WebServer::bind() {
     }
     impl_->port = o.port;
   }
+  // Listening again on a listening socket sets its backlog (Linux); if it
+  // fails the library's backlog stays.
+  if (impl_->listen_socket != INVALID_SOCKET) ::listen(impl_->listen_socket, kListenBacklog);
   return impl_->port;
 }
 

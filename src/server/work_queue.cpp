@@ -90,7 +90,7 @@ WorkQueue::WorkQueue(int workers, int max_queued) : max_queued_(static_cast<size
   for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { work(); });
 }
 
-WorkQueue::~WorkQueue() {
+void WorkQueue::stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -98,7 +98,8 @@ WorkQueue::~WorkQueue() {
     for (auto& job : running_) job->cancel();
   }
   cv_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
 }
 
 std::shared_ptr<Job> WorkQueue::submit(const std::string& kind, std::chrono::milliseconds limit, Task task) {

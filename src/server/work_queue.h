@@ -87,8 +87,10 @@ class WorkQueue {
   static constexpr size_t kKeptJobs = 256;
 
   WorkQueue(int workers, int max_queued);
-  // Stops the workers: queued jobs are cancelled, running ones asked to stop.
-  ~WorkQueue();
+  // Stops the workers: queued jobs are cancelled, running ones asked to stop
+  // and waited for. Idempotent; the destructor calls it.
+  void stop();
+  ~WorkQueue() { stop(); }
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 

@@ -14,6 +14,7 @@
 #include "music/error.h"
 #include "sample/compose.h"
 #include "sample/sampler.h"
+#include "sample/voice_leading.h"
 #include "train/trainer.h"
 
 namespace dq::testing {
@@ -344,11 +345,11 @@ INSTANTIATE_TEST_SUITE_P(Presets, CoreSample, ::testing::Values("fast", "deepbac
 namespace dq::testing {
 namespace {
 
-// The sweep sampler must sample from the network's own conditionals: at a
-// temperature near zero, after enough sweeps, every position holds the most
-// likely token given all the others, as the network's training forward pass
-// computes it.
-TEST(CoreSweep, GreedySweepsReachTheNetworksOwnArgmax) {
+// The sweep sampler must sample from the network's own conditionals (times
+// the voice-leading prior, when on): at a temperature near zero, after enough
+// sweeps, every position holds the most likely token given all the others,
+// as the network's training forward pass and the prior compute it.
+double greedy_agreement(double penalty) {
   model::Model& m = trained("fast");
   sample::PieceRequest r;
   r.bars = 4;
@@ -358,32 +359,46 @@ TEST(CoreSweep, GreedySweepsReachTheNetworksOwnArgmax) {
   o.start_temperature = 0.001;
   o.temperature = 0.001;
   o.threads = 1;
+  o.voice_leading_penalty = penalty;
   music::Score s = sample::generate(m, r, o)[0];
   corpus::EncodedPiece e;
-  ASSERT_TRUE(corpus::encode_piece(s, m.config.vocab, 0, &e));
+  EXPECT_TRUE(corpus::encode_piece(s, m.config.vocab, 0, &e));
   const int64_t L = e.length();
   torch::Tensor tokens = torch::empty({1, 4, L}, torch::kInt64), meta = torch::empty({1, corpus::kNumMetaChannels, L}, torch::kInt64);
+  std::vector<int64_t> rows(4 * L);
   for (int v = 0; v < 4; ++v)
-    for (int64_t t = 0; t < L; ++t) tokens[0][v][t] = e.tokens[v][t];
+    for (int64_t t = 0; t < L; ++t) tokens[0][v][t] = rows[v * L + t] = e.tokens[v][t];
   for (int c = 0; c < corpus::kNumMetaChannels; ++c)
     for (int64_t t = 0; t < L; ++t) meta[0][c][t] = e.meta[c][t];
   torch::NoGradGuard no_grad;
   m.module().eval();
   auto logits = m.fast->forward(tokens, meta);
+  sample::VoiceLeadingPrior prior(m.config.vocab, static_cast<float>(penalty));
+  std::vector<int16_t> cadences(L, sample::VoiceLeadingPrior::kNoCadence);
+  for (int t = 0; t < s.length(); ++t) {
+    if (s.meta[t].fermata && (t == 0 || !s.meta[t - 1].fermata)) {
+      cadences[t + 1] = sample::VoiceLeadingPrior::cadence_of(s.meta[t].key);
+    }
+  }
   int agree = 0, total = 0;
   for (int v = 0; v < 4; ++v) {
     for (int64_t t = 1; t + 1 < L; ++t) {
-      torch::Tensor row = logits[v][t].clone();
+      torch::Tensor row = logits[v][t].clone().contiguous();
       row.narrow(0, 0, corpus::kRestIndex).fill_(-1e30);
       int64_t prev = e.tokens[v][t - 1], next = e.tokens[v][t + 1];
       if (prev == corpus::kRestIndex || prev == corpus::kStartIndex) row[corpus::kHoldIndex] = -1e30;
       if (next == corpus::kHoldIndex) row[corpus::kRestIndex] = -1e30;
+      prior.apply(rows.data(), cadences.data(), L, v, t, row.data_ptr<float>());
       agree += row.argmax().item<int64_t>() == e.tokens[v][t] ? 1 : 0;
       ++total;
     }
   }
-  EXPECT_GE(static_cast<double>(agree) / total, 0.9) << agree << " of " << total;
+  return static_cast<double>(agree) / total;
 }
+
+TEST(CoreSweep, GreedySweepsReachTheNetworksOwnArgmax) { EXPECT_GE(greedy_agreement(0.0), 0.9); }
+
+TEST(CoreSweep, GreedySweepsReachTheArgmaxWithTheVoiceLeadingPrior) { EXPECT_GE(greedy_agreement(6.0), 0.9); }
 
 }  // namespace
 }  // namespace dq::testing

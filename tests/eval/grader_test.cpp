@@ -1,4 +1,5 @@
 #include "eval/grader.h"
+#include "music/pitch.h"
 
 #include <gtest/gtest.h>
 
@@ -183,9 +184,9 @@ TEST(Grader, ChordSlicesAndTonic) {
   EXPECT_FALSE(slices[1].onset[0]);
   EXPECT_TRUE(slices[1].onset[3]);
   EXPECT_EQ(slices[1].pitch[2], -1);
-  EXPECT_EQ(tonic_pitch_class({2, music::Mode::kMajor}), 2);    // D major
-  EXPECT_EQ(tonic_pitch_class({-3, music::Mode::kMinor}), 0);   // C minor
-  EXPECT_EQ(tonic_pitch_class({-1, music::Mode::kUnknown}), 5); // F (major assumed)
+  EXPECT_EQ(music::tonic_pitch_class({2, music::Mode::kMajor}), 2);    // D major
+  EXPECT_EQ(music::tonic_pitch_class({-3, music::Mode::kMinor}), 0);   // C minor
+  EXPECT_EQ(music::tonic_pitch_class({-1, music::Mode::kUnknown}), 5); // F (major assumed)
 }
 
 }  // namespace

@@ -260,6 +260,53 @@ TEST(KernMeta, MeasureNumbersAndSplitBars) {
   EXPECT_EQ(s.meta[24].tick_in_bar, 0);
 }
 
+TEST(KernMeta, UnnumberedBarLinesAreCounted) {
+  // humlib's musicxml2hum (Verovio) writes "=1" before a pickup and then only
+  // "=": the pickup is measure 0 and the bars after it 1, 2, 3.
+  Score s = parse(krn({"**kern", "*M3/4", "=1", "4c", "=", "2.d", "=", "2e", "4f", "=", "2g",
+                       "==", "*-"}));
+  std::vector<int> measures, in_bar;
+  for (int t : {0, 3, 4, 15, 16, 28, 35}) {
+    measures.push_back(s.meta[t].measure);
+    in_bar.push_back(s.meta[t].tick_in_bar);
+  }
+  EXPECT_EQ(measures, (std::vector<int>{0, 0, 1, 1, 2, 3, 3}));
+  EXPECT_EQ(in_bar, (std::vector<int>{8, 11, 0, 11, 0, 0, 7}));
+  EXPECT_EQ(s.pickup_ticks(), 4);
+
+  // Without a pickup: "=1" at the start, full bars.
+  Score t = parse(krn({"**kern", "*M2/4", "=1", "2c", "=", "2d", "=", "2e", "*-"}));
+  EXPECT_EQ(t.meta[0].measure, 1);
+  EXPECT_EQ(t.meta[8].measure, 2);
+  EXPECT_EQ(t.meta[16].measure, 3);
+  EXPECT_EQ(t.meta[16].tick_in_bar, 0);
+
+  // No numbered bar line at all: counted from 1, or from 0 after a pickup.
+  Score u = parse(krn({"**kern", "*M2/4", "2c", "=", "2d", "=", "2e", "*-"}));
+  EXPECT_EQ(u.meta[0].measure, 1);
+  EXPECT_EQ(u.meta[8].measure, 2);
+  EXPECT_EQ(u.meta[16].measure, 3);
+  Score v = parse(krn({"**kern", "*M2/4", "4c", "=", "2d", "=", "2e", "*-"}));
+  EXPECT_EQ(v.meta[0].measure, 0);
+  EXPECT_EQ(v.meta[0].tick_in_bar, 4);
+  EXPECT_EQ(v.meta[4].measure, 1);
+  EXPECT_EQ(v.meta[12].measure, 2);
+}
+
+TEST(KernMeta, UnnumberedRepeatBarLineSplitsAMeasure) {
+  // A repeat sign inside a bar continues its number; the unnumbered bar line
+  // after the completed bar starts the next one.
+  Score s = parse(krn({"**kern", "*M2/4", "=1", "2c", "=", "4d", "=:|!", "4e", "=", "4f",
+                       "=:|!", "4g", "=", "2a", "*-"}));
+  std::vector<int> measures, in_bar;
+  for (int t = 0; t < s.length(); t += 4) {
+    measures.push_back(s.meta[t].measure);
+    in_bar.push_back(s.meta[t].tick_in_bar);
+  }
+  EXPECT_EQ(measures, (std::vector<int>{1, 1, 2, 2, 3, 3, 4, 4}));
+  EXPECT_EQ(in_bar, (std::vector<int>{0, 4, 0, 4, 0, 4, 0, 4}));
+}
+
 TEST(KernMeta, FirstBarWithoutBarLine) {
   // Music before "=2" is measure 1; a file without bar lines counts from 1.
   Score s = parse(krn({"**kern", "*M3/4", "2.c", "=2", "2.d", "*-"}));

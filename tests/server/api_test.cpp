@@ -6,6 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <fstream>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -16,11 +19,13 @@
 #include "io/midi_reader.h"
 #include "io/midi_writer.h"
 #include "io/musicxml_reader.h"
+#include "io/musicxml_writer.h"
 #include "io/renderer.h"
 #include "model/config.h"
 #include "model/model.h"
 #include "music/error.h"
 #include "server/server.h"
+#include "server/upload.h"
 #include "train/trainer.h"
 
 namespace dq::server {
@@ -91,19 +96,21 @@ class ApiTest : public ::testing::Test {
     if (out.content_type.rfind("application/json", 0) == 0) out.body = json::parse(r->body);
     return out;
   }
-  httplib::Client client() { return httplib::Client("127.0.0.1", port_); }
-  Reply get(const std::string& path) { return wrap(client().Get(path)); }
-  Reply post_raw(const std::string& path, const std::string& body) {
-    return wrap(client().Post(path, body, "application/json"));
+  // `port` 0: the suite's server; else another one (see ExtraServer).
+  httplib::Client client(int port = 0) { return httplib::Client("127.0.0.1", port ? port : port_); }
+  Reply get(const std::string& path, int port = 0) { return wrap(client(port).Get(path)); }
+  Reply del(const std::string& path, int port = 0) { return wrap(client(port).Delete(path)); }
+  Reply post_raw(const std::string& path, const std::string& body, int port = 0) {
+    return wrap(client(port).Post(path, body, "application/json"));
   }
-  Reply post(const std::string& path, const json& body) { return post_raw(path, body.dump()); }
+  Reply post(const std::string& path, const json& body, int port = 0) { return post_raw(path, body.dump(), port); }
 
   // Polls a job until it ends; returns its final JSON.
-  json wait(const Reply& submitted) {
+  json wait(const Reply& submitted, int port = 0) {
     EXPECT_EQ(submitted.status, 202) << submitted.raw;
     std::string id = submitted.body.value("id", "");
     for (int i = 0; i < 6000; ++i) {
-      Reply r = get("/api/job/" + id);
+      Reply r = get("/api/job/" + id, port);
       EXPECT_EQ(r.status, 200);
       std::string state = r.body.value("state", "");
       if (state != "queued" && state != "running") return r.body;
@@ -427,6 +434,400 @@ TEST_F(ApiTest, StaticFilesAndNoBrotli) {
   EXPECT_EQ(get("/app.js").status, 200);
   EXPECT_NE(get("/../CMakeLists.txt").status, 200);
   EXPECT_NE(get("/%2e%2e/CMakeLists.txt").status, 200);
+}
+
+// Resident memory of this process (which holds the server too), in kB.
+long resident_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// What one client of a burst saw: the answer to its request and, if it was
+// accepted, how its job ended.
+struct BurstOutcome {
+  int submit_status = 0;  // 0: no answer
+  std::string state;      // the job's final state, if accepted
+  json job;               // its final JSON
+  std::string problem;    // what went wrong in the client, if anything
+};
+
+// `clients` threads each POST `request(i)` to `path` at the same moment (one
+// keep-alive connection per client, as browser tabs) and, if accepted, poll
+// the job every 20 ms until it ends. Every request has a 10 s timeout and
+// every job must end within 45 s, so a burst never hangs.
+std::vector<BurstOutcome> burst(int port, int clients, const std::string& path,
+                                const std::function<json(int)>& request) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<BurstOutcome> outcomes(clients);
+  std::promise<void> go;
+  std::shared_future<void> start_signal = go.get_future().share();
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(45);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      BurstOutcome& out = outcomes[i];
+      httplib::Client c("127.0.0.1", port);
+      c.set_keep_alive(true);
+      c.set_connection_timeout(10);
+      c.set_read_timeout(10);
+      c.set_write_timeout(10);
+      std::string body = request(i).dump();
+      start_signal.wait();
+      auto submitted = c.Post(path, body, "application/json");
+      if (!submitted) {
+        out.problem = "no answer to the request: " + httplib::to_string(submitted.error());
+        return;
+      }
+      out.submit_status = submitted->status;
+      json answer = json::parse(submitted->body, nullptr, false);
+      if (submitted->status != 202) {
+        if (!answer.is_object() || answer.value("error", "").empty()) out.problem = "no error message: " + submitted->body;
+        return;
+      }
+      std::string job = answer.is_object() ? answer.value("id", "") : "";
+      while (Clock::now() < deadline) {
+        auto polled = c.Get("/api/job/" + job);
+        if (!polled || polled->status != 200) {
+          out.problem = polled ? "job poll answered " + std::to_string(polled->status) + ": " + polled->body
+                               : "no answer to a job poll: " + httplib::to_string(polled.error());
+          return;
+        }
+        json state = json::parse(polled->body, nullptr, false);
+        std::string name = state.is_object() ? state.value("state", "") : "";
+        if (name != "queued" && name != "running") {
+          out.state = name;
+          out.job = state;
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      out.problem = "job " + job + " did not end within 45 s";
+    });
+  }
+  go.set_value();
+  for (auto& t : threads) t.join();
+  return outcomes;
+}
+
+// The load test: 50 regenerations of one piece at once, from 50
+// clients, against the suite's server (--workers 1, --queue 8, 32 HTTP
+// threads), twice. Each request is either accepted (202) and its job ends
+// "done" with a valid result, or refused at once with 503 because the queue
+// is full: no other status, no dropped connection, nothing hangs. Memory
+// stays bounded, and afterwards the server answers as before.
+TEST_F(ApiTest, FiftyConcurrentRegenerationsCompleteOrGet503) {
+  constexpr int kClients = 50;
+  json piece = new_piece({{"bars", 8}, {"seed", 12}});
+  const std::string id = piece["id"];
+  const json before = piece["score"];
+  std::vector<long> rss = {resident_kb()};
+  ASSERT_GT(rss[0], 0);
+
+  for (int round = 0; round < 2; ++round) {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<BurstOutcome> outcomes = burst(port_, kClients, "/api/piece/" + id + "/regenerate", [&](int i) {
+      return json{{"from_bar", 2}, {"to_bar", 5}, {"voices", {1, "tenor"}}, {"alternatives", 2}, {"seed", round * 100 + i}};
+    });
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    rss.push_back(resident_kb());
+    int completed = 0, refused = 0;
+    for (int i = 0; i < kClients; ++i) {
+      const BurstOutcome& out = outcomes[i];
+      EXPECT_TRUE(out.problem.empty()) << "client " << i << ": " << out.problem;
+      if (out.submit_status == 503) {
+        ++refused;
+        continue;
+      }
+      EXPECT_EQ(out.submit_status, 202) << "client " << i << ": only 202 or 503 may answer";
+      if (out.submit_status != 202) continue;
+      ASSERT_EQ(out.state, "done") << "client " << i << ": " << out.job.dump();
+      ++completed;
+      const json& result = out.job["result"];
+      EXPECT_EQ(result["id"], id);
+      EXPECT_EQ(result["seed"], round * 100 + i);
+      EXPECT_EQ(result["from_tick"], 16);
+      EXPECT_EQ(result["to_tick"], 80);
+      EXPECT_EQ(result["voices"], json({1, 2}));
+      EXPECT_FALSE(result["stale"]);  // nobody edits the piece meanwhile
+      ASSERT_EQ(result["alternatives"].size(), 2u);
+      for (const json& alt : result["alternatives"]) expect_changed_only(before, alt, 16, 80, {1, 2});
+    }
+    std::printf("[ load     ] burst %d: %d clients, %d done, %d refused with 503, %.1f s; resident memory %.0f -> %.0f MB\n",
+                round + 1, kClients, completed, refused, seconds, rss[round] / 1024.0, rss[round + 1] / 1024.0);
+    EXPECT_EQ(completed + refused, kClients);
+    // One job runs and 8 wait, and a job (8 bars, 2 alternatives) takes longer
+    // than the burst takes to arrive: most are refused, and some are done.
+    EXPECT_GE(completed, 1);
+    EXPECT_GE(refused, 1);
+  }
+  // What the bursts may keep: <= 256 finished jobs with their results (two
+  // 8-bar scores with MusicXML, ~0.1 MB each, here ~40 jobs) and one piece's
+  // pending alternatives. The rest is transient or reused: 50 client
+  // threads' stacks and malloc's per-thread arenas (glibc: up to 8 per core),
+  // sockets. Queueing without bound, or a copy of something kept per request,
+  // would show as growth far beyond this, and again in the second burst.
+  const double growth_mb = (rss[2] - rss[0]) / 1024.0;
+  EXPECT_LT(growth_mb, 200.0);
+
+  // The server still answers: model info, health (queue empty) and a fresh
+  // regeneration, accepted at once.
+  Reply model = get("/api/model");
+  ASSERT_EQ(model.status, 200);
+  EXPECT_EQ(model.body["preset"], "fast");
+  Reply health = get("/api/health");
+  ASSERT_EQ(health.status, 200);
+  EXPECT_EQ(health.body["ok"], true);
+  EXPECT_EQ(health.body["queued"], 0);
+  EXPECT_EQ(health.body["workers"], 1);
+  EXPECT_GE(health.body["pieces"].get<int>(), 1);
+  json fresh = done(post("/api/piece/" + id + "/regenerate", json{{"from_bar", 1}, {"to_bar", 2}, {"voices", {0}}, {"seed", 99}}));
+  ASSERT_EQ(fresh["alternatives"].size(), 1u);
+  expect_changed_only(before, fresh["alternatives"][0], 0, 32, {0});
+}
+
+// A second server on the suite's tiny model, with its own options; stopped
+// when it goes out of scope.
+class ExtraServer {
+ public:
+  ExtraServer(const std::string& model_path, ServeOptions o) {
+    o.port = 0;
+    o.model_path = model_path;
+    o.web_dir = "";
+    o.log = false;
+    server_ = std::make_unique<WebServer>(o);
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    httplib::Client probe("127.0.0.1", port_);
+    for (int i = 0; i < 200 && !probe.Get("/api/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ~ExtraServer() {
+    server_->stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  std::unique_ptr<WebServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+// The queue's limits through the API, deterministically: on a server whose
+// jobs never end by themselves (a million sweeps), one worker and one place
+// in the queue, a third job is refused with 503, a queued and a running job
+// can be cancelled (DELETE /api/job), a job past --job-seconds fails 504,
+// and stopping the server cancels the running job.
+TEST_F(ApiTest, QueueFullCancelAndTimeLimit) {
+  ServeOptions o;
+  o.workers = 1;
+  o.max_queued = 1;
+  o.limits.iterations = 1000000;
+  o.limits.sampler_threads = 1;
+  o.limits.job_seconds = 3;
+  auto slow = std::make_unique<ExtraServer>((folder_ / "tiny.dqm").string(), o);
+  const int port = slow->port();
+  auto state_of = [&](const std::string& job) { return get("/api/job/" + job, port).body.value("state", ""); };
+
+  Reply a = post("/api/piece", json{{"bars", 1}, {"seed", 1}}, port);
+  ASSERT_EQ(a.status, 202) << a.raw;
+  EXPECT_EQ(a.body["kind"], "piece");
+  std::string a_id = a.body["id"];
+  for (int i = 0; i < 1000 && state_of(a_id) == "queued"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(state_of(a_id), "running");
+  Reply b = post("/api/piece", json{{"bars", 1}, {"seed", 2}}, port);
+  ASSERT_EQ(b.status, 202) << b.raw;
+  std::string b_id = b.body["id"];
+  EXPECT_EQ(b.body["state"], "queued");
+
+  // Full: new pieces and harmonizations are refused with a JSON error.
+  Reply full = post("/api/piece", json{{"bars", 1}}, port);
+  EXPECT_EQ(full.status, 503);
+  EXPECT_FALSE(full.body.value("error", "").empty()) << full.raw;
+  std::string xml = io::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
+  Reply full_upload = wrap(client(port).Post("/api/reharmonize?filename=m.musicxml", xml, "application/xml"));
+  EXPECT_EQ(full_upload.status, 503);
+  EXPECT_FALSE(full_upload.body.value("error", "").empty()) << full_upload.raw;
+  Reply health = get("/api/health", port);
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body["queued"], 1);
+
+  // Cancelling the queued job, then the running one.
+  Reply cancel_b = del("/api/job/" + b_id, port);
+  ASSERT_EQ(cancel_b.status, 200) << cancel_b.raw;
+  EXPECT_EQ(cancel_b.body["id"], b_id);
+  Reply cancel_a = del("/api/job/" + a_id, port);
+  ASSERT_EQ(cancel_a.status, 200) << cancel_a.raw;
+  json ended_a = wait(a, port);
+  EXPECT_EQ(ended_a["state"], "cancelled") << ended_a.dump();
+  EXPECT_EQ(ended_a["error"], "cancelled");
+  EXPECT_FALSE(ended_a.contains("result"));
+  json ended_b = wait(b, port);
+  EXPECT_EQ(ended_b["state"], "cancelled") << ended_b.dump();
+  // Cancelling a job that has ended changes nothing.
+  EXPECT_EQ(del("/api/job/" + a_id, port).body["state"], "cancelled");
+
+  // A job past the time limit fails with status 504.
+  auto t0 = std::chrono::steady_clock::now();
+  json late = wait(post("/api/piece", json{{"bars", 1}, {"seed", 3}}, port), port);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(late["state"], "failed") << late.dump();
+  EXPECT_EQ(late["status"], 504);
+  EXPECT_NE(late.value("error", "").find("time limit"), std::string::npos) << late.dump();
+  EXPECT_GE(took, 2.9);
+  EXPECT_EQ(get("/api/health", port).body["queued"], 0);
+
+  // Stopping the server while a job runs cancels the job: it returns at once,
+  // long before the job's time limit.
+  Reply last = post("/api/piece", json{{"bars", 1}, {"seed", 4}}, port);
+  ASSERT_EQ(last.status, 202) << last.raw;
+  std::string last_id = last.body["id"];
+  for (int i = 0; i < 1000 && state_of(last_id) == "queued"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(state_of(last_id), "running");
+  t0 = std::chrono::steady_clock::now();
+  slow.reset();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
+}
+
+// Every piece route answers 404 with a JSON error for an unknown piece, and
+// the job routes for an unknown job.
+TEST_F(ApiTest, UnknownPieceOrJobIs404OnEveryRoute) {
+  const std::string piece = "/api/piece/0123456789abcdef";
+  auto expect_404 = [](const Reply& r, const std::string& what) {
+    EXPECT_EQ(r.status, 404) << what << ": " << r.raw;
+    EXPECT_FALSE(r.body.is_object() ? r.body.value("error", "").empty() : true) << what << ": " << r.raw;
+  };
+  expect_404(get(piece), "GET piece");
+  for (const char* action : {"regenerate", "choose", "undo", "redo", "lock", "fermata", "settings"}) {
+    expect_404(post_raw(piece + "/" + action, "{}"), action);
+  }
+  for (const char* format : {"mid", "musicxml", "mxl", "wav", "png", "pdf"}) {
+    expect_404(get(piece + "/export." + format), format);
+  }
+  expect_404(get("/api/job/0123456789abcdef"), "GET job");
+  expect_404(del("/api/job/0123456789abcdef"), "DELETE job");
+  expect_404(get("/api/piece/not-an-id"), "a malformed id");
+}
+
+// The error paths of the requests that edit a piece not covered above.
+TEST_F(ApiTest, EditErrorPaths) {
+  json piece = new_piece({{"bars", 2}, {"seed", 13}});
+  std::string id = piece["id"];
+  auto expect_error = [](const Reply& r, int status, const std::string& mentions) {
+    EXPECT_EQ(r.status, status) << r.raw;
+    std::string error = r.body.is_object() ? r.body.value("error", "") : "";
+    EXPECT_NE(error.find(mentions), std::string::npos) << r.raw;
+  };
+  expect_error(post("/api/piece/" + id + "/choose", json::object()), 400, "index");
+  expect_error(post("/api/piece/" + id + "/choose", json{{"index", 4}}), 400, "index");
+  expect_error(post("/api/piece/" + id + "/choose", json{{"index", "first"}}), 400, "index");
+  expect_error(post_raw("/api/piece/" + id + "/redo", ""), 409, "redo");
+  expect_error(post("/api/piece/" + id + "/undo", json{{"steps", 2}}), 400, "steps");
+  expect_error(post("/api/piece/" + id + "/lock", json{{"voice", 4}}), 400, "voice");
+  expect_error(post("/api/piece/" + id + "/lock", json{{"voice", 0}, {"locked", "yes"}}), 400, "locked");
+  expect_error(post("/api/piece/" + id + "/fermata", json{{"on", true}}), 400, "tick");
+  expect_error(post("/api/piece/" + id + "/fermata", json{{"tick", 0}, {"on", 1}}), 400, "on");
+  expect_error(post("/api/piece/" + id + "/settings", json{{"meter", "5/7"}}), 400, "5/7");
+  expect_error(post("/api/piece/" + id + "/settings", json{{"tempo", 90}}), 400, "tempo");
+  expect_error(post("/api/piece/" + id + "/regenerate", json{{"from_tick", 8}, {"to_tick", 8}}), 400, "empty");
+  expect_error(post("/api/piece/" + id + "/regenerate", json{{"to_tick", 33}}), 400, "to_tick");
+  expect_error(post("/api/piece/" + id + "/regenerate", json{{"temperature", 5}}), 400, "temperature");
+  expect_error(post("/api/piece/" + id + "/regenerate", json{{"seed", 1.5}}), 400, "seed");
+  expect_error(get("/api/piece/" + id + "/export.wav?alternative=x"), 404, "alternative");
+  expect_error(post_raw("/api/piece/" + id + "/settings", std::string(3 << 20, ' ')), 413, "too large");
+  // None of these changed the piece.
+  Reply after = get("/api/piece/" + id);
+  EXPECT_EQ(after.body["version"], piece["version"]);
+  EXPECT_EQ(after.body["score"]["voices"], piece["score"]["voices"]);
+}
+
+// The error paths of uploads not covered above: form without a file, a
+// form's unsupported file type, an empty file, bad options, a kept voice
+// without notes, a file over 2 MB but within the request limit (413), and a
+// melody the model cannot sing, which fails in its job with status 400.
+TEST_F(ApiTest, ReharmonizeErrorPaths) {
+  std::string xml = io::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
+  auto upload = [&](const httplib::MultipartFormDataItems& form) { return wrap(client().Post("/api/reharmonize", form)); };
+  auto raw = [&](const std::string& query, const std::string& bytes) {
+    return wrap(client().Post("/api/reharmonize" + query, bytes, "application/octet-stream"));
+  };
+  auto expect_error = [](const Reply& r, int status) {
+    EXPECT_EQ(r.status, status) << r.raw;
+    EXPECT_FALSE(r.body.is_object() ? r.body.value("error", "").empty() : true) << r.raw;
+  };
+  expect_error(upload({{"seed", "3", "", ""}}), 400);
+  expect_error(upload({{"file", xml, "melody.pdf", "application/pdf"}}), 415);
+  expect_error(upload({{"file", "", "melody.musicxml", "application/xml"}}), 400);
+  expect_error(upload({{"file", xml, "melody.musicxml", "application/xml"}, {"temperature", "hot", "", ""}}), 400);
+  expect_error(upload({{"file", xml, "melody.musicxml", "application/xml"}, {"transpose", "2", "", ""}}), 400);
+  expect_error(raw("?filename=m.musicxml&keep=bass", xml), 400);
+  expect_error(raw("?filename=m.musicxml&keep=kazoo", xml), 400);
+  expect_error(raw("?filename=m.musicxml&fermatas=sometimes", xml), 400);
+  expect_error(raw("?filename=m.musicxml&style=jazz", xml), 400);
+  expect_error(raw("?filename=" + std::string(300, 'a') + ".mid", xml), 400);
+  std::string big(kMaxUploadBytes + 1000, ' ');
+  expect_error(raw("?filename=big.musicxml", big), 413);
+  expect_error(upload({{"file", big, "big.musicxml", "application/xml"}}), 413);
+
+  // Parsed, but the melody spans more than any octave shift fits in the
+  // soprano's range: the job fails with status 400 and says why.
+  music::Score melody = io::parse_musicxml(xml, "melody.musicxml");
+  bool first = true;
+  int last = -1;
+  for (int t = 0; t < melody.length(); ++t) {
+    if (music::is_pitch(melody.voices[0][t])) {
+      if (first) melody.voices[0][t] = 24;
+      first = false;
+      last = t;
+    }
+  }
+  ASSERT_GT(last, 0);
+  melody.voices[0][last] = 108;
+  json failed = wait(raw("?filename=wide.musicxml", io::to_musicxml(melody)));
+  EXPECT_EQ(failed["state"], "failed") << failed.dump();
+  EXPECT_EQ(failed["status"], 400);
+  EXPECT_NE(failed.value("error", "").find("range"), std::string::npos) << failed.dump();
+}
+
+// PNG and PDF engravings run at most two at once: more at the same moment
+// are refused with 503 (JSON error), the others answer the file, and the
+// engraver is free again afterwards.
+TEST_F(ApiTest, EngravingsBeyondTwoAtOnceGet503) {
+  if (!io::renderer_available()) GTEST_SKIP() << "mscore3 is not installed: engraving not checked";
+  constexpr int kClients = 5;
+  json piece = new_piece({{"bars", 1}, {"seed", 14}});
+  const std::string path = "/api/piece/" + piece["id"].get<std::string>() + "/export.png";
+  std::vector<Reply> replies(kClients);
+  std::promise<void> go;
+  std::shared_future<void> start_signal = go.get_future().share();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", port_);
+      c.set_read_timeout(60);
+      start_signal.wait();
+      replies[i] = wrap(c.Get(path));
+    });
+  }
+  go.set_value();
+  for (auto& t : threads) t.join();
+  int engraved = 0, busy = 0;
+  for (const Reply& r : replies) {
+    if (r.status == 200) {
+      ++engraved;
+      EXPECT_EQ(r.raw.substr(0, 4), "\x89PNG");
+    } else {
+      EXPECT_EQ(r.status, 503) << r.raw;
+      ++busy;
+      EXPECT_FALSE(r.body.is_object() ? r.body.value("error", "").empty() : true) << r.raw;
+    }
+  }
+  EXPECT_GE(engraved, 1);
+  EXPECT_GE(busy, 1);
+  EXPECT_EQ(get(path).status, 200);
 }
 
 // The queue itself: bounded, cancellable, with a time limit.

@@ -1,0 +1,154 @@
+#include "sample/voice_leading.h"
+
+#include <array>
+#include <cstdlib>
+
+#include "music/pitch.h"
+
+namespace dq::sample {
+
+using corpus::kFirstPitchIndex;
+using corpus::kHoldIndex;
+using music::kNumVoices;
+
+namespace {
+
+constexpr int kOctave = 12;
+constexpr int kFifth = 7;
+constexpr int kLargestStep = 2;
+constexpr int kSoprano = 0;
+constexpr int kBass = music::kNumVoices - 1;
+
+int sign(int x) { return (x > 0) - (x < 0); }
+
+// What another voice does at one moment: from pitch `from` to `to` (-1: silent).
+struct Move {
+  int from = -1, to = -1;
+  bool moves() const { return from >= 0 && to >= 0 && to != from; }
+};
+
+// Faults of voice v moving x -> y while voice u makes `other`.
+int pair_faults(int v, int x, int y, int u, const Move& other) {
+  if (!other.moves()) return 0;
+  int before = std::abs(x - other.from) % kOctave, after = std::abs(y - other.to) % kOctave;
+  bool perfect = after == kFifth || after == 0;
+  if (!perfect) return 0;
+  if (before == after) return 1;  // parallel or contrary fifths/octaves
+  bool similar = sign(y - x) == sign(other.to - other.from);
+  bool outer = (v == kSoprano && u == kBass) || (v == kBass && u == kSoprano);
+  int soprano_leap = v == kSoprano ? std::abs(y - x) : std::abs(other.to - other.from);
+  return similar && outer && soprano_leap > kLargestStep ? 1 : 0;  // hidden fifths/octaves
+}
+
+// Whether the pitches `sounding` (-1: silent) make a cadence in `cadence`:
+// a major or minor triad on a bass that is the tonic, the dominant or the
+// relative key's tonic (the grader's definition).
+bool is_cadence(const std::array<int, kNumVoices>& sounding, int cadence) {
+  int bass = -1, pitch_classes = 0;
+  for (int p : sounding) {
+    if (p < 0) continue;
+    pitch_classes |= 1 << (p % kOctave);
+    if (bass < 0 || p < bass) bass = p;
+  }
+  if (bass < 0) return false;
+  const int root = bass % kOctave;
+  auto triad = [root](int third) {
+    return (1 << root) | (1 << ((root + third) % kOctave)) | (1 << ((root + kFifth) % kOctave));
+  };
+  bool is_triad = (pitch_classes & ~triad(4)) == 0 || (pitch_classes & ~triad(3)) == 0;
+  const int tonic = cadence % kOctave;
+  const bool minor = cadence >= kOctave;
+  int degree = ((root - tonic) % kOctave + kOctave) % kOctave;
+  return is_triad && (degree == 0 || degree == kFifth || degree == (minor ? 3 : 9));
+}
+
+}  // namespace
+
+int16_t VoiceLeadingPrior::cadence_of(music::KeySignature key) {
+  return static_cast<int16_t>(music::tonic_pitch_class(key) + (key.mode == music::Mode::kMinor ? kOctave : 0));
+}
+
+// The two moments a token at (v, t) decides: the move into t and the move
+// into the voice's next note (tick `next`, pitch `next_pitch`).
+struct VoiceLeadingPrior::Motions {
+  int previous = -1;                     // voice v's pitch sounding just before t
+  std::array<Move, kNumVoices> at_t;     // the other voices' moves at t
+  int next_pitch = -1;                   // voice v's next note after t (-1: rest or end)
+  std::array<Move, kNumVoices> at_next;  // the other voices' moves there
+  int cadence = kNoCadence;               // what a fermata starting at t asks for
+  std::array<int, kNumVoices> chord{};    // the other voices' pitches at t (-1: silent)
+};
+
+int VoiceLeadingPrior::sounding(const int64_t* piece, int64_t length, int u, int64_t t) const {
+  const int64_t* row = piece + u * length;
+  while (t > 0 && row[t] == kHoldIndex) --t;
+  int index = static_cast<int>(row[t]);
+  return index >= kFirstPitchIndex ? vocab_[u].low + index - kFirstPitchIndex : -1;
+}
+
+VoiceLeadingPrior::Motions VoiceLeadingPrior::motions_around(const int64_t* piece, const int16_t* cadences,
+                                                             int64_t length, int v, int64_t t) const {
+  Motions m;
+  auto move_at = [&](int u, int64_t tick) {
+    Move move;
+    if (piece[u * length + tick] >= kFirstPitchIndex) {
+      move.from = sounding(piece, length, u, tick - 1);
+      move.to = sounding(piece, length, u, tick);
+    }
+    return move;
+  };
+  m.previous = sounding(piece, length, v, t - 1);
+  const int64_t* row = piece + v * length;
+  int64_t next = t + 1;
+  while (next < length - 1 && row[next] == kHoldIndex) ++next;
+  if (next < length - 1 && row[next] >= kFirstPitchIndex) m.next_pitch = sounding(piece, length, v, next);
+  if (cadences != nullptr) m.cadence = cadences[t];
+  for (int u = 0; u < kNumVoices; ++u) {
+    if (u == v) continue;
+    m.at_t[u] = move_at(u, t);
+    m.chord[u] = sounding(piece, length, u, t);
+    if (m.next_pitch >= 0) m.at_next[u] = move_at(u, next);
+  }
+  return m;
+}
+
+int VoiceLeadingPrior::faults_of(const Motions& m, int v, int index) const {
+  int faults = 0;
+  auto motion = [&](int x, int y, const std::array<Move, kNumVoices>& others) {
+    if (x < 0 || y < 0 || x == y) return;
+    if (std::abs(y - x) > kOctave) ++faults;
+    for (int u = 0; u < kNumVoices; ++u)
+      if (u != v) faults += pair_faults(v, x, y, u, others[u]);
+  };
+  int pitch = -1;  // what voice v sounds at t with this token
+  if (index >= kFirstPitchIndex) {
+    pitch = vocab_[v].low + index - kFirstPitchIndex;
+    motion(m.previous, pitch, m.at_t);
+  } else if (index == kHoldIndex) {
+    pitch = m.previous;
+  }
+  motion(pitch, m.next_pitch, m.at_next);
+  if (m.cadence != kNoCadence) {
+    std::array<int, kNumVoices> chord = m.chord;
+    chord[v] = pitch;
+    if (!is_cadence(chord, m.cadence)) ++faults;
+  }
+  return faults;
+}
+
+int VoiceLeadingPrior::faults(const int64_t* piece, const int16_t* cadences, int64_t length, int v, int64_t t,
+                              int index) const {
+  return faults_of(motions_around(piece, cadences, length, v, t), v, index);
+}
+
+void VoiceLeadingPrior::apply(const int64_t* piece, const int16_t* cadences, int64_t length, int v, int64_t t,
+                              float* logits) const {
+  if (!enabled()) return;
+  Motions m = motions_around(piece, cadences, length, v, t);
+  for (int index = corpus::kRestIndex; index < vocab_[v].size(); ++index) {
+    int f = faults_of(m, v, index);
+    if (f > 0) logits[index] -= penalty_ * static_cast<float>(f);
+  }
+}
+
+}  // namespace dq::sample

@@ -1,0 +1,50 @@
+// A voice-leading prior for the samplers. Before a token is drawn for voice v
+// at tick t, every candidate loses `penalty` nats of log-weight for each
+// textbook fault it would make with the notes around it: parallel (or
+// contrary) fifths and octaves with any other voice, hidden fifths and
+// octaves between soprano and bass (soprano leaping), and melodic leaps wider
+// than an octave; and, on the first tick of a fermata, a chord that is not a
+// cadence (a major or minor triad on the tonic, the dominant or the relative
+// key's tonic in the bass). The faults are those of the evaluation's grader,
+// counted on the two motions a token decides (into tick t, and out of the
+// note it makes into the voice's next note) and on the chord at t. Sampling then draws from the model's
+// conditional times exp(-penalty x faults): a product of experts that keeps
+// the model's choices where they are clean. Penalty 0 samples the model alone.
+#pragma once
+
+#include <cstdint>
+
+#include "corpus/encoding.h"
+
+namespace dq::sample {
+
+class VoiceLeadingPrior {
+ public:
+  VoiceLeadingPrior(const corpus::Vocabulary& vocab, float penalty) : vocab_(vocab), penalty_(penalty) {}
+  bool enabled() const { return penalty_ > 0; }
+
+  // What a fermata asks of the chord at a tick: kNoCadence, or the key's
+  // tonic pitch class plus 12 in a minor key.
+  static constexpr int16_t kNoCadence = -1;
+  static int16_t cadence_of(music::KeySignature key);
+
+  // Lowers logits[i] (voice v's vocabulary indices) by the penalty times the
+  // faults index i at tick t would make. `piece` holds one piece's rows of
+  // indices, voice u's tick t at piece[u * length + t], START and END around;
+  // `cadences` (or nullptr) the piece's cadence per tick, same indexing as a row.
+  void apply(const int64_t* piece, const int16_t* cadences, int64_t length, int v, int64_t t, float* logits) const;
+
+  // The number of faults token `index` at tick t of voice v would make.
+  int faults(const int64_t* piece, const int16_t* cadences, int64_t length, int v, int64_t t, int index) const;
+
+ private:
+  struct Motions;
+  Motions motions_around(const int64_t* piece, const int16_t* cadences, int64_t length, int v, int64_t t) const;
+  int faults_of(const Motions& m, int v, int index) const;
+  int sounding(const int64_t* piece, int64_t length, int u, int64_t t) const;
+
+  const corpus::Vocabulary& vocab_;
+  float penalty_;
+};
+
+}  // namespace dq::sample
