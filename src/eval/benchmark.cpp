@@ -81,7 +81,8 @@ EvalReport run_benchmark(model::Model& model, const std::string& model_path, con
                                            " bars in 4/4, fermatas every 2 bars, keys drawn from the test chorales"});
   report.facts.push_back({"sampling", (o.sampling.iterations > 0 ? std::to_string(o.sampling.iterations) : "default") +
                                           " iterations, temperature " + fixed(o.sampling.start_temperature, 2) + " -> " +
-                                          fixed(o.sampling.temperature, 2)});
+                                          fixed(o.sampling.temperature, 2) + ", voice-leading prior " +
+                                          fixed(o.sampling.voice_leading_penalty, 1) + " nats per fault"});
   report.tables.push_back(model_table(model, test, "test"));
   report.tables.push_back(model_table(model, valid, "valid"));
 
