@@ -5,9 +5,11 @@
 #include <filesystem>
 
 #include "bench/bench_util.h"
+#include "util/blas_threads.h"
 #include "corpus/dataset.h"
 
 int main(int argc, char** argv) {
+  dq::pin_blas_threads();
   std::string corpus = argc > 1 ? argv[1] : std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml";
   std::string cache = (std::filesystem::temp_directory_path() / "dq-bench-dataset-cache").string();
   std::filesystem::remove_all(cache);

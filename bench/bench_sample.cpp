@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "util/blas_threads.h"
 #include "model/model.h"
 #include "sample/compose.h"
 
 int main(int argc, char** argv) {
+  dq::pin_blas_threads();
   std::string path = argc > 1 ? argv[1] : std::string(DQ_SOURCE_DIR) + "/models/bach.dqm";
   dq::model::Model model = dq::model::load_model(path);
   const bool fast = model.config.preset == "fast";

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "bench/bench_util.h"
+#include "util/blas_threads.h"
 #include "train/trainer.h"
 
 namespace {
@@ -25,6 +26,7 @@ double seconds_per_step(dq::train::TrainOptions o, int steps) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dq::pin_blas_threads();
   std::string corpus = argc > 1 ? argv[1] : std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml";
   int steps = argc > 2 ? std::atoi(argv[2]) : 10;
   auto dir = std::filesystem::temp_directory_path() / "dq-bench-train";

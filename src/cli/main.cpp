@@ -2,12 +2,12 @@
 // runs the chosen subcommand and maps errors to exit codes: 1 for bad input
 // (the message names the file, the place and the problem), 2 for usage errors.
 #include <cstdio>
-#include <dlfcn.h>
 #include <cstdlib>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "music/error.h"
+#include "util/blas_threads.h"
 
 namespace dq::cli {
 
@@ -18,17 +18,9 @@ std::string default_model_path() {
 
 }  // namespace dq::cli
 
-namespace {
-// OpenBLAS threads on top of torch's own threads oversubscribe 2 cores and
-// make training several times slower: torch alone decides the parallelism.
-void pin_blas_threads() {
-  using SetThreads = void (*)(int);
-  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
-}
-}  // namespace
 
 int main(int argc, char** argv) {
-  pin_blas_threads();
+  dq::pin_blas_threads();
   CLI::App app{"deepquartet: four-voice music (Bach chorales, string quartets) with DeepBach in C++"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "deepquartet 0.1.0");
