@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds deepquartet into build/, and runs the main
 # job: a new chorale from the shipped model, written as MIDI, MusicXML, PNG and
-# WAV into out/.
+# WAV into out/, and a harmonization of a bundled melody (Old Hundredth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,4 +11,6 @@ scripts/build.sh
 mkdir -p out
 build/deepquartet generate --bars 16 --key "D major" --seed 1 \
   -o out/chorale.mid -o out/chorale.musicxml -o out/chorale.png -o out/chorale.wav
-echo "Done: out/chorale.mid out/chorale.musicxml out/chorale.png out/chorale.wav"
+build/deepquartet reharmonize examples/old-hundredth.musicxml --seed 1 \
+  -o out/old-hundredth.mid -o out/old-hundredth.musicxml -o out/old-hundredth.png -o out/old-hundredth.wav
+echo "Done: out/chorale.{mid,musicxml,png,wav} and out/old-hundredth.{mid,musicxml,png,wav}"

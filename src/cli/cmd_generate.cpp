@@ -17,7 +17,7 @@ struct GenerateOptions {
   int bars = 16;
   std::string key = "C major";
   std::string meter = "4/4";
-  std::string fermatas = "every:2bars";
+  std::string fermatas;
 };
 
 int run_generate(GenerateOptions o) {
@@ -39,7 +39,8 @@ int run_generate(GenerateOptions o) {
     sample::Constraints constraints = sample::read_constraints(o.flags.constraints_path);
     request.count = 1;
     music::Score base = music::make_empty_score(request.bars * request.time.ticks_per_bar(), request.key, request.time);
-    sample::apply_fermatas(base, request.fermatas);
+    sample::apply_fermatas(base, request.fermatas.empty() ? sample::default_fermatas(model, request.style)
+                                                          : request.fermatas);
     sample::FixedMask fixed = sample::no_fixed(base.length());
     sample::apply_constraints(constraints, base, fixed);
     std::vector<music::Score> scores(o.flags.count, base);
@@ -58,7 +59,9 @@ void add_generate(CLI::App& app, Runner& run) {
   cmd->add_option("--bars", o->bars, "Length in bars")->capture_default_str();
   cmd->add_option("--key", o->key, "Key, e.g. \"D major\", \"b minor\"")->capture_default_str();
   cmd->add_option("--meter", o->meter, "Time signature, e.g. 4/4, 3/4")->capture_default_str();
-  cmd->add_option("--fermatas", o->fermatas, "every:Nbars, a list of bars (4,8,12) or none")->capture_default_str();
+  cmd->add_option("--fermatas", o->fermatas,
+                  "every:Nbars, a list of bars (4,8,12) or none (default: every:2bars for chorales, none for "
+                  "the quartet styles)");
   o->flags.add_to(cmd);
   cmd->callback([o, &run] { run = [o] { return run_generate(*o); }; });
 }

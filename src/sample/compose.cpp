@@ -143,6 +143,11 @@ int style_index(const model::Model& model, const std::string& style) {
   throw Error("this model has no style '" + style + "' (it knows: " + known + ")");
 }
 
+std::string default_fermatas(const model::Model& model, const std::string& style) {
+  const auto& styles = model.config.styles;
+  return styles.empty() || styles[style_index(model, style)] == "bach" ? "every:2bars" : "none";
+}
+
 std::vector<Score> generate(model::Model& model, const PieceRequest& r, const SampleOptions& options) {
   if (r.bars < 1 || r.bars > 256) throw Error("--bars must be between 1 and 256");
   if (r.count < 1 || r.count > 1000) throw Error("--count must be between 1 and 1000");
@@ -152,7 +157,7 @@ std::vector<Score> generate(model::Model& model, const PieceRequest& r, const Sa
     base.ensemble = music::Ensemble::kStringQuartet;
     base.part_names = music::default_part_names(base.ensemble);
   }
-  apply_fermatas(base, r.fermatas);
+  apply_fermatas(base, r.fermatas.empty() ? default_fermatas(model, r.style) : r.fermatas);
   base.title = "deepquartet";
   std::vector<Score> scores(r.count, base);
   std::vector<FixedMask> fixed(r.count, no_fixed(base.length()));

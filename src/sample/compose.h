@@ -20,8 +20,8 @@ struct PieceRequest {
   int bars = 16;
   music::KeySignature key{0, music::Mode::kMajor};
   music::TimeSignature time{4, 4};
-  std::string fermatas = "every:2bars";
-  std::string style;  // "" = the model's first style
+  std::string fermatas;  // "" = default_fermatas(model, style)
+  std::string style;     // "" = the model's first style
   int count = 1;
 };
 
@@ -31,6 +31,10 @@ music::KeySignature parse_key(const std::string& text);
 music::TimeSignature parse_meter(const std::string& text);
 // Sets the fermata metadata of `score` from a fermata spec (see PieceRequest).
 void apply_fermatas(music::Score& score, const std::string& spec);
+
+// The fermatas of a new piece when none are asked for: a chorale's phrase
+// ends ("every:2bars"), none for the string-quartet styles.
+std::string default_fermatas(const model::Model& model, const std::string& style);
 // The style index of `style` in the model ("" = 0); throws dq::Error listing
 // the model's styles if it has no such style.
 int style_index(const model::Model& model, const std::string& style);

@@ -243,13 +243,13 @@ void Api::new_piece(const httplib::Request& req, httplib::Response& res) {
   if (request.bars * request.time.ticks_per_bar() > limits_.max_ticks) {
     throw ApiError(400, "the piece would be longer than " + std::to_string(limits_.max_ticks) + " ticks");
   }
-  request.fermatas = string_field(body, "fermatas", 1000).value_or("every:2bars");
+  request.fermatas = string_field(body, "fermatas", 1000).value_or("");
   request.style = string_field(body, "style").value_or("");
   double temperature = number_field(body, "temperature", kMinTemperature, kMaxTemperature).value_or(1.0);
   uint64_t seed = seed_field(body, "seed").value_or(random_seed());
   // Check the fermatas and the style now, so that mistakes are a 400 at once.
   music::Score probe = music::make_empty_score(request.bars * request.time.ticks_per_bar(), request.key, request.time);
-  sample::apply_fermatas(probe, request.fermatas);
+  if (!request.fermatas.empty()) sample::apply_fermatas(probe, request.fermatas);
   sample::style_index(model_, request.style);
 
   submit("piece", [this, request, temperature, seed](Job& job) {

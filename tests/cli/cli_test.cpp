@@ -356,3 +356,39 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
 
 }  // namespace
 }  // namespace dq::testing
+
+namespace dq::testing {
+namespace {
+
+const std::string kSourceDir = std::string(DQ_FIXTURES) + "/../..";
+
+// The shipped models with the bundled example, as the README runs them.
+TEST(CoreCli, ShippedModelHarmonizesTheBundledMelody) {
+  TempDir dir("cli_shipped");
+  const std::string example = kSourceDir + "/examples/old-hundredth.musicxml";
+  CliRun r = run_in(dir, "reharmonize " + quote(example) + " -o h.musicxml -o h.mid --iterations 4 --threads 1");
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_NE(r.err.find("G major"), std::string::npos) << describe(r);
+  music::Score melody = io::read_score(example);
+  music::Score harmonized = io::read_score(dir.file("h.musicxml"));
+  EXPECT_EQ(music::validate(harmonized), "");
+  EXPECT_EQ(harmonized.voices[0], melody.voices[0]);
+  for (int t = 0; t < melody.length(); ++t) EXPECT_EQ(harmonized.meta[t].fermata, melody.meta[t].fermata) << t;
+  for (int v = 1; v < music::kNumVoices; ++v) EXPECT_GT(music::voice_notes(harmonized, v).size(), 20u) << v;
+}
+
+TEST(CoreCli, ShippedQuartetModelWritesForStrings) {
+  TempDir dir("cli_quartet");
+  CliRun r = run_in(dir, "generate --model " + quote(kSourceDir + "/models/quartet.dqm") +
+                             " --style haydn --bars 2 --key 'Eb major' -o q.musicxml --iterations 4 --threads 1 -q");
+  ASSERT_EQ(r.code, 0) << describe(r);
+  music::Score s = io::read_score(dir.file("q.musicxml"));
+  EXPECT_EQ(music::validate(s), "");
+  EXPECT_EQ(s.ensemble, music::Ensemble::kStringQuartet);
+  EXPECT_EQ(s.part_names[2], "Viola");
+  r = run_in(dir, "generate --model " + quote(kSourceDir + "/models/quartet.dqm") + " --style rock -o q.mid -q");
+  expect_failure(r, 1, "haydn");
+}
+
+}  // namespace
+}  // namespace dq::testing
