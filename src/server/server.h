@@ -18,7 +18,7 @@ struct ServeOptions {
   int port = 8080;         // 0 = any free port
   std::string model_path;  // the model file to load
   std::string web_dir;     // folder of the page; "" = the API only
-  int workers = 1;         // sampling jobs run at once
+  int workers = 2;         // sampling jobs run at once (one per core)
   int max_queued = 8;      // sampling jobs waiting; more are refused with 503
   size_t max_pieces = 32;  // sessions kept in memory (least recently used dropped)
   bool log = true;         // one line per request on stderr

@@ -68,6 +68,7 @@ class ApiTest : public ::testing::Test {
     o.model_path = t.output;
     o.web_dir = DQ_WEB_DIR;
     o.log = false;
+    o.workers = 1;
     o.limits.iterations = 3;
     o.limits.sampler_threads = 1;
     o.limits.job_seconds = 60;
