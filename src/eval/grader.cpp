@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "music/harmony.h"
 #include "music/pitch.h"
 
 namespace dq::eval {
@@ -125,25 +126,14 @@ void count_melodies(const Score& score, const music::VoiceRanges& ranges, RuleCo
 // Returns false and leaves `has_chord` false when nothing sounds.
 bool is_cadence(const Score& score, const std::array<std::vector<int>, kNumVoices>& sounding,
                 int tick, bool& has_chord) {
-  int bass = -1;
-  int pitch_classes = 0;  // bit mask
+  std::array<int, kNumVoices> pitches{};
+  has_chord = false;
   for (int v = 0; v < kNumVoices; ++v) {
-    int p = sounding[v][tick];
-    if (p < 0) continue;
-    pitch_classes |= 1 << (p % 12);
-    if (bass < 0 || p < bass) bass = p;
+    pitches[v] = sounding[v][tick];
+    has_chord = has_chord || pitches[v] >= 0;
   }
-  has_chord = bass >= 0;
-  if (!has_chord) return false;
-  int root = bass % 12;
-  auto triad = [root](int third) {
-    return (1 << root) | (1 << ((root + third) % 12)) | (1 << ((root + kFifth) % 12));
-  };
-  bool is_triad = (pitch_classes & ~triad(4)) == 0 || (pitch_classes & ~triad(3)) == 0;
   music::KeySignature key = score.meta[tick].key;
-  int degree = mod12(root - music::tonic_pitch_class(key));
-  int relative = key.mode == music::Mode::kMinor ? 3 : 9;
-  return is_triad && (degree == 0 || degree == kFifth || degree == relative);
+  return music::is_cadence_chord(pitches, music::tonic_pitch_class(key), key.mode == music::Mode::kMinor);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "music/harmony.h"
 #include "music/pitch.h"
 
 namespace dq::sample {
@@ -38,28 +39,6 @@ int pair_faults(int v, int x, int y, int u, const Move& other) {
   bool outer = (v == kSoprano && u == kBass) || (v == kBass && u == kSoprano);
   int soprano_leap = v == kSoprano ? std::abs(y - x) : std::abs(other.to - other.from);
   return similar && outer && soprano_leap > kLargestStep ? 1 : 0;  // hidden fifths/octaves
-}
-
-// Whether the pitches `sounding` (-1: silent) make a cadence in `cadence`:
-// a major or minor triad on a bass that is the tonic, the dominant or the
-// relative key's tonic (the grader's definition).
-bool is_cadence(const std::array<int, kNumVoices>& sounding, int cadence) {
-  int bass = -1, pitch_classes = 0;
-  for (int p : sounding) {
-    if (p < 0) continue;
-    pitch_classes |= 1 << (p % kOctave);
-    if (bass < 0 || p < bass) bass = p;
-  }
-  if (bass < 0) return false;
-  const int root = bass % kOctave;
-  auto triad = [root](int third) {
-    return (1 << root) | (1 << ((root + third) % kOctave)) | (1 << ((root + kFifth) % kOctave));
-  };
-  bool is_triad = (pitch_classes & ~triad(4)) == 0 || (pitch_classes & ~triad(3)) == 0;
-  const int tonic = cadence % kOctave;
-  const bool minor = cadence >= kOctave;
-  int degree = ((root - tonic) % kOctave + kOctave) % kOctave;
-  return is_triad && (degree == 0 || degree == kFifth || degree == (minor ? 3 : 9));
 }
 
 }  // namespace
@@ -98,15 +77,15 @@ VoiceLeadingPrior::Motions VoiceLeadingPrior::motions_around(const int64_t* piec
     return move;
   };
   m.previous = sounding(piece, length, v, t - 1);
+  if (cadences != nullptr) m.cadence = cadences[t];
   const int64_t* row = piece + v * length;
   int64_t next = t + 1;
   while (next < length - 1 && row[next] == kHoldIndex) ++next;
   if (next < length - 1 && row[next] >= kFirstPitchIndex) m.next_pitch = sounding(piece, length, v, next);
-  if (cadences != nullptr) m.cadence = cadences[t];
   for (int u = 0; u < kNumVoices; ++u) {
     if (u == v) continue;
     m.at_t[u] = move_at(u, t);
-    m.chord[u] = sounding(piece, length, u, t);
+    if (m.cadence != kNoCadence) m.chord[u] = sounding(piece, length, u, t);
     if (m.next_pitch >= 0) m.at_next[u] = move_at(u, next);
   }
   return m;
@@ -131,7 +110,7 @@ int VoiceLeadingPrior::faults_of(const Motions& m, int v, int index) const {
   if (m.cadence != kNoCadence) {
     std::array<int, kNumVoices> chord = m.chord;
     chord[v] = pitch;
-    if (!is_cadence(chord, m.cadence)) ++faults;
+    if (!music::is_cadence_chord(chord, m.cadence % kOctave, m.cadence >= kOctave)) ++faults;
   }
   return faults;
 }
