@@ -15,11 +15,8 @@ namespace {
 constexpr int kSoprano = 0;
 constexpr int kBass = kNumVoices - 1;
 constexpr int kOctave = 12;
-constexpr int kFifth = 7;
-constexpr int kLargestStep = 2;  // semitones; more is a leap
 
 int mod12(int x) { return ((x % 12) + 12) % 12; }
-int sign(int x) { return (x > 0) - (x < 0); }
 
 // Voice `v` sounds a new pitch in `b` after a different pitch in `a`.
 bool moves(const ChordSlice& a, const ChordSlice& b, int v) {
@@ -62,17 +59,12 @@ void count_motion(const Score& score, const ChordSlice& a, const ChordSlice& b, 
     for (int u = 0; u < kNumVoices; ++u) {
       for (int l = u + 1; l < kNumVoices; ++l) {
         if (!moves(a, b, u) || !moves(a, b, l)) continue;
-        bool similar = sign(b.pitch[u] - a.pitch[u]) == sign(b.pitch[l] - a.pitch[l]);
-        int before = std::abs(a.pitch[u] - a.pitch[l]) % kOctave;
-        int after = std::abs(b.pitch[u] - b.pitch[l]) % kOctave;
-        bool perfect = after == kFifth || after == 0;
-        if (perfect && before == after && !similar) {
-          tally.add(Rule::kContraryFifthsOctaves, b.tick);
-        } else if (perfect && before == after) {
-          tally.add(after == kFifth ? Rule::kParallelFifths : Rule::kParallelOctaves, b.tick);
-        } else if (perfect && similar && u == kSoprano && l == kBass &&
-                   std::abs(b.pitch[u] - a.pitch[u]) > kLargestStep) {
-          tally.add(Rule::kHiddenFifthsOctaves, b.tick);
+        switch (music::perfect_motion(a.pitch[u], b.pitch[u], a.pitch[l], b.pitch[l], u == kSoprano && l == kBass)) {
+          case music::PerfectMotion::kParallelFifths: tally.add(Rule::kParallelFifths, b.tick); break;
+          case music::PerfectMotion::kParallelOctaves: tally.add(Rule::kParallelOctaves, b.tick); break;
+          case music::PerfectMotion::kContrary: tally.add(Rule::kContraryFifthsOctaves, b.tick); break;
+          case music::PerfectMotion::kHidden: tally.add(Rule::kHiddenFifthsOctaves, b.tick); break;
+          case music::PerfectMotion::kNone: break;
         }
       }
     }

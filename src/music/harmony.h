@@ -13,4 +13,11 @@ namespace dq::music {
 // dominant or the relative key's tonic. False when nothing sounds.
 bool is_cadence_chord(const std::array<int, kNumVoices>& pitches, int tonic_pitch_class, bool minor);
 
+// What two moving voices do to a perfect interval, the upper voice going from
+// `upper_from` to `upper_to` and the lower one from `lower_from` to `lower_to`
+// (both really move). Hidden fifths and octaves count only between the outer
+// voices (`outer`), when both move the same way and the soprano leaps.
+enum class PerfectMotion { kNone, kParallelFifths, kParallelOctaves, kContrary, kHidden };
+PerfectMotion perfect_motion(int upper_from, int upper_to, int lower_from, int lower_to, bool outer);
+
 }  // namespace dq::music

@@ -15,12 +15,8 @@ using music::kNumVoices;
 namespace {
 
 constexpr int kOctave = 12;
-constexpr int kFifth = 7;
-constexpr int kLargestStep = 2;
 constexpr int kSoprano = 0;
 constexpr int kBass = music::kNumVoices - 1;
-
-int sign(int x) { return (x > 0) - (x < 0); }
 
 // What another voice does at one moment: from pitch `from` to `to` (-1: silent).
 struct Move {
@@ -28,17 +24,14 @@ struct Move {
   bool moves() const { return from >= 0 && to >= 0 && to != from; }
 };
 
-// Faults of voice v moving x -> y while voice u makes `other`.
+// Faults of voice v moving x -> y while voice u makes `other`: parallel,
+// contrary or hidden fifths and octaves.
 int pair_faults(int v, int x, int y, int u, const Move& other) {
   if (!other.moves()) return 0;
-  int before = std::abs(x - other.from) % kOctave, after = std::abs(y - other.to) % kOctave;
-  bool perfect = after == kFifth || after == 0;
-  if (!perfect) return 0;
-  if (before == after) return 1;  // parallel or contrary fifths/octaves
-  bool similar = sign(y - x) == sign(other.to - other.from);
-  bool outer = (v == kSoprano && u == kBass) || (v == kBass && u == kSoprano);
-  int soprano_leap = v == kSoprano ? std::abs(y - x) : std::abs(other.to - other.from);
-  return similar && outer && soprano_leap > kLargestStep ? 1 : 0;  // hidden fifths/octaves
+  const bool outer = (v == kSoprano && u == kBass) || (v == kBass && u == kSoprano);
+  const auto motion = v < u ? music::perfect_motion(x, y, other.from, other.to, outer)
+                            : music::perfect_motion(other.from, other.to, x, y, outer);
+  return motion == music::PerfectMotion::kNone ? 0 : 1;
 }
 
 }  // namespace
