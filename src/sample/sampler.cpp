@@ -36,7 +36,7 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
   auto tok = s.tokens.accessor<int64_t, 3>();
   auto met = s.meta.accessor<int64_t, 3>();
   auto fre = s.free.accessor<bool, 3>();
-  s.cadences.assign(B * L, VoiceLeadingPrior::kNoCadence);
+  s.cadences.resize(B * L);
   s.first = L;
   for (int64_t b = 0; b < B; ++b) {
     const music::Score& score = scores[b];
@@ -64,10 +64,9 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
         }
       }
     }
+    const std::vector<int16_t> cadences = VoiceLeadingPrior::cadences_of(score);
+    std::copy(cadences.begin(), cadences.end(), s.cadences.begin() + b * L);
     for (int64_t t = 0; t < T; ++t) {
-      if (score.meta[t].fermata && (t == 0 || !score.meta[t - 1].fermata)) {
-        s.cadences[b * L + t + 1] = VoiceLeadingPrior::cadence_of(score.meta[t].key);
-      }
       auto values = corpus::encode_meta(score.meta[t], style);
       for (int c = 0; c < corpus::kNumMetaChannels; ++c) met[b][c][t + 1] = values[c];
     }

@@ -21,7 +21,7 @@ double temperature_at(const SampleOptions& options, int iteration, int iteration
 // END tick after each piece: tokens [B, 4, L] (int64), meta [B, C, L],
 // free [B, 4, L] (bool); [first, last] bounds the free ticks. cadences[b * L
 // + i]: what a fermata starting at tick i of piece b asks of the chord (see
-// VoiceLeadingPrior::cadence_of), else VoiceLeadingPrior::kNoCadence.
+// VoiceLeadingPrior::cadences_of), else VoiceLeadingPrior::kNoCadence.
 struct SamplingState {
   torch::Tensor tokens, meta, free;
   std::vector<int16_t> cadences;

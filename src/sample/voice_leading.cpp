@@ -40,6 +40,14 @@ int16_t VoiceLeadingPrior::cadence_of(music::KeySignature key) {
   return static_cast<int16_t>(music::tonic_pitch_class(key) + (key.mode == music::Mode::kMinor ? kOctave : 0));
 }
 
+std::vector<int16_t> VoiceLeadingPrior::cadences_of(const music::Score& score) {
+  std::vector<int16_t> cadences(score.length() + 2, kNoCadence);
+  for (int t = 0; t < score.length(); ++t) {
+    if (score.meta[t].fermata && (t == 0 || !score.meta[t - 1].fermata)) cadences[t + 1] = cadence_of(score.meta[t].key);
+  }
+  return cadences;
+}
+
 // The two moments a token at (v, t) decides: the move into t and the move
 // into the voice's next note (tick `next`, pitch `next_pitch`).
 struct VoiceLeadingPrior::Motions {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "corpus/encoding.h"
 
@@ -27,6 +28,9 @@ class VoiceLeadingPrior {
   // tonic pitch class plus 12 in a minor key.
   static constexpr int16_t kNoCadence = -1;
   static int16_t cadence_of(music::KeySignature key);
+  // The cadence each tick of a score asks for, indexed like a row (START and
+  // END around): on the first tick of every fermata, the key's cadence.
+  static std::vector<int16_t> cadences_of(const music::Score& score);
 
   // Lowers logits[i] (voice v's vocabulary indices) by the penalty times the
   // faults index i at tick t would make. `piece` holds one piece's rows of

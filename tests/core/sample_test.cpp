@@ -374,12 +374,7 @@ double greedy_agreement(double penalty) {
   m.module().eval();
   auto logits = m.fast->forward(tokens, meta);
   sample::VoiceLeadingPrior prior(m.config.vocab, static_cast<float>(penalty));
-  std::vector<int16_t> cadences(L, sample::VoiceLeadingPrior::kNoCadence);
-  for (int t = 0; t < s.length(); ++t) {
-    if (s.meta[t].fermata && (t == 0 || !s.meta[t - 1].fermata)) {
-      cadences[t + 1] = sample::VoiceLeadingPrior::cadence_of(s.meta[t].key);
-    }
-  }
+  const std::vector<int16_t> cadences = sample::VoiceLeadingPrior::cadences_of(s);
   int agree = 0, total = 0;
   for (int v = 0; v < 4; ++v) {
     for (int64_t t = 1; t + 1 < L; ++t) {
