@@ -1,7 +1,7 @@
 #!/bin/sh
 # Time to quality: trains preset "deepbach" for 60 minutes (both cores: its
 # four voice models two at a time) and then the default preset "fast" for 15
-# minutes (one thread, its fastest setting) on the Bach chorales, one after
+# minutes (both cores: each batch split between two copies of the network) on the Bach chorales, one after
 # the other on the same machine, and prints the validation accuracy (mean and
 # per voice) each had reached, and when "fast" first reached the accuracy
 # "deepbach" ended with. A preset whose log is already in the run folder is not
@@ -22,19 +22,21 @@ train() {  # preset minutes threads
     --minutes "$2" --threads "$3" --patience 0
 }
 train deepbach "$DEEPBACH_MINUTES" 2
-train fast "$FAST_MINUTES" 1
+train fast "$FAST_MINUTES" 2
 
-# The last validation of a log within its budget: minutes, mean, per voice.
-last_row() {  # csv minutes
-  awk -F, -v limit="$2" 'NR > 1 && $2 <= limit * 60 + 1 {row = sprintf("| %.1f | %d | %.4f | %.4f | %.4f | %.4f | %.4f |", $2 / 60, $1, $6, $7, $8, $9, $10)}
+# The best validation of a log within its budget (plus 1% for the run's final
+# validation, which starts at the budget): minutes, steps, mean, per voice.
+best_row() {  # csv minutes
+  awk -F, -v limit="$2" 'NR > 1 && $2 <= limit * 60 * 1.01 && $6 > best {best = $6
+      row = sprintf("| %.1f | %d | %.4f | %.4f | %.4f | %.4f | %.4f |", $2 / 60, $1, $6, $7, $8, $9, $10)}
     END {print row}' "$1"
 }
-echo "| preset | minutes | steps | mean valid accuracy | soprano | alto | tenor | bass |"
+echo "| preset | minutes | steps | best mean valid accuracy | soprano | alto | tenor | bass |"
 echo "|---|---|---|---|---|---|---|---|"
-echo "| deepbach $(last_row "$RUNS/deepbach.dqm.csv" "$DEEPBACH_MINUTES")"
-echo "| fast $(last_row "$RUNS/fast.dqm.csv" "$FAST_MINUTES")"
-target=$(awk -F, -v limit="$DEEPBACH_MINUTES" 'NR > 1 && $2 <= limit * 60 + 1 {a = $6} END {print a}' "$RUNS/deepbach.dqm.csv")
+echo "| deepbach $(best_row "$RUNS/deepbach.dqm.csv" "$DEEPBACH_MINUTES")"
+echo "| fast $(best_row "$RUNS/fast.dqm.csv" "$FAST_MINUTES")"
+target=$(awk -F, -v limit="$DEEPBACH_MINUTES" 'NR > 1 && $2 <= limit * 60 * 1.01 && $6 > a {a = $6} END {print a}' "$RUNS/deepbach.dqm.csv")
 awk -F, -v target="$target" -v budget="$FAST_MINUTES" 'NR > 1 && $6 >= target && !done {
-    printf "fast reached deepbach'"'"'s %d-minute accuracy %.4f after %.1f minutes (goal: %d minutes or less)\n", '"$DEEPBACH_MINUTES"', target, $2 / 60, budget; done = 1}
+    printf "fast reached deepbach'"'"'s best %d-minute accuracy %.4f after %.1f minutes, step %d (goal: %d minutes or less)\n", '"$DEEPBACH_MINUTES"', target, $2 / 60, $1, budget; done = 1}
   END {if (!done) printf "fast did not reach deepbach'"'"'s accuracy %.4f within its log\n", target}' "$RUNS/fast.dqm.csv"
 echo "curves: $RUNS/deepbach.dqm.curve.png $RUNS/fast.dqm.curve.png"

@@ -1,5 +1,6 @@
 #include "eval/benchmark.h"
 
+#include <chrono>
 #include <cstdio>
 #include <random>
 
@@ -54,7 +55,9 @@ EvalReport run_benchmark(model::Model& model, const std::string& model_path, con
 
   // Generated chorales, in the keys of the test chorales.
   std::vector<music::Score> generated;
+  double generation_seconds = 0;
   {
+    const auto start = std::chrono::steady_clock::now();
     Progress bar("Generating", o.generated, o.progress);
     std::mt19937_64 rng(o.sampling.seed);
     for (int i = 0; i < o.generated; ++i) {
@@ -70,6 +73,7 @@ EvalReport run_benchmark(model::Model& model, const std::string& model_path, con
       bar.update(i + 1);
     }
     bar.finish();
+    generation_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   EvalReport report = evaluate(generated, test_scores, train_scores, choir_ranges());
@@ -83,6 +87,9 @@ EvalReport run_benchmark(model::Model& model, const std::string& model_path, con
                                           " iterations, temperature " + fixed(o.sampling.start_temperature, 2) + " -> " +
                                           fixed(o.sampling.temperature, 2) + ", voice-leading prior " +
                                           fixed(o.sampling.voice_leading_penalty, 1) + " nats per fault"});
+  report.facts.push_back({"generation time", fixed(generation_seconds / std::max(1, o.generated), 2) +
+                                                 " s per chorale (" + std::to_string(o.sampling.threads) +
+                                                 " thread(s), one chorale at a time)"});
   report.tables.push_back(model_table(model, test, "test"));
   report.tables.push_back(model_table(model, valid, "valid"));
 

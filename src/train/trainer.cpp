@@ -43,6 +43,9 @@ struct Run {
   Model model;
   std::vector<std::unique_ptr<torch::optim::Adam>> optimizers;  // one ("fast") or one per voice
   Progress_ state;
+  // "fast" with several threads: copies of the network, one per extra thread,
+  // each computing the gradient of its share of the batch (data parallelism).
+  std::vector<model::FastNet> replicas;
 };
 
 std::vector<torch::nn::Module*> optimized_modules(Model& m) {
@@ -117,21 +120,85 @@ void load_checkpoint(Run& run, const std::string& path, const std::string& datas
   set_lr(run, s["lr"]);
 }
 
+// Runs task(0) .. task(n - 1) on up to `workers` threads.
+template <typename Task>
+void run_parallel(int n, int workers, const Task& task) {
+  if (workers <= 1) {
+    for (int i = 0; i < n; ++i) task(i);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      for (int i = w; i < n; i += workers) task(i);
+    });
+  for (auto& t : pool) t.join();
+}
+
 // One optimization step of the "fast" preset; returns the mean voice loss.
+// The batch is split between the network and its replicas, one per thread.
+// Each part's loss is its share of the whole batch's loss (per voice: the sum
+// of its targets' cross-entropies over the whole batch's count of targets),
+// so the sum of the parts' gradients is the whole batch's gradient.
 double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng) {
   auto [tokens, meta] = model::sample_crops(train, o.batch, o.crop, rng);
-  auto logits = run.model.fast->forward(tokens, meta);
-  torch::Tensor loss = torch::zeros({});
-  for (int v = 0; v < kNumVoices; ++v) {
-    torch::Tensor target = tokens.select(1, v).reshape({-1});
-    torch::Tensor mask = target >= corpus::kRestIndex;
-    loss = loss + torch::nn::functional::cross_entropy(logits[v].index({mask}), target.index({mask}));
-  }
-  loss = loss / kNumVoices;
+  std::vector<model::FastNet> nets = {run.model.fast};
+  nets.insert(nets.end(), run.replicas.begin(), run.replicas.end());
+  const int parts = std::min<int>(static_cast<int>(nets.size()), o.batch);
+  std::array<double, kNumVoices> targets{};
+  for (int v = 0; v < kNumVoices; ++v)
+    targets[v] = std::max<int64_t>(1, (tokens.select(1, v) >= corpus::kRestIndex).sum().item<int64_t>());
+
+  std::vector<double> losses(parts);
+  auto chunks_tokens = tokens.chunk(parts, 0);
+  auto chunks_meta = meta.chunk(parts, 0);
   run.optimizers[0]->zero_grad();
-  loss.backward();
+  run_parallel(parts, parts, [&](int part) {
+    model::FastNet& net = nets[part];
+    if (part > 0) {
+      torch::NoGradGuard no_grad;
+      auto source = run.model.fast->parameters();
+      auto copy = net->parameters();
+      for (size_t i = 0; i < copy.size(); ++i) {
+        copy[i].copy_(source[i]);
+        copy[i].mutable_grad() = torch::Tensor();
+      }
+      net->train();
+    }
+    const torch::Tensor& part_tokens = chunks_tokens[part];
+    auto logits = net->forward(part_tokens, chunks_meta[part]);
+    torch::Tensor loss = torch::zeros({});
+    for (int v = 0; v < kNumVoices; ++v) {
+      torch::Tensor target = part_tokens.select(1, v).reshape({-1});
+      torch::Tensor mask = target >= corpus::kRestIndex;
+      torch::Tensor sum = torch::nn::functional::cross_entropy(
+          logits[v].index({mask}), target.index({mask}),
+          torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+      loss = loss + sum / targets[v];
+    }
+    loss = loss / kNumVoices;
+    loss.backward();
+    losses[part] = loss.item<double>();
+  });
+  if (parts > 1) {
+    torch::NoGradGuard no_grad;
+    auto params = run.model.fast->parameters();
+    for (int part = 1; part < parts; ++part) {
+      auto replica = nets[part]->parameters();
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (!replica[i].grad().defined()) continue;
+        if (params[i].grad().defined()) {
+          params[i].mutable_grad().add_(replica[i].grad());
+        } else {
+          params[i].mutable_grad() = replica[i].grad().clone();
+        }
+      }
+    }
+  }
   run.optimizers[0]->step();
-  return loss.item<double>();
+  double loss = 0;
+  for (double l : losses) loss += l;
+  return loss;
 }
 
 // One step of the "deepbach" preset: each voice model on its own batch of
@@ -150,17 +217,7 @@ double deepbach_step(Run& run, const SplitView& train, const TrainOptions& o, st
     run.optimizers[v]->step();
     losses[v] = loss.item<double>();
   };
-  int workers = std::clamp(o.threads, 1, kNumVoices);
-  if (workers == 1) {
-    for (int v = 0; v < kNumVoices; ++v) train_voice(v);
-  } else {
-    std::vector<std::thread> pool;
-    for (int w = 0; w < workers; ++w)
-      pool.emplace_back([&, w] {
-        for (int v = w; v < kNumVoices; v += workers) train_voice(v);
-      });
-    for (auto& t : pool) t.join();
-  }
+  run_parallel(kNumVoices, std::clamp(o.threads, 1, kNumVoices), train_voice);
   return (losses[0] + losses[1] + losses[2] + losses[3]) / kNumVoices;
 }
 
@@ -204,7 +261,9 @@ TrainResult train(const TrainOptions& input) {
   if (o.lr_schedule == "cosine" && o.max_steps <= 0 && o.epochs <= 0) {
     throw Error("--lr-schedule cosine needs --steps or --epochs");
   }
-  at::set_num_threads(fast ? std::max(1, o.threads) : 1);
+  // Both presets use threads for whole tasks (voices, or parts of the batch):
+  // on this kind of machine that is faster than splitting each operation.
+  at::set_num_threads(1);
 
   corpus::DatasetOptions dataset_options;
   dataset_options.roots = o.corpus;
@@ -223,10 +282,13 @@ TrainResult train(const TrainOptions& input) {
   o.config.vocab = data.vocab;
   o.config.styles = data.styles;
   torch::manual_seed(o.seed);
-  Run run{Model::create(o.config), {}, {}};
+  Run run{Model::create(o.config), {}, {}, {}};
   for (torch::nn::Module* m : optimized_modules(run.model))
     run.optimizers.push_back(std::make_unique<torch::optim::Adam>(m->parameters(), torch::optim::AdamOptions(o.lr)));
   run.state.lr = o.lr;
+  if (fast) {
+    for (int i = 1; i < std::max(1, o.threads); ++i) run.replicas.push_back(model::FastNet(o.config));
+  }
 
   const std::string checkpoint = o.output + ".ckpt";
   if (o.resume) {

@@ -30,7 +30,7 @@ struct TrainOptions {
   int patience = 8;     // validations without improvement before stopping (0 = never stop early)
   double checkpoint_minutes = 2;
   int64_t checkpoint_every = 0;  // steps between checkpoints, in addition to the minutes (0 = off)
-  int threads = 2;               // "fast": intra-op threads; "deepbach": voices trained in parallel
+  int threads = 2;               // "fast": parts of each batch computed in parallel; "deepbach": voices trained in parallel
   bool half = false;             // store the model weights as float16
   bool augment = true;           // all transpositions within the voice ranges
   std::string cache_dir = ".cache";
