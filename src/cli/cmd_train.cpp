@@ -63,7 +63,9 @@ void add_train(CLI::App& app, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--checkpoint-minutes", o.checkpoint_minutes, "Minutes between checkpoints")->capture_default_str();
   cmd->add_option("--checkpoint-every", o.checkpoint_every, "Also checkpoint every N steps");
-  cmd->add_option("--threads", o.threads, "Threads: fast splits each batch over N copies of the network, deepbach trains N voice models at once")->capture_default_str();
+  cmd->add_option("--threads", o.threads,
+                  "Threads: fast splits each batch over N copies of the network, deepbach trains N voice models at once")
+      ->capture_default_str();
   cmd->add_flag("--half", o.half, "Store the model weights as float16 (half the size)");
   cmd->add_flag("--no-augment", c->no_augment, "Do not transpose the training pieces");
   cmd->add_option("--cache-dir", o.cache_dir, "Dataset cache folder")->capture_default_str();

@@ -164,6 +164,12 @@ void lstm_cell(const float* gates, float* h, float* c, int64_t B, int H) {
   }
 }
 
+std::vector<torch::Tensor> clone_all(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> copies;
+  for (const auto& t : tensors) copies.push_back(t.clone());
+  return copies;
+}
+
 void relu_inplace(torch::Tensor& t) {
   float* d = t.data_ptr<float>();
   for (int64_t i = 0; i < t.numel(); ++i) d[i] = d[i] > 0 ? d[i] : 0;
@@ -173,29 +179,35 @@ void relu_inplace(torch::Tensor& t) {
 struct Runner {
   const StepLstm* lstm = nullptr;
   std::vector<torch::Tensor> h, c;
-  torch::Tensor gates, stacked_input, meta_gates;  // meta_gates [B, n, 4H]: metadata part + bias per region tick
+  torch::Tensor gates, stacked_input, meta_gates;  // meta_gates [B, L, 4H]: metadata part + bias per tick
 
-  void reset(const model::LstmState& state) {
-    h.resize(state.h.size(0));
-    c.resize(state.h.size(0));
-    for (size_t l = 0; l < h.size(); ++l) {
-      h[l] = state.h[l].clone().contiguous();
-      c[l] = state.c[l].clone().contiguous();
+  void reset_to_zero(int layers, int64_t B, int H) {
+    h.assign(layers, torch::Tensor());
+    c.assign(layers, torch::Tensor());
+    for (int l = 0; l < layers; ++l) {
+      h[l] = torch::zeros({B, H});
+      c[l] = torch::zeros({B, H});
+    }
+  }
+  void reset(const std::vector<torch::Tensor>& h0, const std::vector<torch::Tensor>& c0) {
+    for (size_t l = 0; l < h0.size(); ++l) {
+      h[l].copy_(h0[l]);
+      c[l].copy_(c0[l]);
     }
   }
   const torch::Tensor& output() const { return h.back(); }
 
-  // Reads one tick: `tokens(b, u)` gives voice u's token of piece b, `k` its region index.
+  // Reads tick `t`: `tokens(b, u)` gives voice u's token of piece b there.
   template <typename Tokens>
-  void step(int64_t k, int64_t n, Tokens tokens) {
-    const int64_t B = h[0].size(0);
+  void step(int64_t t, Tokens tokens) {
+    const int64_t B = h[0].size(0), L = meta_gates.size(1);
     const int H = static_cast<int>(h[0].size(1));
     for (size_t l = 0; l < h.size(); ++l) {
       if (l == 0) {
         product(gates, h[0], lstm->recurrent0);
         float* g = gates.data_ptr<float>();
         for (int64_t b = 0; b < B; ++b) {
-          const float* mg = meta_gates.data_ptr<float>() + (b * n + k) * 4 * H;
+          const float* mg = meta_gates.data_ptr<float>() + (b * L + t) * 4 * H;
           float* gb = g + b * 4 * H;
           for (int j = 0; j < 4 * H; ++j) gb[j] += mg[j];
           for (int u = 0; u < kNumVoices; ++u) {
@@ -230,32 +242,34 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
   // Metadata never changes: its parts of the LSTM inputs and of the centres.
   torch::Tensor x_all = net.embed(s.tokens, s.meta);  // [B, L, D]
   const int64_t meta_width = w.forward.meta_input.size(0);
-  torch::Tensor meta_region = x_all.narrow(1, first, n).narrow(2, x_all.size(2) - meta_width, meta_width);
+  torch::Tensor meta_all = x_all.narrow(2, x_all.size(2) - meta_width, meta_width);
   torch::Tensor center_static =
-      (torch::matmul(meta_region, w.center_meta_all) + w.center_bias_all).contiguous();  // [B, n, 4*LH]
+      (torch::matmul(meta_all.narrow(1, first, n), w.center_meta_all) + w.center_bias_all).contiguous();  // [B, n, 4*LH]
   Runner forward, backward;
   for (Runner* r : {&forward, &backward}) {
     r->lstm = r == &forward ? &w.forward : &w.backward;
-    r->meta_gates = (torch::matmul(meta_region, r->lstm->meta_input) + r->lstm->bias0).contiguous();
+    r->meta_gates = (torch::matmul(meta_all, r->lstm->meta_input) + r->lstm->bias0).contiguous();
     r->gates = torch::empty({B, 4 * H});
     r->stacked_input = torch::empty({B, 2 * H});
+    r->reset_to_zero(w.layers, B, H);
   }
+  auto current = [&](int64_t t) { return [&, t](int64_t b, int u) { return token(b, u, t); }; };
 
-  // The forward LSTM left of the region and the backward LSTM right of it never change.
-  model::LstmState before, after;
-  torch::Tensor past_first = net.forward_step_sequence(x_all.narrow(1, 0, first), before).contiguous();
-  torch::Tensor future_last =
-      net.backward_run(x_all.narrow(1, last + 1, L - last - 1).flip(1), after).select(1, -1).contiguous();
+  // The forward LSTM left of the region and the backward LSTM right of it
+  // never change: run them once and keep their states.
+  for (int64_t t = 0; t < first; ++t) forward.step(t, current(t));
+  for (int64_t t = L - 1; t > last; --t) backward.step(t, current(t));
+  const std::vector<torch::Tensor> before_h = clone_all(forward.h), before_c = clone_all(forward.c);
+  const std::vector<torch::Tensor> after_h = clone_all(backward.h), after_c = clone_all(backward.c);
+  const torch::Tensor past_first = forward.output().clone(), future_last = backward.output().clone();
 
   // recorded[k]: the other direction's LSTM output for region tick k (past:
   // after the ticks left of it; future: after the ticks right of it).
   torch::Tensor past_rec = torch::empty({B, n, H}), future_rec = torch::empty({B, n, H});
-  {  // The first sweep (left to right) needs the future of every tick.
-    backward.reset(after);
-    for (int64_t k = n - 1; k >= 0; --k) {
-      future_rec.select(1, k).copy_(k == n - 1 ? future_last : backward.output());
-      backward.step(k, n, [&](int64_t b, int u) { return token(b, u, first + k); });
-    }
+  // The first sweep (left to right) needs the future of every tick.
+  for (int64_t k = n - 1; k >= 0; --k) {
+    future_rec.select(1, k).copy_(backward.output());
+    backward.step(first + k, current(first + k));
   }
 
   torch::Tensor travel_proj = torch::empty({B, kNumVoices * LH});
@@ -272,7 +286,7 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
     torch::Tensor other = (torch::matmul(recorded, (rightward ? w.future_all : w.past_all).t()) + w.head_bias_all)
                               .contiguous();  // [B, n, 4*LH]
     Runner& runner = rightward ? forward : backward;
-    runner.reset(rightward ? before : after);
+    runner.reset(rightward ? before_h : after_h, rightward ? before_c : after_c);
     const torch::Tensor& travel_weights = rightward ? w.past_all : w.future_all;
     torch::Tensor& record = rightward ? past_rec : future_rec;
     for (int64_t step = 0; step < n; ++step) {
@@ -324,7 +338,7 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
           token(b, v, t) = draw_index(row, V, temperature, rng);
         }
       }
-      runner.step(k, n, [&](int64_t b, int u) { return token(b, u, t); });
+      runner.step(t, current(t));
     }
     progress.update(sweep + 1);
   }
