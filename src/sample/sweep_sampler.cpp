@@ -8,6 +8,7 @@
 #include <map>
 
 #include "music/error.h"
+#include "sample/half_gemv.h"
 #include "sample/voice_leading.h"
 
 namespace dq::sample {
@@ -32,13 +33,31 @@ Sgemv find_sgemv() {
   return f;
 }
 
-// out[b] = weight * in[b] (+ bias) for every row b: weight is [N, K] row-major.
-void product(torch::Tensor& out, const torch::Tensor& in, const torch::Tensor& weight,
+// A weight matrix [N, K] (row-major float) and, where the CPU can use it,
+// its float16 copy for single-row products (see half_gemv.h).
+struct Dense {
+  torch::Tensor weight;
+  HalfMatrix half;
+};
+
+Dense dense(const torch::Tensor& weight) {
+  Dense d{weight.contiguous(), {}};
+  if (half_gemv_supported()) {
+    d.half = to_half(d.weight.data_ptr<float>(), static_cast<int>(d.weight.size(0)), static_cast<int>(d.weight.size(1)));
+  }
+  return d;
+}
+
+// out[b] = weight * in[b] (+ bias) for every row b.
+void product(torch::Tensor& out, const torch::Tensor& in, const Dense& dense,
              const torch::Tensor& bias = torch::Tensor()) {
+  const torch::Tensor& weight = dense.weight;
   const int N = static_cast<int>(weight.size(0)), K = static_cast<int>(weight.size(1));
   constexpr int64_t kRowsForMatrixProduct = 4;  // from here on, one matrix product is cheaper
   if (in.size(0) >= kRowsForMatrixProduct) {
     at::mm_out(out, in, weight.t());
+  } else if (!dense.half.values.empty()) {
+    for (int64_t b = 0; b < in.size(0); ++b) half_gemv(dense.half, in.data_ptr<float>() + b * K, out.data_ptr<float>() + b * N);
   } else if (Sgemv sgemv = find_sgemv()) {
     // Row-major [N, K] is column-major [K, N]: y = A^T x.
     const char trans = 'T';
@@ -54,7 +73,13 @@ void product(torch::Tensor& out, const torch::Tensor& in, const torch::Tensor& w
       at::mv_out(row, weight, in[b]);
     }
   }
-  if (bias.defined()) out.add_(bias);
+  if (bias.defined()) {
+    const float* add = bias.data_ptr<float>();
+    for (int64_t b = 0; b < in.size(0); ++b) {
+      float* row = out.data_ptr<float>() + b * N;
+      for (int j = 0; j < N; ++j) row[j] += add[j];
+    }
+  }
 }
 
 // One direction's LSTM arranged for single steps: layer 0's input part is
@@ -64,8 +89,8 @@ struct StepLstm {
   std::array<torch::Tensor, kNumVoices> input_table;
   torch::Tensor meta_input;            // [C*M, 4H]
   torch::Tensor bias0;                 // [4H]
-  torch::Tensor recurrent0;            // [4H, H]
-  std::vector<torch::Tensor> stacked;  // layers >= 1: [4H, 2H] over [h_below, h_own]
+  Dense recurrent0;            // [4H, H]
+  std::vector<Dense> stacked;  // layers >= 1: [4H, 2H] over [h_below, h_own]
   std::vector<torch::Tensor> bias;     // layers >= 1: [4H]
 };
 
@@ -74,13 +99,16 @@ struct Weights {
   std::array<int, kNumVoices> vocab{};
   StepLstm forward, backward;
   // Heads: past part and future part of all four voices ([4*LH, H]) and the first bias.
-  torch::Tensor past_all, future_all, head_bias_all;
+  Dense past_all, future_all;
+  torch::Tensor head_bias_all;
   // Centres: metadata part ([C*M, 4*LH]) with bias; token tables per (voice, other voice) [V_u, LH].
   torch::Tensor center_meta_all, center_bias_all;
   std::array<std::array<torch::Tensor, kNumVoices>, kNumVoices> center_table;
-  std::array<torch::Tensor, kNumVoices> center2, center2_bias;  // [LH, LH], [LH]
-  std::array<torch::Tensor, kNumVoices> head_center;            // [LH, LH]
-  std::array<torch::Tensor, kNumVoices> output, output_bias;    // [V, LH], [V]
+  std::array<Dense, kNumVoices> center2;                        // [LH, LH]
+  std::array<torch::Tensor, kNumVoices> center2_bias;           // [LH]
+  std::array<Dense, kNumVoices> head_center;                    // [LH, LH]
+  std::array<Dense, kNumVoices> output;                         // [V, LH]
+  std::array<torch::Tensor, kNumVoices> output_bias;            // [V]
 };
 
 Weights rearrange(model::FastNetImpl& net) {
@@ -106,10 +134,10 @@ Weights rearrange(model::FastNetImpl& net) {
     }
     s.meta_input = wih0.narrow(1, kNumVoices * E, wih0.size(1) - kNumVoices * E).t().contiguous();
     s.bias0 = (at(prefix + ".bias_ih_l0") + at(prefix + ".bias_hh_l0")).contiguous();
-    s.recurrent0 = at(prefix + ".weight_hh_l0").contiguous();
+    s.recurrent0 = dense(at(prefix + ".weight_hh_l0"));
     for (int l = 1; l < w.layers; ++l) {
       std::string n = std::to_string(l);
-      s.stacked.push_back(torch::cat({at(prefix + ".weight_ih_l" + n), at(prefix + ".weight_hh_l" + n)}, 1).contiguous());
+      s.stacked.push_back(dense(torch::cat({at(prefix + ".weight_ih_l" + n), at(prefix + ".weight_hh_l" + n)}, 1)));
       s.bias.push_back((at(prefix + ".bias_ih_l" + n) + at(prefix + ".bias_hh_l" + n)).contiguous());
     }
     return s;
@@ -125,9 +153,9 @@ Weights rearrange(model::FastNetImpl& net) {
     past.push_back(h1.narrow(1, 0, H));
     future.push_back(h1.narrow(1, H, H));
     head_bias.push_back(at(h + "0.bias"));
-    w.head_center[v] = h1.narrow(1, 2 * H, LH).contiguous();
+    w.head_center[v] = dense(h1.narrow(1, 2 * H, LH));
     std::string last = p.count(h + "3.weight") ? "3" : "2";
-    w.output[v] = at(h + last + ".weight").contiguous();
+    w.output[v] = dense(at(h + last + ".weight"));
     w.output_bias[v] = at(h + last + ".bias").contiguous();
     torch::Tensor c1 = at(c + "0.weight");  // [LH, 3E + C*M]
     center_meta.push_back(c1.narrow(1, center_in, c1.size(1) - center_in));
@@ -139,11 +167,11 @@ Weights rearrange(model::FastNetImpl& net) {
       w.center_table[v][u] = torch::mm(emb, c1.narrow(1, slot * E, E).t()).contiguous();
       ++slot;
     }
-    w.center2[v] = at(c + "2.weight").contiguous();
+    w.center2[v] = dense(at(c + "2.weight"));
     w.center2_bias[v] = at(c + "2.bias").contiguous();
   }
-  w.past_all = torch::cat(past, 0).contiguous();
-  w.future_all = torch::cat(future, 0).contiguous();
+  w.past_all = dense(torch::cat(past, 0));
+  w.future_all = dense(torch::cat(future, 0));
   w.head_bias_all = torch::cat(head_bias, 0).contiguous();
   w.center_meta_all = torch::cat(center_meta, 0).t().contiguous();
   w.center_bias_all = torch::cat(center_bias, 0).contiguous();
@@ -216,8 +244,11 @@ struct Runner {
           }
         }
       } else {
-        stacked_input.narrow(1, 0, H).copy_(h[l - 1]);
-        stacked_input.narrow(1, H, H).copy_(h[l]);
+        for (int64_t b = 0; b < B; ++b) {
+          float* row = stacked_input.data_ptr<float>() + b * 2 * H;
+          std::copy_n(h[l - 1].data_ptr<float>() + b * H, H, row);
+          std::copy_n(h[l].data_ptr<float>() + b * H, H, row + H);
+        }
         product(gates, stacked_input, lstm->stacked[l - 1], lstm->bias[l - 1]);
       }
       lstm_cell(gates.data_ptr<float>(), h[l].data_ptr<float>(), c[l].data_ptr<float>(), B, H);
@@ -261,7 +292,6 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
   for (int64_t t = L - 1; t > last; --t) backward.step(t, current(t));
   const std::vector<torch::Tensor> before_h = clone_all(forward.h), before_c = clone_all(forward.c);
   const std::vector<torch::Tensor> after_h = clone_all(backward.h), after_c = clone_all(backward.c);
-  const torch::Tensor past_first = forward.output().clone(), future_last = backward.output().clone();
 
   // recorded[k]: the other direction's LSTM output for region tick k (past:
   // after the ticks left of it; future: after the ticks right of it).
@@ -283,18 +313,19 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
     const bool rightward = sweep % 2 == 0;
     // The fixed side of every head for this sweep, from the recorded states.
     const torch::Tensor& recorded = rightward ? future_rec : past_rec;
-    torch::Tensor other = (torch::matmul(recorded, (rightward ? w.future_all : w.past_all).t()) + w.head_bias_all)
+    torch::Tensor other = (torch::matmul(recorded, (rightward ? w.future_all : w.past_all).weight.t()) + w.head_bias_all)
                               .contiguous();  // [B, n, 4*LH]
     Runner& runner = rightward ? forward : backward;
     runner.reset(rightward ? before_h : after_h, rightward ? before_c : after_c);
-    const torch::Tensor& travel_weights = rightward ? w.past_all : w.future_all;
+    const Dense& travel_weights = rightward ? w.past_all : w.future_all;
     torch::Tensor& record = rightward ? past_rec : future_rec;
     for (int64_t step = 0; step < n; ++step) {
       const int64_t k = rightward ? step : n - 1 - step;
       const int64_t t = first + k;
-      record.select(1, k).copy_(step == 0 ? (rightward ? past_first : future_last) : runner.output());
-      torch::Tensor travel = record.select(1, k).contiguous();
-      product(travel_proj, travel, travel_weights);
+      // The travelling LSTM's output before tick t, recorded for the next sweep.
+      const float* out = runner.output().data_ptr<float>();
+      for (int64_t b = 0; b < B; ++b) std::copy_n(out + b * H, H, record.data_ptr<float>() + (b * n + k) * H);
+      product(travel_proj, runner.output(), travel_weights);
       std::shuffle(order.begin(), order.end(), rng);
       for (int v : order) {
         bool any = false;
