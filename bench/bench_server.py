@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Latency of the web app's main action: regenerate 2 bars (all four voices)
 of a 16-bar chorale through `deepquartet serve` with the shipped model, from
-the POST to the job's end (polled every 10 ms). Prints p50/p95 of N requests.
+the POST to the job's end (long polling: GET /api/job/ID?wait=5). Prints the
+p50/p95 of N requests, and of the job's own time on the server.
 
     bench/bench_server.py [N] [MODEL]
 """
@@ -27,8 +28,7 @@ def call(base, method, path, body=None):
 
 def wait(base, job):
     while job["state"] in ("queued", "running"):
-        time.sleep(0.01)
-        job = call(base, "GET", "/api/job/" + job["id"])
+        job = call(base, "GET", "/api/job/%s?wait=5" % job["id"])
     if job["state"] != "done":
         sys.exit("job ended " + job["state"] + ": " + job.get("error", ""))
     return job

@@ -33,9 +33,9 @@ import json, sys, os
 runs = sys.argv[1]
 rules = ["parallel_fifths", "parallel_octaves", "hidden_fifths_octaves", "voice_crossing", "large_leap"]
 dists = ["pitch_class", "chord_quality", "note_length"]
-print("| sampler (model) | prior | s per chorale | mean grade | " + " | ".join(r.replace("_", " ") for r in rules) +
+print("| sampler | model | prior | s per chorale | mean grade | " + " | ".join(r.replace("_", " ") for r in rules) +
       " | " + " | ".join("W " + d.replace("_", " ") for d in dists) + " |")
-print("|---" * (4 + len(rules) + len(dists)) + "|")
+print("|---" * (5 + len(rules) + len(dists)) + "|")
 for name in sorted(os.listdir(runs)):
     path = os.path.join(runs, name, "report.json")
     if not os.path.exists(path):
@@ -45,9 +45,10 @@ for name in sorted(os.listdir(runs)):
     total = j["generated"]["total"]["rules"]
     grade = j["generated"].get("grade", {}).get("mean", float("nan"))
     seconds = facts.get("generation time", "?").split(" ")[0]
-    sampler = "parallel (deepbach)" if name.startswith("deepbach") else "sweep (fast)"
+    sampler = "parallel" if facts["preset"] == "deepbach" else "sweep"
+    model = os.path.basename(facts["model"])
     cells = ["%.4f" % total[r]["per_note"] if r in total else "-" for r in rules]
     pooled = j["generated"]["distance_to_bach"]["pooled"]
     cells += ["%.3f" % pooled[d] for d in dists]
-    print("| %s | %s | %s | %.1f | %s |" % (sampler, name.split("prior")[1], seconds, grade, " | ".join(cells)))
+    print("| %s | %s | %s | %s | %.1f | %s |" % (sampler, model, name.split("prior")[1], seconds, grade, " | ".join(cells)))
 PY

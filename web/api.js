@@ -43,8 +43,6 @@ export async function upload(path, form) {
   return answer(response);
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 // Follows a job (the 202 answer of a sampling request) until it ends.
 // `onProgress(fraction)` is called while it runs; `isCancelled()` asks the
 // server to stop it. Returns the job's result; throws ApiError if it failed
@@ -61,7 +59,8 @@ export async function finish(job, { onProgress = () => {}, isCancelled = () => f
       job = await call('DELETE', `/api/job/${job.id}`);
       continue;
     }
-    await sleep(150);
-    job = await call('GET', `/api/job/${job.id}`);
+    // Long polling: the server answers as soon as the job ends, or after half a
+    // second with its progress.
+    job = await call('GET', `/api/job/${job.id}?wait=0.5`);
   }
 }

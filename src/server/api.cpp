@@ -22,6 +22,7 @@ namespace {
 
 constexpr double kMinTemperature = 0.05;
 constexpr double kMaxTemperature = 3.0;
+constexpr int kMaxJobWaitSeconds = 10;  // GET /api/job/{id}?wait=: longest hold of an HTTP thread
 // Routes of a piece and of a job: the id is 16 hex digits (see random_id).
 const std::string kPiece = "/api/piece/([0-9a-f]{16})";
 const std::string kJob = "/api/job/([0-9a-f]{16})";
@@ -545,6 +546,16 @@ void Api::export_piece(const httplib::Request& req, httplib::Response& res) {
 void Api::get_job(const httplib::Request& req, httplib::Response& res) {
   std::shared_ptr<Job> job = queue_.find(req.matches[1]);
   if (!job) throw ApiError(404, "no job " + std::string(req.matches[1]) + " (finished jobs are forgotten after a while)");
+  // ?wait=SECONDS: answer as soon as the job ends, or after that long (long polling).
+  if (req.has_param("wait")) {
+    const std::string text = req.get_param_value("wait");
+    char* end = nullptr;
+    double seconds = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(seconds >= 0 && seconds <= kMaxJobWaitSeconds)) {
+      throw ApiError(400, "\"wait\" must be a number of seconds from 0 to " + std::to_string(kMaxJobWaitSeconds));
+    }
+    job->wait_until_ended(std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
+  }
   send_json(res, 200, job->to_json());
 }
 

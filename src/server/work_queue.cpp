@@ -40,6 +40,11 @@ JobState Job::state() const {
   return state_;
 }
 
+bool Job::wait_until_ended(Clock::duration timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return ended_.wait_for(lock, timeout, [this] { return state_ != JobState::kQueued && state_ != JobState::kRunning; });
+}
+
 void Job::start() {
   std::lock_guard<std::mutex> lock(mu_);
   state_ = JobState::kRunning;
@@ -47,30 +52,35 @@ void Job::start() {
 }
 
 void Job::finish(nlohmann::json result) {
-  std::lock_guard<std::mutex> lock(mu_);
-  state_ = JobState::kDone;
-  finished_ = Clock::now();
-  progress_ = 1.0;
-  result_ = std::move(result);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    state_ = JobState::kDone;
+    finished_ = Clock::now();
+    progress_ = 1.0;
+    result_ = std::move(result);
+  }
+  ended_.notify_all();
 }
 
 void Job::fail(int status, const std::string& error) {
-  std::lock_guard<std::mutex> lock(mu_);
-  finished_ = Clock::now();
-  if (cancel_requested_ && !timed_out_) {
-    state_ = JobState::kCancelled;
-    error_ = "cancelled";
-    return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_ = Clock::now();
+    if (cancel_requested_ && !timed_out_) {
+      state_ = JobState::kCancelled;
+      error_ = "cancelled";
+    } else if (timed_out_) {
+      state_ = JobState::kFailed;
+      status_ = 504;
+      error_ = "stopped after the time limit of " +
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limit_).count()) + " s";
+    } else {
+      state_ = JobState::kFailed;
+      status_ = status;
+      error_ = error;
+    }
   }
-  state_ = JobState::kFailed;
-  if (timed_out_) {
-    status_ = 504;
-    error_ = "stopped after the time limit of " +
-             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limit_).count()) + " s";
-  } else {
-    status_ = status;
-    error_ = error;
-  }
+  ended_.notify_all();
 }
 
 nlohmann::json Job::to_json() const {

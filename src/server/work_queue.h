@@ -48,6 +48,9 @@ class Job {
   // HTTP status the error deserves) once it failed or was cancelled.
   nlohmann::json to_json() const;
   JobState state() const;
+  // Blocks until the job has ended (done, failed or cancelled) or `timeout`
+  // has passed; returns whether it has ended.
+  bool wait_until_ended(Clock::duration timeout) const;
 
  private:
   friend class WorkQueue;
@@ -64,6 +67,7 @@ class Job {
   std::atomic<double> progress_{0.0};
 
   mutable std::mutex mu_;
+  mutable std::condition_variable ended_;
   JobState state_ = JobState::kQueued;
   Clock::time_point started_;
   Clock::time_point finished_;

@@ -223,6 +223,29 @@ TEST_F(ApiTest, RegenerateChangesOnlyTheRegionThenChooseUndoRedo) {
   EXPECT_EQ(post_raw("/api/piece/" + id + "/redo", "").status, 409);
 }
 
+// GET /api/job/{id}?wait=S answers when the job ends (long polling), and
+// rejects a wait that is not a number of seconds from 0 to 10.
+TEST_F(ApiTest, JobLongPolling) {
+  json piece = new_piece({{"bars", 4}, {"seed", 3}});
+  std::string id = piece["id"];
+  Reply submitted = post("/api/piece/" + id + "/regenerate", json{{"from_bar", 2}, {"to_bar", 3}, {"seed", 4}});
+  ASSERT_EQ(submitted.status, 202) << submitted.raw;
+  const std::string job = submitted.body.value("id", "");
+  Reply ended = get("/api/job/" + job + "?wait=10");
+  ASSERT_EQ(ended.status, 200) << ended.raw;
+  EXPECT_EQ(ended.body.value("state", ""), "done") << ended.raw;
+  EXPECT_TRUE(ended.body.contains("result"));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(get("/api/job/" + job + "?wait=10").status, 200);  // already ended: at once
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(get("/api/job/" + job + "?wait=0").status, 200);
+  for (const char* bad : {"abc", "-1", "11", "", "1e9", "nan"}) {
+    Reply r = get("/api/job/" + job + "?wait=" + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.raw;
+    EXPECT_NE(r.body.value("error", "").find("wait"), std::string::npos) << r.raw;
+  }
+}
+
 TEST_F(ApiTest, RegenerateByTicks) {
   json piece = new_piece({{"bars", 2}, {"seed", 3}});
   std::string id = piece["id"];
