@@ -23,6 +23,9 @@ namespace {
 constexpr float kNever = -1e30f;
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+// tanh through exp: within 2e-7 of std::tanh, and several times faster than
+// glibc's tanhf (which was a sixth of a sampling profile).
+float fast_tanh(float x) { return 1.0f - 2.0f / (std::exp(2.0f * x) + 1.0f); }
 
 // BLAS matrix-vector product, called directly: at this size the dispatch of
 // a torch operator costs as much as the arithmetic.
@@ -185,9 +188,9 @@ void lstm_cell(const float* gates, float* h, float* c, int64_t B, int H) {
     float* hb = h + b * H;
     float* cb = c + b * H;
     for (int k = 0; k < H; ++k) {
-      float i = sigmoid(g[k]), f = sigmoid(g[H + k]), gg = std::tanh(g[2 * H + k]), o = sigmoid(g[3 * H + k]);
+      float i = sigmoid(g[k]), f = sigmoid(g[H + k]), gg = fast_tanh(g[2 * H + k]), o = sigmoid(g[3 * H + k]);
       cb[k] = f * cb[k] + i * gg;
-      hb[k] = o * std::tanh(cb[k]);
+      hb[k] = o * fast_tanh(cb[k]);
     }
   }
 }
