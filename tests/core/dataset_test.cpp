@@ -41,6 +41,16 @@ std::string chorale_corpus(const TempDir& dir) {
   return (dir.path() / "corpus").string();
 }
 
+// Options that build the dataset of chorale_corpus(dir), cached in dir.
+corpus::DatasetOptions chorale_dataset_options(const TempDir& dir) {
+  corpus::DatasetOptions o;
+  o.roots = {chorale_corpus(dir)};
+  o.cache_dir = dir.file("cache");
+  o.progress = false;
+  o.threads = 1;
+  return o;
+}
+
 TEST(CoreSplit, FixtureChoraleHashesToTheTrainingSplit) {
   // The training tests rely on the single fixture piece landing in "train".
   std::string work = corpus::work_of(chorale_path());
@@ -61,11 +71,7 @@ TEST(CoreSplit, WorkOfGroupsMovementsAndOpusNumbers) {
 
 TEST(CoreDataset, ChoraleTensorsAreExact) {
   TempDir dir("dataset");
-  corpus::DatasetOptions o;
-  o.roots = {chorale_corpus(dir)};
-  o.cache_dir = dir.file("cache");
-  o.progress = false;
-  o.threads = 1;
+  corpus::DatasetOptions o = chorale_dataset_options(dir);
   corpus::Dataset d = corpus::build_dataset(o);
 
   ASSERT_EQ(d.pieces.size(), 1u);
@@ -127,11 +133,7 @@ TEST(CoreDataset, ChoraleTensorsAreExact) {
 
 TEST(CoreDataset, SecondBuildIsServedFromTheCache) {
   TempDir dir("cache");
-  corpus::DatasetOptions o;
-  o.roots = {chorale_corpus(dir)};
-  o.cache_dir = dir.file("cache");
-  o.progress = false;
-  o.threads = 1;
+  corpus::DatasetOptions o = chorale_dataset_options(dir);
   corpus::Dataset first = corpus::build_dataset(o);
   ASSERT_FALSE(first.from_cache);
   EXPECT_TRUE(fs::exists(fs::path(o.cache_dir) / ("dataset-" + first.cache_key + ".pt")));
@@ -163,10 +165,7 @@ TEST(CoreDataset, SecondBuildIsServedFromTheCache) {
 
 TEST(CoreDataset, CorruptCacheIsRebuilt) {
   TempDir dir("corrupt_cache");
-  corpus::DatasetOptions o;
-  o.roots = {chorale_corpus(dir)};
-  o.cache_dir = dir.file("cache");
-  o.progress = false;
+  corpus::DatasetOptions o = chorale_dataset_options(dir);
   corpus::Dataset first = corpus::build_dataset(o);
   std::string cache = (fs::path(o.cache_dir) / ("dataset-" + first.cache_key + ".pt")).string();
   ASSERT_TRUE(fs::exists(cache));
@@ -244,10 +243,7 @@ TEST(CoreDataset, EncodeSplitAugmentsWithEveryTranspositionThatFits) {
 // cache is served with the old splits.
 TEST(CoreDataset, CacheNoticesChangedSplits) {
   TempDir dir("cache_splits");
-  corpus::DatasetOptions o;
-  o.roots = {chorale_corpus(dir)};
-  o.cache_dir = dir.file("cache");
-  o.progress = false;
+  corpus::DatasetOptions o = chorale_dataset_options(dir);
   corpus::Dataset before = corpus::build_dataset(o);
   ASSERT_EQ(before.pieces[0].split, corpus::Split::kTrain);
   // The corpus now says the chorale is a test piece.
