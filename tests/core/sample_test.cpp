@@ -359,6 +359,17 @@ sample::SampleOptions greedy_options(double penalty) {
   return o;
 }
 
+// A piece of `bars` bars in `key` sampled at temperature 1 (a starting point
+// for the region tests).
+music::Score sampled_piece(model::Model& m, int bars, const std::string& key) {
+  sample::PieceRequest r;
+  r.bars = bars;
+  r.key = sample::parse_key(key);
+  sample::SampleOptions o = greedy_options(0.0);
+  o.start_temperature = o.temperature = 1.0;
+  return sample::generate(m, r, o)[0];
+}
+
 // The fraction of positions of `voices` in ticks [from, to) of `s` that hold
 // the most likely token given all the others.
 double argmax_agreement(model::Model& m, const music::Score& s, int from, int to, double penalty,
@@ -425,12 +436,7 @@ TEST(CoreSweep, OneTickRegionsPickTheNetworksArgmax) {
       item.value().copy_(item.value().to(torch::kHalf).to(torch::kFloat));
     }
   }
-  sample::PieceRequest r;
-  r.bars = 4;
-  r.key = sample::parse_key("A minor");
-  sample::SampleOptions warm = greedy_options(0.0);
-  warm.start_temperature = warm.temperature = 1.0;
-  music::Score s = sample::generate(m, r, warm)[0];
+  music::Score s = sampled_piece(m, 4, "A minor");
   sample::SampleOptions one_sweep = greedy_options(0.0);
   one_sweep.iterations = 1;
   int agree = 0, total = 0;
@@ -447,12 +453,7 @@ TEST(CoreSweep, OneTickRegionsPickTheNetworksArgmax) {
 // Greedy sweeps over a region reach the network's argmax too.
 TEST(CoreSweep, GreedyRegionSweepsReachTheNetworksOwnArgmax) {
   model::Model& m = trained("fast");
-  sample::PieceRequest r;
-  r.bars = 6;
-  r.key = sample::parse_key("D major");
-  sample::SampleOptions o = greedy_options(0.0);
-  o.start_temperature = o.temperature = 1.0;
-  music::Score s = sample::generate(m, r, o)[0];
+  music::Score s = sampled_piece(m, 6, "D major");
   const int from = 2 * 16, to = 4 * 16;
   music::Score again = sample::regenerate(m, s, from, to, {0, 1, 2, 3}, 1, greedy_options(0.0))[0];
   EXPECT_GE(argmax_agreement(m, again, from, to, 0.0), 0.9);
