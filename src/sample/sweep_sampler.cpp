@@ -60,7 +60,9 @@ void product(torch::Tensor& out, const torch::Tensor& in, const Dense& dense,
   if (in.size(0) >= kRowsForMatrixProduct) {
     at::mm_out(out, in, weight.t());
   } else if (!dense.half.values.empty()) {
-    for (int64_t b = 0; b < in.size(0); ++b) half_gemv(dense.half, in.data_ptr<float>() + b * K, out.data_ptr<float>() + b * N);
+    for (int64_t b = 0; b < in.size(0); ++b) {
+      half_gemv(dense.half, in.data_ptr<float>() + b * K, out.data_ptr<float>() + b * N);
+    }
   } else if (Sgemv sgemv = find_sgemv()) {
     // Row-major [N, K] is column-major [K, N]: y = A^T x.
     const char trans = 'T';
@@ -90,11 +92,11 @@ void product(torch::Tensor& out, const torch::Tensor& in, const Dense& dense,
 // weights) plus the metadata part, computed for the region at once.
 struct StepLstm {
   std::array<torch::Tensor, kNumVoices> input_table;
-  torch::Tensor meta_input;            // [C*M, 4H]
-  torch::Tensor bias0;                 // [4H]
-  Dense recurrent0;            // [4H, H]
-  std::vector<Dense> stacked;  // layers >= 1: [4H, 2H] over [h_below, h_own]
-  std::vector<torch::Tensor> bias;     // layers >= 1: [4H]
+  torch::Tensor meta_input;         // [C*M, 4H]
+  torch::Tensor bias0;              // [4H]
+  Dense recurrent0;                 // [4H, H]
+  std::vector<Dense> stacked;       // layers >= 1: [4H, 2H] over [h_below, h_own]
+  std::vector<torch::Tensor> bias;  // layers >= 1: [4H]
 };
 
 struct Weights {
