@@ -1,5 +1,7 @@
 #include "model/deepbach_net.h"
 
+#include "model/window_lstm.h"
+
 namespace dq::model {
 
 namespace nn = torch::nn;
@@ -24,18 +26,20 @@ VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice) : voice_(voice)
                                                      nn::Linear(config.linear_hidden, config.voice_vocab_size(voice))));
 }
 
-torch::Tensor VoiceNetImpl::embed_ticks(const torch::Tensor& tokens, const torch::Tensor& meta) {
-  std::vector<torch::Tensor> parts;
-  for (int v = 0; v < kNumVoices; ++v)
-    parts.push_back(note_embeddings_[v]->as<nn::Embedding>()->forward(tokens.select(1, v)));
-  for (int c = 0; c < corpus::kNumMetaChannels; ++c)
-    parts.push_back(meta_embeddings_[c]->as<nn::Embedding>()->forward(meta.select(1, c)));
-  return torch::cat(parts, -1);
+std::vector<torch::Tensor> VoiceNetImpl::embedding_tables() const {
+  std::vector<torch::Tensor> tables;
+  for (const auto& e : *note_embeddings_) tables.push_back(e->as<nn::Embedding>()->weight);
+  for (const auto& e : *meta_embeddings_) tables.push_back(e->as<nn::Embedding>()->weight);
+  return tables;
 }
 
 torch::Tensor VoiceNetImpl::forward(const Windows& w) {
-  torch::Tensor left = std::get<0>(left_->forward(embed_ticks(w.left_tokens, w.left_meta))).select(1, -1);
-  torch::Tensor right = std::get<0>(right_->forward(embed_ticks(w.right_tokens, w.right_meta))).select(1, -1);
+  const std::vector<torch::Tensor> tables = embedding_tables();
+  const double dropout = left_->options.dropout();
+  torch::Tensor left = window_lstm(torch::cat({w.left_tokens, w.left_meta}, 1), tables, left_->all_weights(), dropout,
+                                   is_training());
+  torch::Tensor right = window_lstm(torch::cat({w.right_tokens, w.right_meta}, 1), tables, right_->all_weights(),
+                                    dropout, is_training());
   std::vector<torch::Tensor> parts;
   for (int v = 0; v < kNumVoices; ++v) {
     if (v == voice_) continue;

@@ -3,7 +3,8 @@
 // tick t from a 2-layer LSTM over the `window` ticks before t (all voices and
 // metadata, embedded), a 2-layer LSTM over the `window` ticks after t read
 // backwards, and an MLP over the other voices and the metadata at t; an
-// output MLP maps the three to the voice's vocabulary.
+// output MLP maps the three to the voice's vocabulary. The LSTMs hold their
+// weights as torch::nn::LSTM modules and run through window_lstm.
 #pragma once
 
 #include <torch/torch.h>
@@ -26,7 +27,8 @@ class VoiceNetImpl : public torch::nn::Module {
   torch::Tensor forward(const Windows& w);  // logits [B, V]
 
  private:
-  torch::Tensor embed_ticks(const torch::Tensor& tokens, const torch::Tensor& meta);  // -> [B, W, D]
+  // The note embeddings of the four voices, then those of the metadata channels.
+  std::vector<torch::Tensor> embedding_tables() const;
 
   int voice_;
   torch::nn::ModuleList note_embeddings_{nullptr};
