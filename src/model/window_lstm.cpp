@@ -1,7 +1,9 @@
 #include "model/window_lstm.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -130,6 +132,35 @@ DQ_VECTOR_CLONES void scatter_rows(const int64_t* index, const float* grad, cons
   }
 }
 
+// Fills out[0..n) with 1 / keep or 0, each kept with probability `keep`:
+// a counter-based hash of (seed, index), so the loop is vectorized.
+DQ_VECTOR_CLONES void fill_dropout_mask(float* out, int64_t n, uint64_t seed, float keep) {
+  const uint32_t low = static_cast<uint32_t>(seed), high = static_cast<uint32_t>(seed >> 32);
+  const auto threshold = static_cast<uint32_t>(std::min(4294967295.0, keep * 4294967296.0));
+  const float scale = 1.0f / keep;
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t x = static_cast<uint32_t>(i) * 0x9e3779b9u + low;
+    for (int round = 0; round < 2; ++round) {  // Wellons' lowbias32, twice
+      x ^= x >> 16;
+      x *= 0x7feb352du;
+      x ^= x >> 15;
+      x *= 0x846ca68bu;
+      x ^= x >> 16;
+      x ^= high;
+    }
+    out[i] = x < threshold ? scale : 0.0f;
+  }
+}
+
+// A dropout mask of the given shape, seeded from torch's generator.
+torch::Tensor dropout_mask(at::IntArrayRef sizes, double dropout) {
+  const auto seed = static_cast<uint64_t>(
+      torch::randint(std::numeric_limits<int64_t>::max(), {1}, torch::kInt64).item<int64_t>());
+  torch::Tensor mask = torch::empty(sizes, torch::kFloat32);
+  fill_dropout_mask(mask.data_ptr<float>(), mask.numel(), seed, static_cast<float>(1 - dropout));
+  return mask;
+}
+
 float* tick(const torch::Tensor& sequence, int64_t t) {
   return sequence.data_ptr<float>() + t * sequence.stride(0);
 }
@@ -177,7 +208,7 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
       inputs.push_back(l == 0 ? torch::empty({0}) : x);
       if (l + 1 < L) {
         if (training && dropout > 0) {
-          masks.push_back(torch::empty_like(h).bernoulli_(1 - dropout).div_(1 - dropout));
+          masks.push_back(dropout_mask(h.sizes(), dropout));
           x = h * masks.back();
         } else {
           x = h;
