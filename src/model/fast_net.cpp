@@ -1,5 +1,7 @@
 #include "model/fast_net.h"
 
+#include "model/sequence_lstm.h"
+
 namespace dq::model {
 
 namespace nn = torch::nn;
@@ -53,12 +55,14 @@ torch::Tensor FastNetImpl::embed(const torch::Tensor& tokens, const torch::Tenso
 }
 
 torch::Tensor FastNetImpl::past(const torch::Tensor& x) {
-  torch::Tensor out = std::get<0>(forward_lstm_->forward(x));  // out[:, t] has read 0..t
+  const double dropout = forward_lstm_->options.dropout();
+  torch::Tensor out = sequence_lstm(x, forward_lstm_->all_weights(), dropout, is_training());  // out[:, t] has read 0..t
   return torch::cat({torch::zeros_like(out.narrow(1, 0, 1)), out.narrow(1, 0, out.size(1) - 1)}, 1);
 }
 
 torch::Tensor FastNetImpl::future(const torch::Tensor& x) {
-  torch::Tensor out = std::get<0>(backward_lstm_->forward(x.flip(1))).flip(1);  // out[:, t] has read t..L-1
+  const double dropout = backward_lstm_->options.dropout();
+  torch::Tensor out = sequence_lstm(x.flip(1), backward_lstm_->all_weights(), dropout, is_training()).flip(1);  // read t..L-1
   return torch::cat({out.narrow(1, 1, out.size(1) - 1), torch::zeros_like(out.narrow(1, 0, 1))}, 1);
 }
 

@@ -1,0 +1,42 @@
+// One LSTM layer over a whole sequence, forward and backward written out for
+// the CPU: the building block of window_lstm and sequence_lstm. The numbers
+// are torch::nn::LSTM's (gate order i, f, g, o; zero initial state), but only
+// the recurrent product is done tick by tick; each tick's gate activations
+// and cell update are one fused pass, and every product that does not depend
+// on the previous tick is left to the caller to batch over all ticks.
+// Tensors are float32, contiguous, ticks first: [T, B, ...].
+#pragma once
+
+#include <array>
+#include <functional>
+
+#include <torch/torch.h>
+
+namespace dq::model {
+
+// What the forward pass of a layer keeps for its backward pass.
+struct LstmLayerRun {
+  torch::Tensor gates;   // [T, B, 4H] activations i, f, g, o
+  torch::Tensor cells;   // [T, B, H]
+  torch::Tensor hidden;  // [T, B, H], the layer's outputs
+};
+
+// Runs a layer: `gates` [T, B, 4H] holds each tick's input product plus both
+// biases on entry (it is overwritten with the activations); w_hh [4H, H].
+LstmLayerRun lstm_layer_forward(torch::Tensor gates, const torch::Tensor& w_hh);
+
+// The gradient of the gate pre-activations [T, B, 4H], given the gradient of
+// the layer's output at tick t from outside the layer: output_grad(t) points
+// at B x H floats, or is null where that gradient is zero.
+using OutputGrad = std::function<const float*(int64_t tick)>;
+torch::Tensor lstm_layer_backward(const LstmLayerRun& run, const torch::Tensor& w_hh, const OutputGrad& output_grad);
+
+// The gradients of w_hh and of the biases b_ih and b_hh from the gate
+// gradients [T, B, 4H]: {d w_hh, d b_ih, d b_hh}.
+std::array<torch::Tensor, 3> lstm_recurrent_grads(const LstmLayerRun& run, const torch::Tensor& gate_grads);
+
+// A dropout mask of the given shape (1 / keep or 0, each kept with
+// probability 1 - dropout), seeded from torch's generator.
+torch::Tensor lstm_dropout_mask(at::IntArrayRef sizes, double dropout);
+
+}  // namespace dq::model
