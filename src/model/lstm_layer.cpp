@@ -118,6 +118,10 @@ std::array<torch::Tensor, 3> lstm_recurrent_grads(const LstmLayerRun& run, const
   return {d_w_hh, d_bias, d_bias.clone()};
 }
 
+torch::Tensor fold_embedding(const torch::Tensor& embedding, const torch::Tensor& w_ih, int64_t column) {
+  return embedding.mm(w_ih.narrow(1, column, embedding.size(1)).t()).contiguous();
+}
+
 torch::Tensor lstm_dropout_mask(at::IntArrayRef sizes, double dropout) {
   const auto seed = static_cast<uint64_t>(
       torch::randint(std::numeric_limits<int64_t>::max(), {1}, torch::kInt64).item<int64_t>());

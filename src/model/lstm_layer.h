@@ -35,6 +35,11 @@ torch::Tensor lstm_layer_backward(const LstmLayerRun& run, const torch::Tensor& 
 // gradients [T, B, 4H]: {d w_hh, d b_ih, d b_hh}.
 std::array<torch::Tensor, 3> lstm_recurrent_grads(const LstmLayerRun& run, const torch::Tensor& gate_grads);
 
+// An input slot of embedded tokens folded into the first layer's input
+// product: embedding [V, E] times the columns column .. column + E - 1 of
+// w_ih [4H, D], transposed, so row v is token v's share of the gates: [V, 4H].
+torch::Tensor fold_embedding(const torch::Tensor& embedding, const torch::Tensor& w_ih, int64_t column);
+
 // A dropout mask of the given shape (1 / keep or 0, each kept with
 // probability 1 - dropout), seeded from torch's generator.
 torch::Tensor lstm_dropout_mask(at::IntArrayRef sizes, double dropout);

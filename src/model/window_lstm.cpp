@@ -51,10 +51,9 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
     std::vector<torch::Tensor> tables;
     std::vector<const float*> table_rows;
     for (int64_t s = 0, column = 0; s < S; ++s) {
-      const int64_t E = embeddings[s].size(1);
-      tables.push_back(embeddings[s].mm(weights[0].narrow(1, column, E).t()).contiguous());
+      tables.push_back(fold_embedding(embeddings[s], weights[0], column));
       table_rows.push_back(tables.back().data_ptr<float>());
-      column += E;
+      column += embeddings[s].size(1);
     }
 
     std::vector<torch::Tensor> gates, cells, hidden;

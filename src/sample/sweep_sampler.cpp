@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "model/lstm_layer.h"
 #include "music/error.h"
 #include "sample/half_gemv.h"
 #include "sample/voice_leading.h"
@@ -135,7 +136,7 @@ Weights rearrange(model::FastNetImpl& net) {
     torch::Tensor wih0 = at(prefix + ".weight_ih_l0");  // [4H, 4E + C*M]
     for (int u = 0; u < kNumVoices; ++u) {
       torch::Tensor emb = at("note_embeddings." + std::to_string(u) + ".weight");
-      s.input_table[u] = torch::mm(emb, wih0.narrow(1, u * E, E).t()).contiguous();
+      s.input_table[u] = model::fold_embedding(emb, wih0, u * E);
     }
     s.meta_input = wih0.narrow(1, kNumVoices * E, wih0.size(1) - kNumVoices * E).t().contiguous();
     s.bias0 = (at(prefix + ".bias_ih_l0") + at(prefix + ".bias_hh_l0")).contiguous();

@@ -258,9 +258,6 @@ TrainResult train(const TrainOptions& input) {
   }
   if (o.output.empty()) throw Error("an output model path (-o) is required");
   if (o.minutes <= 0 && o.epochs <= 0 && o.max_steps <= 0) o.minutes = 30;
-  if (o.lr_schedule == "cosine" && o.max_steps <= 0 && o.epochs <= 0) {
-    throw Error("--lr-schedule cosine needs --steps or --epochs");
-  }
   // Both presets use threads for whole tasks (voices, or parts of the batch):
   // on this kind of machine that is faster than splitting each operation.
   at::set_num_threads(1);
@@ -326,7 +323,10 @@ TrainResult train(const TrainOptions& input) {
     std::mt19937_64 rng(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step));
     torch::manual_seed(o.seed * 1000003 + static_cast<uint64_t>(step));
     if (o.lr_schedule == "cosine") {
-      set_lr(run, o.lr * 0.5 * (1 + std::cos(M_PI * static_cast<double>(step) / static_cast<double>(step_budget))));
+      // Down to zero at the end of the budget, in steps or in time, whichever ends first.
+      const double done = std::min(1.0, std::max(static_cast<double>(step) / static_cast<double>(step_budget),
+                                                 elapsed() / second_budget));
+      set_lr(run, o.lr * 0.5 * (1 + std::cos(M_PI * done)));
     }
     run.model.module().train();
     auto step_start = Clock::now();

@@ -21,7 +21,9 @@ struct TrainOptions {
   double epochs = 0;                // budget in epochs (0 = none)
   int64_t max_steps = 0;            // budget in steps (0 = none)
   double lr = 1e-3;
-  std::string lr_schedule = "plateau";  // constant | plateau (halve after `patience`/2 bad evaluations) | cosine
+  // constant | plateau (halve after `patience`/2 bad evaluations) | cosine (to
+  // zero at the end of the budget: steps, epochs or minutes, whichever ends first)
+  std::string lr_schedule = "plateau";
   int batch = 0;        // crops per step ("fast", default 16) or windows per voice ("deepbach", default 256)
   int crop = 128;       // ticks per crop ("fast")
   uint64_t seed = 1;
