@@ -39,4 +39,5 @@ target=$(awk -F, -v limit="$DEEPBACH_MINUTES" 'NR > 1 && $2 <= limit * 60 * 1.01
 awk -F, -v target="$target" -v budget="$FAST_MINUTES" 'NR > 1 && $6 >= target && !done {
     printf "fast reached deepbach'"'"'s best %d-minute accuracy %.4f after %.1f minutes, step %d (goal: %d minutes or less)\n", '"$DEEPBACH_MINUTES"', target, $2 / 60, $1, budget; done = 1}
   END {if (!done) printf "fast did not reach deepbach'"'"'s accuracy %.4f within its log\n", target}' "$RUNS/fast.dqm.csv"
-echo "curves: $RUNS/deepbach.dqm.curve.png $RUNS/fast.dqm.curve.png"
+build/bench/plot_curves "$RUNS/curves.png" "deepbach=$RUNS/deepbach.dqm.csv" "fast=$RUNS/fast.dqm.csv"
+echo "curves of both: $RUNS/curves.png (each: $RUNS/deepbach.dqm.curve.png, $RUNS/fast.dqm.curve.png)"

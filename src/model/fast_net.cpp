@@ -66,23 +66,6 @@ torch::Tensor FastNetImpl::future(const torch::Tensor& x) {
   return torch::cat({out.narrow(1, 1, out.size(1) - 1), torch::zeros_like(out.narrow(1, 0, 1))}, 1);
 }
 
-torch::Tensor FastNetImpl::forward_step_sequence(const torch::Tensor& embedded, LstmState& state) {
-  auto result = state.h.defined() ? forward_lstm_->forward(embedded, std::make_tuple(state.h, state.c))
-                                  : forward_lstm_->forward(embedded);
-  state.h = std::get<0>(std::get<1>(result));
-  state.c = std::get<1>(std::get<1>(result));
-  return std::get<0>(result).select(1, -1);
-}
-
-torch::Tensor FastNetImpl::backward_run(const torch::Tensor& embedded_reversed, LstmState& state) {
-  auto result = state.h.defined()
-                    ? backward_lstm_->forward(embedded_reversed, std::make_tuple(state.h, state.c))
-                    : backward_lstm_->forward(embedded_reversed);
-  state.h = std::get<0>(std::get<1>(result));
-  state.c = std::get<1>(std::get<1>(result));
-  return std::get<0>(result);
-}
-
 torch::Tensor FastNetImpl::head(int voice, const torch::Tensor& past, const torch::Tensor& future,
                                 const torch::Tensor& tokens, const torch::Tensor& meta) {
   std::vector<torch::Tensor> parts;

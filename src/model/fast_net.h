@@ -21,30 +21,12 @@
 
 namespace dq::model {
 
-struct LstmState {
-  torch::Tensor h, c;  // [layers, B, H]
-};
-
 class FastNetImpl : public torch::nn::Module {
  public:
   explicit FastNetImpl(const ModelConfig& config);
 
   // Embedded ticks: tokens [B, 4, L] and meta [B, C, L] (int64) -> [B, L, D].
   torch::Tensor embed(const torch::Tensor& tokens, const torch::Tensor& meta);
-  // past[:, t] = forward LSTM output after ticks 0..t-1 (zeros at t = 0).
-  torch::Tensor past(const torch::Tensor& embedded);
-  // future[:, t] = backward LSTM output after ticks L-1..t+1 (zeros at t = L-1).
-  torch::Tensor future(const torch::Tensor& embedded);
-  // The forward LSTM over embedded ticks [B, L, D] from `state` (updated);
-  // returns the output after the last tick [B, H].
-  torch::Tensor forward_step_sequence(const torch::Tensor& embedded, LstmState& state);
-  // The backward LSTM over embedded ticks given right to left [B, n, D],
-  // from `state` (updated); returns its outputs [B, n, H].
-  torch::Tensor backward_run(const torch::Tensor& embedded_reversed, LstmState& state);
-  // Logits of `voice` [N, V] from past [N, H], future [N, H], the four voices'
-  // tokens [N, 4] and the metadata [N, C] at the target tick.
-  torch::Tensor head(int voice, const torch::Tensor& past, const torch::Tensor& future,
-                     const torch::Tensor& tokens, const torch::Tensor& meta);
   // Training forward: logits of every voice at every tick of the crops.
   std::array<torch::Tensor, 4> forward(const torch::Tensor& tokens, const torch::Tensor& meta);
 
@@ -52,6 +34,14 @@ class FastNetImpl : public torch::nn::Module {
 
  private:
   torch::Tensor embed_meta(const torch::Tensor& meta);  // [..., C] -> [..., C*M]
+  // past[:, t] = forward LSTM output after ticks 0..t-1 (zeros at t = 0).
+  torch::Tensor past(const torch::Tensor& embedded);
+  // future[:, t] = backward LSTM output after ticks L-1..t+1 (zeros at t = L-1).
+  torch::Tensor future(const torch::Tensor& embedded);
+  // Logits of `voice` [N, V] from past [N, H], future [N, H], the four voices'
+  // tokens [N, 4] and the metadata [N, C] at the target tick.
+  torch::Tensor head(int voice, const torch::Tensor& past, const torch::Tensor& future,
+                     const torch::Tensor& tokens, const torch::Tensor& meta);
 
   ModelConfig config_;
   torch::nn::ModuleList note_embeddings_{nullptr};

@@ -16,7 +16,9 @@ struct SequenceLstmFunction : torch::autograd::Function<SequenceLstmFunction> {
                                double dropout, bool training) {
     const int64_t B = input.size(0), T = input.size(1);
     const int64_t L = static_cast<int64_t>(weights.size()) / 4, G = weights[0].size(0);
-    std::vector<torch::Tensor> inputs = {input.transpose(0, 1).contiguous()};  // per layer, [T, B, In]
+    // Per layer, its input [T, B, In]: above the first, the masked output
+    // below (kept rather than recomputed in the backward pass).
+    std::vector<torch::Tensor> inputs = {input.transpose(0, 1).contiguous()};
     std::vector<torch::Tensor> gates, cells, hidden, masks;
     for (int64_t l = 0; l < L; ++l) {
       const torch::Tensor bias = weights[4 * l + 2] + weights[4 * l + 3];

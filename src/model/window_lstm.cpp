@@ -57,7 +57,9 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
     }
 
     std::vector<torch::Tensor> gates, cells, hidden;
-    std::vector<torch::Tensor> upper_inputs, masks;  // per layer from the second: its input, its dropout mask
+    // Per layer from the second: its input (the masked output below, kept
+    // rather than recomputed in the backward pass) and its dropout mask.
+    std::vector<torch::Tensor> upper_inputs, masks;
     for (int64_t l = 0; l < L; ++l) {
       const torch::Tensor bias = (weights[4 * l + 2] + weights[4 * l + 3]).contiguous();
       torch::Tensor g;

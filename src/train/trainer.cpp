@@ -222,30 +222,35 @@ double deepbach_step(Run& run, const SplitView& train, const TrainOptions& o, st
 }
 
 void write_curve(const std::string& csv, const std::string& path) {
-  Chart chart{"Validation accuracy (mean of 4 voices)", "training minutes", "accuracy", {}};
-  Series acc{"valid accuracy", {}, {}};
-  std::istringstream in(csv);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string step, seconds, lr, train_loss, valid_loss, valid_acc;
-    std::getline(f, step, ',');
-    std::getline(f, seconds, ',');
-    std::getline(f, lr, ',');
-    std::getline(f, train_loss, ',');
-    std::getline(f, valid_loss, ',');
-    std::getline(f, valid_acc, ',');
-    try {
-      acc.x.push_back(std::stod(seconds) / 60);
-      acc.y.push_back(std::stod(valid_acc));
-    } catch (const std::exception&) {
-    }
-  }
-  chart.series.push_back(acc);
+  Chart chart{"Validation accuracy (mean of 4 voices)", "training minutes", "accuracy",
+              {accuracy_curve(csv, "valid accuracy")}};
   write_chart(chart, path);
 }
 
 }  // namespace
+
+Series accuracy_curve(const std::string& csv, const std::string& name) {
+  Series curve{name, {}, {}};
+  std::istringstream in(csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string step, seconds, lr, train_loss, valid_loss, valid_accuracy;
+    std::getline(fields, step, ',');
+    std::getline(fields, seconds, ',');
+    std::getline(fields, lr, ',');
+    std::getline(fields, train_loss, ',');
+    std::getline(fields, valid_loss, ',');
+    std::getline(fields, valid_accuracy, ',');
+    try {
+      double minutes = std::stod(seconds) / 60, accuracy = std::stod(valid_accuracy);
+      curve.x.push_back(minutes);
+      curve.y.push_back(accuracy);
+    } catch (const std::exception&) {  // the header, or a line cut short
+    }
+  }
+  return curve;
+}
 
 TrainResult train(const TrainOptions& input) {
   TrainOptions o = input;

@@ -10,6 +10,7 @@
 
 #include "model/config.h"
 #include "model/scoring.h"
+#include "util/plot.h"
 
 namespace dq::train {
 
@@ -46,6 +47,10 @@ struct TrainResult {
   double seconds = 0;
   bool stopped_early = false;
 };
+
+// The mean validation accuracy of a training log (the CSV written beside the
+// model) against training minutes; lines that do not parse are skipped.
+Series accuracy_curve(const std::string& csv, const std::string& name);
 
 // Throws dq::Error on bad options, an unusable corpus or a checkpoint that
 // does not match the options.
