@@ -1,10 +1,11 @@
 #!/bin/sh
 # Time to quality: trains preset "deepbach" for 60 minutes (both cores: its
 # four voice models two at a time) and then the default preset "fast" for 15
-# minutes (both cores: each batch split between two copies of the network) on the Bach chorales, one after
-# the other on the same machine, and prints the validation accuracy (mean and
-# per voice) each had reached, and when "fast" first reached the accuracy
-# "deepbach" ended with. A preset whose log is already in the run folder is not
+# minutes (both cores: each batch split between two copies of the network) on
+# the Bach chorales, one after the other on the same machine, and prints the
+# validation accuracy (mean and per voice) each had reached, when "fast" first
+# reached the accuracy "deepbach" ended with, and both curves on one chart
+# ($RUNS/curves.png). A preset whose log is already in the run folder is not
 # trained again. Takes 75 minutes; run it on an otherwise idle machine.
 #   bench/time_to_quality.sh [DEEPBACH_MINUTES] [FAST_MINUTES]
 # Environment: DQ_RUNS (default runs/time-to-quality), DQ_CORPUS (default ../shared/corpus).
