@@ -52,7 +52,9 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--epochs", o.epochs, "Budget in epochs over the training ticks");
   cmd->add_option("--steps", o.max_steps, "Budget in optimizer steps");
   cmd->add_option("--lr", o.lr, "Adam learning rate")->capture_default_str();
-  cmd->add_option("--lr-schedule", o.lr_schedule, "constant, plateau (halve when validation stalls) or cosine (to zero at the end of the budget in steps, epochs or minutes)")
+  cmd->add_option("--lr-schedule", o.lr_schedule,
+                  "constant, plateau (halve when validation stalls) or cosine (to zero at the end of the budget "
+                  "in steps, epochs or minutes)")
       ->capture_default_str();
   cmd->add_option("--batch", o.batch, "Crops per step (fast, default 16) or windows per voice (deepbach, default 256)");
   cmd->add_option("--crop", o.crop, "Ticks per training crop (fast)")->capture_default_str();

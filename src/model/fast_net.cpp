@@ -56,13 +56,15 @@ torch::Tensor FastNetImpl::embed(const torch::Tensor& tokens, const torch::Tenso
 
 torch::Tensor FastNetImpl::past(const torch::Tensor& x) {
   const double dropout = forward_lstm_->options.dropout();
-  torch::Tensor out = sequence_lstm(x, forward_lstm_->all_weights(), dropout, is_training());  // out[:, t] has read 0..t
+  // out[:, t] has read ticks 0..t
+  torch::Tensor out = sequence_lstm(x, forward_lstm_->all_weights(), dropout, is_training());
   return torch::cat({torch::zeros_like(out.narrow(1, 0, 1)), out.narrow(1, 0, out.size(1) - 1)}, 1);
 }
 
 torch::Tensor FastNetImpl::future(const torch::Tensor& x) {
   const double dropout = backward_lstm_->options.dropout();
-  torch::Tensor out = sequence_lstm(x.flip(1), backward_lstm_->all_weights(), dropout, is_training()).flip(1);  // read t..L-1
+  // out[:, t] has read ticks L-1..t
+  torch::Tensor out = sequence_lstm(x.flip(1), backward_lstm_->all_weights(), dropout, is_training()).flip(1);
   return torch::cat({out.narrow(1, 1, out.size(1) - 1), torch::zeros_like(out.narrow(1, 0, 1))}, 1);
 }
 

@@ -112,10 +112,48 @@ torch::Tensor lstm_layer_backward(const LstmLayerRun& run, const torch::Tensor& 
 
 std::array<torch::Tensor, 3> lstm_recurrent_grads(const LstmLayerRun& run, const torch::Tensor& gate_grads) {
   const int64_t T = gate_grads.size(0), G = gate_grads.size(2), H = G / 4;
-  torch::Tensor d_w_hh = T > 1 ? gate_grads.slice(0, 1).reshape({-1, G}).t().mm(run.hidden.slice(0, 0, T - 1).reshape({-1, H}))
+  // Tick t's recurrent input is the output of tick t - 1 (zero at tick 0).
+  torch::Tensor d_w_hh = T > 1 ? gate_grads.slice(0, 1).reshape({-1, G}).t().mm(
+                                     run.hidden.slice(0, 0, T - 1).reshape({-1, H}))
                                : torch::zeros({G, H}, torch::kFloat32);
   torch::Tensor d_bias = gate_grads.view({-1, G}).sum(0);
   return {d_w_hh, d_bias, d_bias.clone()};
+}
+
+void LstmStackRun::add(const LstmLayerRun& run, bool top, double dropout, bool training) {
+  layers.push_back(run);
+  if (top) return;
+  if (training && dropout > 0) {
+    masks.push_back(lstm_dropout_mask(run.hidden.sizes(), dropout));
+    upper_inputs.push_back(run.hidden * masks.back());
+  } else {
+    upper_inputs.push_back(run.hidden);
+  }
+}
+
+void LstmStackRun::save(torch::autograd::AutogradContext* ctx) const {
+  std::vector<torch::Tensor> gates, cells, hidden;
+  for (const LstmLayerRun& layer : layers) {
+    gates.push_back(layer.gates);
+    cells.push_back(layer.cells);
+    hidden.push_back(layer.hidden);
+  }
+  ctx->saved_data["gates"] = gates;
+  ctx->saved_data["cells"] = cells;
+  ctx->saved_data["hidden"] = hidden;
+  ctx->saved_data["upper_inputs"] = upper_inputs;
+  ctx->saved_data["masks"] = masks;
+}
+
+LstmStackRun LstmStackRun::load(torch::autograd::AutogradContext* ctx) {
+  LstmStackRun stack;
+  const auto gates = ctx->saved_data["gates"].toTensorVector();
+  const auto cells = ctx->saved_data["cells"].toTensorVector();
+  const auto hidden = ctx->saved_data["hidden"].toTensorVector();
+  for (size_t l = 0; l < gates.size(); ++l) stack.layers.push_back({gates[l], cells[l], hidden[l]});
+  stack.upper_inputs = ctx->saved_data["upper_inputs"].toTensorVector();
+  stack.masks = ctx->saved_data["masks"].toTensorVector();
+  return stack;
 }
 
 torch::Tensor fold_embedding(const torch::Tensor& embedding, const torch::Tensor& w_ih, int64_t column) {

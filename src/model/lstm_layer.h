@@ -9,6 +9,7 @@
 
 #include <array>
 #include <functional>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -19,6 +20,21 @@ struct LstmLayerRun {
   torch::Tensor gates;   // [T, B, 4H] activations i, f, g, o
   torch::Tensor cells;   // [T, B, H]
   torch::Tensor hidden;  // [T, B, H], the layer's outputs
+};
+
+// What the forward pass of a stack of layers keeps for its backward pass.
+struct LstmStackRun {
+  std::vector<LstmLayerRun> layers;
+  // Per layer from the second: its input (the output below times its dropout
+  // mask, kept rather than recomputed in the backward pass) and that mask
+  // (none when not training).
+  std::vector<torch::Tensor> upper_inputs, masks;
+
+  // Appends a layer's run; below the top layer, also the next layer's input.
+  void add(const LstmLayerRun& run, bool top, double dropout, bool training);
+  // Into and out of an autograd context's saved data.
+  void save(torch::autograd::AutogradContext* ctx) const;
+  static LstmStackRun load(torch::autograd::AutogradContext* ctx);
 };
 
 // Runs a layer: `gates` [T, B, 4H] holds each tick's input product plus both

@@ -16,63 +16,47 @@ struct SequenceLstmFunction : torch::autograd::Function<SequenceLstmFunction> {
                                double dropout, bool training) {
     const int64_t B = input.size(0), T = input.size(1);
     const int64_t L = static_cast<int64_t>(weights.size()) / 4, G = weights[0].size(0);
-    // Per layer, its input [T, B, In]: above the first, the masked output
-    // below (kept rather than recomputed in the backward pass).
-    std::vector<torch::Tensor> inputs = {input.transpose(0, 1).contiguous()};
-    std::vector<torch::Tensor> gates, cells, hidden, masks;
+    const torch::Tensor first_input = input.transpose(0, 1).contiguous();  // [T, B, D]
+    LstmStackRun stack;
     for (int64_t l = 0; l < L; ++l) {
+      const torch::Tensor& x = l == 0 ? first_input : stack.upper_inputs.back();
       const torch::Tensor bias = weights[4 * l + 2] + weights[4 * l + 3];
-      torch::Tensor g = torch::addmm(bias, inputs.back().view({T * B, -1}), weights[4 * l].t()).view({T, B, G});
-      LstmLayerRun run = lstm_layer_forward(g, weights[4 * l + 1]);
-      gates.push_back(run.gates);
-      cells.push_back(run.cells);
-      hidden.push_back(run.hidden);
-      if (l + 1 < L) {
-        if (training && dropout > 0) {
-          masks.push_back(lstm_dropout_mask(run.hidden.sizes(), dropout));
-          inputs.push_back(run.hidden * masks.back());
-        } else {
-          inputs.push_back(run.hidden);
-        }
-      }
+      torch::Tensor g = torch::addmm(bias, x.view({T * B, -1}), weights[4 * l].t()).view({T, B, G});
+      stack.add(lstm_layer_forward(g, weights[4 * l + 1]), l + 1 == L, dropout, training);
     }
     ctx->save_for_backward(std::vector<torch::Tensor>(weights.begin(), weights.end()));
-    ctx->saved_data["gates"] = gates;
-    ctx->saved_data["cells"] = cells;
-    ctx->saved_data["hidden"] = hidden;
-    ctx->saved_data["inputs"] = inputs;
-    ctx->saved_data["masks"] = masks;
-    return hidden.back().transpose(0, 1).contiguous();
+    ctx->saved_data["first_input"] = first_input;
+    stack.save(ctx);
+    return stack.layers.back().hidden.transpose(0, 1).contiguous();
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
     const std::vector<torch::Tensor> weights = ctx->get_saved_variables();
-    const auto gates = ctx->saved_data["gates"].toTensorVector();
-    const auto cells = ctx->saved_data["cells"].toTensorVector();
-    const auto hidden = ctx->saved_data["hidden"].toTensorVector();
-    const auto inputs = ctx->saved_data["inputs"].toTensorVector();
-    const auto masks = ctx->saved_data["masks"].toTensorVector();
+    const torch::Tensor first_input = ctx->saved_data["first_input"].toTensor();
+    const LstmStackRun stack = LstmStackRun::load(ctx);
     const int64_t L = static_cast<int64_t>(weights.size()) / 4;
-    const int64_t T = gates[0].size(0), B = gates[0].size(1), G = gates[0].size(2);
+    const torch::Tensor& gates0 = stack.layers[0].gates;
+    const int64_t T = gates0.size(0), B = gates0.size(1), G = gates0.size(2);
 
     // The gradient of the current layer's outputs from above it, [T, B, H].
     torch::Tensor external = grad_outputs[0].transpose(0, 1).contiguous();
     variable_list grads(1 + 4 * L + 2);
     for (int64_t l = L - 1; l >= 0; --l) {
       const torch::Tensor& w_ih = weights[4 * l];
-      const LstmLayerRun run{gates[l], cells[l], hidden[l]};
+      const LstmLayerRun& run = stack.layers[l];
       const OutputGrad output_grad = [&](int64_t t) -> const float* {
         return external.data_ptr<float>() + t * external.stride(0);
       };
       const torch::Tensor dg = lstm_layer_backward(run, weights[4 * l + 1], output_grad);
       const torch::Tensor dg_rows = dg.view({T * B, G});
       auto [d_w_hh, d_b_ih, d_b_hh] = lstm_recurrent_grads(run, dg);
-      grads[1 + 4 * l] = dg_rows.t().mm(inputs[l].view({T * B, -1}));
+      const torch::Tensor& x = l == 0 ? first_input : stack.upper_inputs[l - 1];
+      grads[1 + 4 * l] = dg_rows.t().mm(x.view({T * B, -1}));
       grads[1 + 4 * l + 1] = d_w_hh;
       grads[1 + 4 * l + 2] = d_b_ih;
       grads[1 + 4 * l + 3] = d_b_hh;
       external = dg_rows.mm(w_ih).view({T, B, -1});
-      if (l > 0 && !masks.empty()) external.mul_(masks[l - 1]);
+      if (l > 0 && !stack.masks.empty()) external.mul_(stack.masks[l - 1]);
     }
     grads[0] = external.transpose(0, 1);
     return grads;

@@ -35,7 +35,9 @@ DQ_VECTOR_CLONES void scatter_rows(const int64_t* index, const float* grad, cons
   for (int64_t r = 0; r < R; ++r) {
     for (int64_t s = 0; s < S; ++s) {
       float* row = sums[s] + index[r * S + s] * G;
-      for (int64_t k = 0; k < G; k += kLanes) store(row + k, G - k, load(row + k, G - k) + load(grad + r * G + k, G - k));
+      for (int64_t k = 0; k < G; k += kLanes) {
+        store(row + k, G - k, load(row + k, G - k) + load(grad + r * G + k, G - k));
+      }
     }
   }
 }
@@ -56,10 +58,7 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
       column += embeddings[s].size(1);
     }
 
-    std::vector<torch::Tensor> gates, cells, hidden;
-    // Per layer from the second: its input (the masked output below, kept
-    // rather than recomputed in the backward pass) and its dropout mask.
-    std::vector<torch::Tensor> upper_inputs, masks;
+    LstmStackRun stack;
     for (int64_t l = 0; l < L; ++l) {
       const torch::Tensor bias = (weights[4 * l + 2] + weights[4 * l + 3]).contiguous();
       torch::Tensor g;
@@ -67,20 +66,9 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
         g = torch::empty({T, B, G}, torch::kFloat32);
         gather_tables(index.data_ptr<int64_t>(), table_rows, bias.data_ptr<float>(), g.data_ptr<float>(), T * B, G);
       } else {
-        g = torch::addmm(bias, upper_inputs.back().view({T * B, -1}), weights[4 * l].t()).view({T, B, G});
+        g = torch::addmm(bias, stack.upper_inputs.back().view({T * B, -1}), weights[4 * l].t()).view({T, B, G});
       }
-      LstmLayerRun run = lstm_layer_forward(g, weights[4 * l + 1]);
-      gates.push_back(run.gates);
-      cells.push_back(run.cells);
-      hidden.push_back(run.hidden);
-      if (l + 1 < L) {
-        if (training && dropout > 0) {
-          masks.push_back(lstm_dropout_mask(run.hidden.sizes(), dropout));
-          upper_inputs.push_back(run.hidden * masks.back());
-        } else {
-          upper_inputs.push_back(run.hidden);
-        }
-      }
+      stack.add(lstm_layer_forward(g, weights[4 * l + 1]), l + 1 == L, dropout, training);
     }
 
     std::vector<torch::Tensor> saved(embeddings.begin(), embeddings.end());
@@ -88,12 +76,8 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
     ctx->save_for_backward(saved);
     ctx->saved_data["index"] = index;
     ctx->saved_data["slots"] = S;
-    ctx->saved_data["gates"] = gates;
-    ctx->saved_data["cells"] = cells;
-    ctx->saved_data["hidden"] = hidden;
-    ctx->saved_data["upper_inputs"] = upper_inputs;
-    ctx->saved_data["masks"] = masks;
-    return hidden.back()[T - 1].clone();
+    stack.save(ctx);
+    return stack.layers.back().hidden[T - 1].clone();
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
@@ -102,20 +86,17 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
     const std::vector<torch::Tensor> embeddings(saved.begin(), saved.begin() + S);
     const std::vector<torch::Tensor> weights(saved.begin() + S, saved.end());
     const torch::Tensor index = ctx->saved_data["index"].toTensor();
-    const auto gates = ctx->saved_data["gates"].toTensorVector();
-    const auto cells = ctx->saved_data["cells"].toTensorVector();
-    const auto hidden = ctx->saved_data["hidden"].toTensorVector();
-    const auto upper_inputs = ctx->saved_data["upper_inputs"].toTensorVector();
-    const auto masks = ctx->saved_data["masks"].toTensorVector();
+    const LstmStackRun stack = LstmStackRun::load(ctx);
     const int64_t L = static_cast<int64_t>(weights.size()) / 4;
-    const int64_t T = gates[0].size(0), B = gates[0].size(1), G = gates[0].size(2);
+    const torch::Tensor& gates0 = stack.layers[0].gates;
+    const int64_t T = gates0.size(0), B = gates0.size(1), G = gates0.size(2);
 
     const torch::Tensor top_grad = grad_outputs[0].contiguous();
     variable_list grads(1 + S + 4 * L + 2);
     torch::Tensor external;  // gradient of this layer's outputs from the layer above, [T, B, H]
     for (int64_t l = L - 1; l >= 0; --l) {
       const torch::Tensor& w_ih = weights[4 * l];
-      const LstmLayerRun run{gates[l], cells[l], hidden[l]};
+      const LstmLayerRun& run = stack.layers[l];
       const OutputGrad output_grad = [&](int64_t t) -> const float* {
         if (l + 1 < L) return external.data_ptr<float>() + t * external.stride(0);
         return t == T - 1 ? top_grad.data_ptr<float>() : nullptr;
@@ -128,9 +109,9 @@ struct WindowLstmFunction : torch::autograd::Function<WindowLstmFunction> {
       grads[first + 3] = d_b_hh;
       const torch::Tensor dg_rows = dg.view({T * B, G});
       if (l > 0) {
-        grads[first] = dg_rows.t().mm(upper_inputs[l - 1].view({T * B, -1}));
+        grads[first] = dg_rows.t().mm(stack.upper_inputs[l - 1].view({T * B, -1}));
         external = dg_rows.mm(w_ih).view({T, B, -1});
-        if (!masks.empty()) external.mul_(masks[l - 1]);
+        if (!stack.masks.empty()) external.mul_(stack.masks[l - 1]);
         continue;
       }
       // The first layer: through the folded tables to the embeddings.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/sequence_lstm.h"
+#include "same_function.h"
 
 namespace dq::testing {
 namespace {
@@ -34,18 +35,6 @@ struct SequenceCase {
   }
 };
 
-// Gradients of sum(output * weights) for fixed random weights.
-std::vector<torch::Tensor> gradients(const torch::Tensor& output, const std::vector<torch::Tensor>& parameters) {
-  torch::manual_seed(11);
-  torch::Tensor loss = (output * torch::randn(output.sizes())).sum();  // not randn_like: it follows the strides
-  return torch::autograd::grad({loss}, parameters);
-}
-
-void expect_close(const torch::Tensor& a, const torch::Tensor& b, double tolerance, const std::string& what) {
-  ASSERT_EQ(a.sizes(), b.sizes()) << what;
-  EXPECT_LT((a - b).abs().max().item<double>(), tolerance) << what;
-}
-
 TEST(CoreSequenceLstm, MatchesTorchLstmAtEveryTickWithGradients) {
   for (auto [batch, ticks, width, layers, hidden] :
        {std::tuple{5, 6, 7, 2, 8}, {3, 1, 4, 1, 16}, {4, 40, 10, 3, 12}, {1, 9, 3, 2, 5}}) {
@@ -55,12 +44,7 @@ TEST(CoreSequenceLstm, MatchesTorchLstmAtEveryTickWithGradients) {
     torch::Tensor actual = setup.written_out(true);
     const std::string shape = std::to_string(batch) + "x" + std::to_string(ticks) + "x" + std::to_string(width) +
                               ", " + std::to_string(layers) + " layers of " + std::to_string(hidden);
-    expect_close(actual, expected, 2e-5, "outputs, " + shape);
-    auto expected_grads = gradients(expected, setup.parameters());
-    auto actual_grads = gradients(actual, setup.parameters());
-    ASSERT_EQ(actual_grads.size(), expected_grads.size());
-    for (size_t i = 0; i < actual_grads.size(); ++i)
-      expect_close(actual_grads[i], expected_grads[i], 1e-4, "gradient " + std::to_string(i) + ", " + shape);
+    expect_same_function(expected, actual, setup.parameters(), shape);
   }
 }
 
@@ -75,6 +59,32 @@ TEST(CoreSequenceLstm, DropoutActsOnlyWhenTrainingAndKeepsTheExpectation) {
   torch::Tensor mean = torch::zeros_like(plain);
   for (int i = 0; i < 50; ++i) mean += setup.written_out(true).detach() / 50;
   EXPECT_LT((mean - plain).abs().mean().item<double>(), 0.1);
+}
+
+TEST(CoreSequenceLstm, GradientWithDropoutMatchesFiniteDifferences) {
+  // The same seed draws the same masks, so the training function is a fixed
+  // function of the input; its directional derivative must match the gradient.
+  SequenceCase setup(6, 7, 5, 3, 8, 0.5);
+  torch::NoGradGuard no_grad_outside;
+  auto run = [&](const torch::Tensor& input) {
+    torch::manual_seed(21);
+    return model::sequence_lstm(input, setup.lstm->all_weights(), 0.5, true);
+  };
+  torch::manual_seed(4);
+  const torch::Tensor weights = torch::randn({6, 7, 8});
+  const torch::Tensor direction = torch::randn({6, 7, 5});
+  torch::Tensor gradient;
+  {
+    torch::AutoGradMode grad_mode(true);
+    torch::Tensor input = setup.input.detach().clone().requires_grad_(true);
+    gradient = torch::autograd::grad({(run(input) * weights).sum()}, {input})[0];
+  }
+  const double eps = 1e-2;
+  const double numeric = ((run(setup.input + eps * direction) * weights).sum().item<double>() -
+                          (run(setup.input - eps * direction) * weights).sum().item<double>()) / (2 * eps);
+  const double analytic = (gradient * direction).sum().item<double>();
+  EXPECT_NEAR(analytic, numeric, 0.01 * std::abs(numeric) + 1e-3);
+  EXPECT_LT((run(setup.input) - run(setup.input)).abs().max().item<double>(), 1e-7) << "same seed, same masks";
 }
 
 TEST(CoreSequenceLstm, RejectsAnInputOfTheWrongWidth) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/window_lstm.h"
+#include "same_function.h"
 
 namespace dq::testing {
 namespace {
@@ -55,18 +56,6 @@ struct LstmCase {
   }
 };
 
-// Gradients of sum(output * weights) for fixed random weights.
-std::vector<torch::Tensor> gradients(const torch::Tensor& output, const std::vector<torch::Tensor>& parameters) {
-  torch::manual_seed(11);
-  torch::Tensor loss = (output * torch::randn_like(output)).sum();
-  return torch::autograd::grad({loss}, parameters);
-}
-
-void expect_close(const torch::Tensor& a, const torch::Tensor& b, double tolerance, const std::string& what) {
-  ASSERT_EQ(a.sizes(), b.sizes()) << what;
-  EXPECT_LT((a - b).abs().max().item<double>(), tolerance) << what;
-}
-
 TEST(CoreWindowLstm, MatchesTorchLstmOverTheEmbeddingsWithGradients) {
   for (auto [batch, ticks, layers, hidden] : {std::tuple{5, 6, 2, 8}, {3, 1, 1, 16}, {9, 16, 3, 12}}) {
     LstmCase setup(batch, ticks, layers, hidden, 0.0);
@@ -75,12 +64,7 @@ TEST(CoreWindowLstm, MatchesTorchLstmOverTheEmbeddingsWithGradients) {
     torch::Tensor actual = setup.fused(true);
     const std::string shape = std::to_string(batch) + "x" + std::to_string(ticks) + ", " + std::to_string(layers) +
                               " layers of " + std::to_string(hidden);
-    expect_close(actual, expected, 2e-5, "output, " + shape);
-    auto expected_grads = gradients(expected, setup.parameters());
-    auto actual_grads = gradients(actual, setup.parameters());
-    ASSERT_EQ(actual_grads.size(), expected_grads.size());
-    for (size_t i = 0; i < actual_grads.size(); ++i)
-      expect_close(actual_grads[i], expected_grads[i], 1e-4, "gradient " + std::to_string(i) + ", " + shape);
+    expect_same_function(expected, actual, setup.parameters(), shape);
   }
 }
 
