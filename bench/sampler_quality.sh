@@ -24,7 +24,8 @@ for prior in 6 0; do
     set -- $run
     report="$RUNS/$1-prior$prior/report.md"
     [ -f "${report%.md}.json" ] || build/deepquartet eval --model "$2" --corpus "$CORPUS" --generated "$PIECES" \
-      --bars "$BARS" --reharmonized 0 --voice-leading "$prior" --threads 1 -o "$report"
+      --bars "$BARS" --reharmonized 0 --conditions generated-on --voice-leading "$prior" --threads 1 \
+      -o "$report"
   done
 done
 

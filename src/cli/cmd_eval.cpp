@@ -1,10 +1,13 @@
-// `deepquartet eval`: the model's metrics, the grader on generated chorales
-// against Bach, the reharmonization benchmark and the copying check, written
-// as a Markdown report with PNG charts and JSON.
+// `deepquartet eval`: the honest measure (a classifier two-sample test against
+// Bach's test chorales and the tonal measures, for generated and
+// reharmonized chorales with the voice-leading prior on and off), the
+// model's metrics, the grader, the reharmonization benchmark and the copying
+// check, written as a Markdown report with PNG charts and JSON.
 #include <cstdio>
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/sampling_flags.h"
 #include "eval/benchmark.h"
 #include "model/model.h"
 #include "music/error.h"
@@ -16,13 +19,25 @@ namespace {
 struct EvalOptions {
   std::string model_path;
   std::string output = "eval/report.md";
+  std::string conditions = "generated-on,generated-off,reharmonized-on,reharmonized-off";
   eval::BenchmarkOptions benchmark;
 };
+
+void check_counts(const eval::BenchmarkOptions& b) {
+  if (b.generated < 2 || b.generated > 1000) throw Error("--generated must be 2 to 1000");
+  if (b.reharmonized < 0) throw Error("--reharmonized must be 0 or more");
+  if (b.bars < 1 || b.bars > 256) throw Error("--bars must be 1 to 256");
+  if (b.classifier.folds < 2 || b.classifier.folds > b.generated) {
+    throw Error("--cv-folds must be 2 to --generated");
+  }
+  if (b.classifier.repeats < 1) throw Error("--cv-repeats must be 1 or more");
+}
 
 int run_eval(EvalOptions o) {
   std::string path = o.model_path.empty() ? default_model_path() : o.model_path;
   if (!std::filesystem::exists(path)) throw Error(path + ": model file not found");
-  if (o.benchmark.generated < 2 || o.benchmark.generated > 1000) throw Error("--generated must be 2 to 1000");
+  o.benchmark.conditions = eval::parse_conditions(o.conditions);
+  check_counts(o.benchmark);
   model::Model model = model::load_model(path);
   eval::EvalReport report = eval::run_benchmark(model, path, o.benchmark);
   eval::write_report(report, o.output);
@@ -34,22 +49,38 @@ int run_eval(EvalOptions o) {
 
 void add_eval(CLI::App& app, Runner& run) {
   auto o = std::make_shared<EvalOptions>();
-  o->benchmark.corpus = std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml";
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model against the Bach test chorales (report with charts)");
+  eval::BenchmarkOptions& b = o->benchmark;
+  b.corpus = std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml";
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "Evaluate a model against the Bach test chorales (report with charts)");
   cmd->add_option("--model", o->model_path, "Model file (default: the shipped models/bach.dqm)");
-  cmd->add_option("--corpus", o->benchmark.corpus, "The Bach chorales (splits.tsv above them)")->capture_default_str();
+  cmd->add_option("--corpus", b.corpus, "The Bach chorales (splits.tsv above them)")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Markdown report to write")->capture_default_str();
-  cmd->add_option("--generated", o->benchmark.generated, "Chorales to generate")->capture_default_str();
-  cmd->add_option("--bars", o->benchmark.bars, "Bars per generated chorale")->capture_default_str();
-  cmd->add_option("--reharmonized", o->benchmark.reharmonized, "Test chorales to reharmonize (0: skip)")
+  cmd->add_option("--conditions", o->conditions,
+                  "Sets to measure against Bach, comma-separated; the first is also graded")
       ->capture_default_str();
-  cmd->add_option("--iterations", o->benchmark.sampling.iterations, "Sampling sweeps/iterations (0: default)");
-  cmd->add_option("--temperature", o->benchmark.sampling.temperature, "Final temperature")->capture_default_str();
-  cmd->add_option("--voice-leading", o->benchmark.sampling.voice_leading_penalty,
-                  "Sampler's voice-leading penalty (nats per fault; 0: the model alone)")
+  cmd->add_option("--generated", b.generated, "Chorales per generated condition")
       ->capture_default_str();
-  cmd->add_option("--seed", o->benchmark.sampling.seed, "Random seed")->capture_default_str();
-  cmd->add_option("--threads", o->benchmark.sampling.threads, "CPU threads")->capture_default_str();
+  cmd->add_option("--bars", b.bars, "Bars per generated chorale")->capture_default_str();
+  cmd->add_option("--reharmonized", b.reharmonized,
+                  "Test chorales per reharmonized condition (0: skip them)")
+      ->capture_default_str();
+  cmd->add_option("--iterations", b.sampling.iterations, "Sampling sweeps/iterations (0: default)");
+  cmd->add_option("--temperature", b.sampling.temperature, "Final temperature")
+      ->capture_default_str();
+  cmd->add_option("--voice-leading", b.sampling.voice_leading_penalty,
+                  "Voice-leading prior of the \"-on\" conditions (nats per fault)")
+      ->capture_default_str();
+  add_start_and_ending_flags(cmd, b.sampling);
+  cmd->add_option("--seed", b.sampling.seed, "Random seed of the sampler")->capture_default_str();
+  cmd->add_option("--threads", b.sampling.threads, "CPU threads")->capture_default_str();
+  cmd->add_option("--cv-folds", b.classifier.folds, "Classifier test: folds")
+      ->capture_default_str();
+  cmd->add_option("--cv-repeats", b.classifier.repeats, "Classifier test: repeats")
+      ->capture_default_str();
+  cmd->add_option("--cv-seed", b.classifier.seed, "Classifier test: random seed")
+      ->capture_default_str();
   cmd->callback([o, &run] { run = [o] { return run_eval(*o); }; });
 }
 

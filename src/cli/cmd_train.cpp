@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "model/config.h"
+#include "model/model.h"
 #include "train/trainer.h"
 
 namespace dq::cli {
@@ -13,12 +14,19 @@ struct TrainCommand {
   train::TrainOptions options;
   std::string preset = "fast";
   int note_embedding = -1, meta_embedding = -1, lstm_hidden = -1, lstm_layers = -1, linear_hidden = -1, window = -1;
-  double dropout = -1, input_dropout = -1;
+  double dropout = -1, input_dropout = -1, masking = -1;
   bool no_augment = false;
 };
 
 int run_train(TrainCommand c) {
+  // With --init the network's shape is the given model's (a new metadata channel aside).
   model::ModelConfig config = model::preset_config(c.preset);
+  if (!c.options.init.empty()) {
+    config = model::load_model(c.options.init).config;
+    config.meta_channels = corpus::kNumMetaChannels;
+    config.masking = 0;
+  }
+  if (c.masking >= 0) config.masking = c.masking;
   if (c.note_embedding > 0) config.note_embedding = c.note_embedding;
   if (c.meta_embedding > 0) config.meta_embedding = c.meta_embedding;
   if (c.lstm_hidden > 0) config.lstm_hidden = c.lstm_hidden;
@@ -60,6 +68,15 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--crop", o.crop, "Ticks per training crop (fast)")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   cmd->add_flag("--resume", o.resume, "Continue from OUTPUT.ckpt");
+  cmd->add_option("--init", o.init,
+                  "Start from this model's weights and shape (warm start across sessions; "
+                  "a metadata channel it lacks starts at zero)");
+  cmd->add_option("--masking", c->masking,
+                  "Fraction of crops with hidden positions (fast; masked training, allows "
+                  "a chronological start; default 0)");
+  cmd->add_option("--edge-crops", o.edge_crops,
+                  "Fraction of crops aligned with a piece's start or end (fast)")
+      ->capture_default_str();
   cmd->add_option("--eval-every", o.eval_every, "Steps between validations (default: about every 2 minutes)");
   cmd->add_option("--patience", o.patience, "Validations without improvement before stopping (0: never)")
       ->capture_default_str();

@@ -2,12 +2,27 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "cli/commands.h"
 #include "io/score_file.h"
 #include "music/error.h"
 
 namespace dq::cli {
+
+void add_start_and_ending_flags(CLI::App* cmd, sample::SampleOptions& options) {
+  cmd->add_flag("!--free-ending", options.final_tonic,
+                "Let the last fermata end on any cadence (by default the prior asks for the "
+                "tonic triad there)");
+  cmd->add_option("--start", options.start,
+                  "How free notes start: auto (chronological where the model was trained "
+                  "with masks), chronological (a first left-to-right pass from the past and "
+                  "the known future) or noise")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, sample::Start>{
+          {"auto", sample::Start::kAuto}, {"noise", sample::Start::kNoise},
+          {"chronological", sample::Start::kChronological}}))
+      ->default_str("auto");
+}
 
 void SamplingFlags::add_to(CLI::App* cmd) {
   cmd->add_option("-o,--output", outputs, "Files to write (.mid .musicxml .xml .mxl .wav .png .pdf .svg); repeatable")
@@ -27,6 +42,7 @@ void SamplingFlags::add_to(CLI::App* cmd) {
                   "Penalty in nats per parallel/hidden fifth or octave or leap beyond an octave a draw would make "
                   "(0: the model alone)")
       ->capture_default_str();
+  add_start_and_ending_flags(cmd, options);
   cmd->add_option("--parallel", options.parallel, "Positions per voice per iteration (deepbach preset)")
       ->capture_default_str();
   cmd->add_option("--threads", options.threads, "CPU threads")->capture_default_str();

@@ -13,6 +13,9 @@
 
 namespace dq::cli {
 
+// Declares --start and --free-ending on `cmd` (also used by `eval`).
+void add_start_and_ending_flags(CLI::App* cmd, sample::SampleOptions& options);
+
 struct SamplingFlags {
   std::string model_path;
   std::vector<std::string> outputs;

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bump when the encoding or the dataset layout changes: old caches are ignored.
-constexpr int kDatasetFormat = 1;
+constexpr int kDatasetFormat = 2;
 
 uint64_t fnv1a(const std::string& bytes, uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;

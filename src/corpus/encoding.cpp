@@ -1,6 +1,9 @@
 #include "corpus/encoding.h"
 
 #include <algorithm>
+#include <map>
+
+#include "music/harmony.h"
 
 namespace dq::corpus {
 
@@ -25,11 +28,19 @@ music::VoiceRanges vocabulary_ranges(const Vocabulary& vocab) {
 
 std::array<int, kNumMetaChannels> meta_channel_sizes(int num_styles) {
   // fermata: no/yes; subdivision: 4 sixteenths; beat in bar; key: 15 key
-  // signatures x 3 modes; style.
-  return {1 + 2, 1 + music::kTicksPerQuarter, 1 + kMaxBeatsInBar, 1 + 15 * 3, 1 + std::max(1, num_styles)};
+  // signatures x 3 modes; style; quarters to the end 0..kMaxQuartersToEnd.
+  return {1 + 2,           1 + music::kTicksPerQuarter,     1 + kMaxBeatsInBar, 1 + 15 * 3,
+          1 + std::max(1, num_styles), 1 + kMaxQuartersToEnd + 1};
 }
 
-std::array<int, kNumMetaChannels> encode_meta(const music::TickMeta& m, int style) {
+const std::array<const char*, kNumMetaChannels>& meta_channel_names() {
+  static const std::array<const char*, kNumMetaChannels> names = {
+      "fermata", "subdivision", "beat_in_bar", "key", "style", "quarters_to_end"};
+  return names;
+}
+
+std::array<int, kNumMetaChannels> encode_meta(const music::TickMeta& m, int style,
+                                              int ticks_to_end) {
   std::array<int, kNumMetaChannels> values{};
   values[kFermata] = 1 + (m.fermata ? 1 : 0);
   values[kSubdivision] = 1 + m.tick_in_bar % music::kTicksPerQuarter;
@@ -37,6 +48,26 @@ std::array<int, kNumMetaChannels> encode_meta(const music::TickMeta& m, int styl
   int fifths = std::clamp(m.key.fifths, -7, 7);
   values[kKey] = 1 + (fifths + 7) * 3 + static_cast<int>(m.key.mode);
   values[kStyle] = 1 + std::max(0, style);
+  const int quarters_to_end = (std::max(1, ticks_to_end) - 1) / music::kTicksPerQuarter;
+  values[kToEnd] = 1 + std::min(quarters_to_end, kMaxQuartersToEnd);
+  return values;
+}
+
+std::vector<TickValues> encode_score_meta(const music::Score& score, int style) {
+  std::map<int, music::Mode> inferred;  // by key signature
+  std::vector<TickValues> values;
+  const int n = score.length();
+  for (int t = 0; t < n; ++t) {
+    music::TickMeta m = score.meta[t];
+    if (m.key.mode == music::Mode::kUnknown) {
+      auto it = inferred.find(m.key.fifths);
+      if (it == inferred.end()) {
+        it = inferred.emplace(m.key.fifths, music::infer_mode(score, m.key.fifths)).first;
+      }
+      m.key.mode = it->second;
+    }
+    values.push_back(encode_meta(m, style, n - t));
+  }
   return values;
 }
 
@@ -54,9 +85,11 @@ bool encode_piece(const music::Score& score, const Vocabulary& vocab, int style,
     }
   }
   for (int c = 0; c < kNumMetaChannels; ++c) out->meta[c].assign(n + 2, 0);
+  const auto values = encode_score_meta(score, style);
   for (int t = 0; t < n; ++t) {
-    auto values = encode_meta(score.meta[t], style);
-    for (int c = 0; c < kNumMetaChannels; ++c) out->meta[c][t + 1] = static_cast<int16_t>(values[c]);
+    for (int c = 0; c < kNumMetaChannels; ++c) {
+      out->meta[c][t + 1] = static_cast<int16_t>(values[t][c]);
+    }
   }
   return true;
 }

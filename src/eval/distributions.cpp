@@ -105,7 +105,7 @@ int bin_value(Feature feature, int bin) {
   }
 }
 
-ChordQuality classify_chord(int pitch_class_mask) {
+ChordName name_chord(int pitch_class_mask) {
   struct Shape {
     int mask;
     ChordQuality quality;
@@ -128,11 +128,15 @@ ChordQuality classify_chord(int pitch_class_mask) {
     if (!(mask & (1 << root))) continue;
     int shape = rotate(mask, root);
     for (const Shape& s : kShapes) {
-      if (s.mask == shape) return s.quality;
+      if (s.mask != shape) continue;
+      bool symmetric = shape == mask_of({0, 4, 8}) || shape == mask_of({0, 3, 6, 9});
+      return {s.quality, symmetric ? -1 : root};
     }
   }
-  return ChordQuality::kOther;
+  return {};
 }
+
+ChordQuality classify_chord(int pitch_class_mask) { return name_chord(pitch_class_mask).quality; }
 
 Features::Features() {
   for (int f = 0; f < kNumFeatures; ++f) counts[f].assign(bin_count(static_cast<Feature>(f)), 0.0);

@@ -62,6 +62,17 @@ const char* chord_quality_name(ChordQuality quality);
 int bin_count(Feature feature);
 int bin_value(Feature feature, int bin);
 
+// A chord named from its pitch classes: its quality and the pitch class of its
+// root. The root is -1 for kOther and for the symmetric chords whose pitch
+// classes alone do not tell it (augmented triads, diminished sevenths).
+struct ChordName {
+  ChordQuality quality = ChordQuality::kOther;
+  int root = -1;
+};
+
+// The chord of a set of pitch classes given as a 12-bit mask (bit 0 = C).
+ChordName name_chord(int pitch_class_mask);
+
 // The quality of a set of pitch classes given as a 12-bit mask (bit 0 = C).
 ChordQuality classify_chord(int pitch_class_mask);
 

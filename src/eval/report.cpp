@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/markdown.h"
+#include "eval/measure_report.h"
 #include "music/error.h"
 #include "util/plot.h"
 
@@ -94,38 +96,6 @@ Reference make_reference(const GradedSet& bach) {
 }
 
 // ---- Formatting ----
-
-std::string fixed(double x, int digits) {
-  if (!std::isfinite(x)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
-  return buf;
-}
-
-std::string percent(double x) { return std::isfinite(x) ? fixed(100 * x, 1) + "%" : "n/a"; }
-
-std::string cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
-  }
-  return out;
-}
-
-void table_row(std::ostringstream& md, const std::vector<std::string>& cells) {
-  md << '|';
-  for (const std::string& c : cells) md << ' ' << cell(c) << " |";
-  md << '\n';
-}
-
-void table_head(std::ostringstream& md, const std::vector<std::string>& columns) {
-  table_row(md, columns);
-  md << '|';
-  for (size_t i = 0; i < columns.size(); ++i) md << (i == 0 ? " --- |" : " ---: |");
-  md << '\n';
-}
 
 bool rule_passes(double generated, double bach) {
   return generated <= std::max(2 * bach, kRateTolerance);
@@ -229,7 +199,7 @@ void write_charts(const EvalReport& r, const std::string& stem) {
 void summary_section(std::ostringstream& md, const EvalReport& r) {
   const GradedSet& g = r.generated;
   const GradedSet& b = r.bach;
-  md << "## Summary\n\n";
+  md << "## The grader on the " << g.name << " set\n\n";
   md << "- Generated: " << g.size() << " pieces, " << g.total.notes << " notes, " << g.total.bars
      << " bars. Bach test chorales: " << b.size() << " pieces, " << b.total.notes << " notes, "
      << b.total.bars << " bars. Training set for the copying check: " << r.training_names.size()
@@ -409,6 +379,7 @@ std::string markdown(const EvalReport& r, const std::string& stem) {
   md << "# " << r.title << "\n\n";
   for (const auto& [key, value] : r.facts) md << "- **" << key << "**: " << value << '\n';
   if (!r.facts.empty()) md << '\n';
+  write_measure_markdown(md, r.measure);
   summary_section(md, r);
   rules_section(md, r);
   distributions_section(md, r, stem);
@@ -487,6 +458,7 @@ std::string json_text(const EvalReport& r) {
   Json j;
   j["title"] = r.title;
   for (const auto& [key, value] : r.facts) j["facts"][key] = value;
+  if (r.measure.bach_pieces > 0) j["measure"] = measure_json(r.measure);
   j["generated"] = set_json(r.generated, r);
   j["bach_test"] = set_json(r.bach, r);
   Json ref;

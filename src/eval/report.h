@@ -1,8 +1,9 @@
 // The evaluation report: grades a set of generated four-voice scores against
 // Bach's test chorales (rule rates, feature distributions, a grade per piece,
 // copying from the training chorales) and writes it as Markdown with PNG
-// charts and as JSON. Callers may add model metrics (tables) and
-// reharmonization agreement before writing.
+// charts and as JSON. Callers may add model metrics (tables),
+// reharmonization agreement and the honest measure (measure.h, written first
+// as the report's headline) before writing.
 //
 // The grade of a piece (0-100), in the spirit of "Bach or Mock" (Fang et al.
 // 2020), compares each of its measurements with what Bach's test chorales
@@ -30,6 +31,7 @@
 #include "eval/copying.h"
 #include "eval/distributions.h"
 #include "eval/grader.h"
+#include "eval/measure.h"
 #include "music/range.h"
 #include "music/score.h"
 
@@ -90,6 +92,7 @@ struct EvalReport {
   std::vector<std::string> training_names;
   std::vector<Table> tables;
   Reharmonization reharmonization;
+  MeasureReport measure;  // the headline section, when measure.bach_pieces > 0
 };
 
 // The grade (0-100) of a piece with `counts` and feature `distances` to Bach.

@@ -28,7 +28,7 @@ void copy_ticks(const SplitView& split, int64_t from, int64_t n, int64_t b, torc
 }  // namespace
 
 std::pair<torch::Tensor, torch::Tensor> sample_crops(const SplitView& split, int count, int length,
-                                                     std::mt19937_64& rng) {
+                                                     std::mt19937_64& rng, double edge_crops) {
   torch::Tensor tokens = torch::full({count, 4, length}, corpus::kPadIndex, torch::kInt64);
   torch::Tensor meta = torch::zeros({count, corpus::kNumMetaChannels, length}, torch::kInt64);
   std::uniform_int_distribution<int64_t> pick(0, split.ticks() - 1);
@@ -36,10 +36,42 @@ std::pair<torch::Tensor, torch::Tensor> sample_crops(const SplitView& split, int
     size_t s = split.sequence_of(pick(rng));
     int64_t len = split.lengths[s];
     int64_t offset = 0;
-    if (len > length) offset = std::uniform_int_distribution<int64_t>(0, len - length)(rng);
+    if (len > length) {
+      offset = std::uniform_int_distribution<int64_t>(0, len - length)(rng);
+      if (edge_crops > 0) {
+        const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+        if (u < edge_crops / 2) offset = 0;
+        else if (u < edge_crops) offset = len - length;
+      }
+    }
     copy_ticks(split, split.starts[s] + offset, std::min<int64_t>(len, length), b, tokens, meta);
   }
   return {tokens, meta};
+}
+
+torch::Tensor mask_crops(const torch::Tensor& tokens, double masked_crops, std::mt19937_64& rng) {
+  torch::Tensor masked = tokens.clone();
+  auto tok = masked.accessor<int64_t, 3>();
+  const int64_t B = masked.size(0), L = masked.size(2);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  constexpr double kKnownVoice = 0.25;  // chronological crops: chance that a voice stays known
+  for (int64_t b = 0; b < B; ++b) {
+    if (uniform(rng) >= masked_crops) continue;
+    const bool chronological = uniform(rng) < 0.5;
+    const double rate = uniform(rng);
+    const int64_t boundary = std::uniform_int_distribution<int64_t>(0, L - 1)(rng);
+    for (int v = 0; v < music::kNumVoices; ++v) {
+      const bool known = chronological && uniform(rng) < kKnownVoice;
+      const bool hidden_at_boundary = uniform(rng) < 0.5;
+      for (int64_t t = 0; t < L; ++t) {
+        if (tok[b][v][t] < corpus::kRestIndex) continue;  // START, END, padding
+        bool hide = chronological ? !known && (t > boundary || (t == boundary && hidden_at_boundary))
+                                  : uniform(rng) < rate;
+        if (hide) tok[b][v][t] = corpus::kMaskIndex;
+      }
+    }
+  }
+  return masked;
 }
 
 std::pair<torch::Tensor, torch::Tensor> whole_sequences(const SplitView& split, size_t first, size_t last) {

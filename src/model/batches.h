@@ -25,9 +25,22 @@ struct SplitView {
 
 // `count` crops of `length` ticks: sequences drawn in proportion to their
 // length, a uniform offset in each; shorter sequences are padded (kPadIndex,
-// metadata 0). Returns tokens [count, 4, length] and meta [count, C, length].
+// metadata 0). A fraction `edge_crops` of the crops is instead aligned with
+// its sequence's first tick (half of them) or last tick (the other half), so
+// that openings and final cadences, which a uniform offset almost never
+// reaches, are trained as often as the middle of a piece. Returns tokens
+// [count, 4, length] and meta [count, C, length].
 std::pair<torch::Tensor, torch::Tensor> sample_crops(const SplitView& split, int count, int length,
-                                                     std::mt19937_64& rng);
+                                                     std::mt19937_64& rng, double edge_crops = 0);
+
+// Masked training (as in Coconet and orderless NADE): a copy of crops
+// `tokens` [B, 4, L] in which a fraction `masked_crops` of the crops has
+// hidden positions (kMaskIndex). Half of those hide each position with a
+// probability drawn uniformly in (0, 1); the other half hide everything after
+// a random tick (and some voices at that tick) in every voice but a random
+// few that stay known, as in a chronological pass under a melody or fixed
+// notes. START, END and padding are never hidden.
+torch::Tensor mask_crops(const torch::Tensor& tokens, double masked_crops, std::mt19937_64& rng);
 
 // Crops of sequences first..last-1, each whole (padded to the longest).
 std::pair<torch::Tensor, torch::Tensor> whole_sequences(const SplitView& split, size_t first, size_t last);

@@ -29,7 +29,9 @@ nlohmann::json to_json(const ModelConfig& c) {
           {"window", c.window},
           {"vocabulary", vocab},
           {"styles", c.styles},
-          {"metadata", {"fermata", "subdivision", "beat_in_bar", "key", "style"}}};
+          {"masking", c.masking},
+          {"metadata", std::vector<std::string>(corpus::meta_channel_names().begin(),
+                                                corpus::meta_channel_names().begin() + c.meta_channels)}};
 }
 
 ModelConfig config_from_json(const nlohmann::json& j) {
@@ -51,6 +53,12 @@ ModelConfig config_from_json(const nlohmann::json& j) {
       c.vocab[v].high = vocab[v].at("high").get<int>();
     }
     c.styles = j.at("styles").get<std::vector<std::string>>();
+    c.masking = j.value("masking", 0.0);
+    c.meta_channels = static_cast<int>(j.at("metadata").size());
+    const auto& names = corpus::meta_channel_names();
+    for (int i = 0; i < c.meta_channels && i < corpus::kNumMetaChannels; ++i) {
+      if (j["metadata"][i].get<std::string>() != names[i]) throw Error("unknown metadata channel order");
+    }
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("model configuration: ") + e.what());
   }
@@ -58,7 +66,9 @@ ModelConfig config_from_json(const nlohmann::json& j) {
   bool sane = (c.preset == "fast" || c.preset == "deepbach") && positive(c.note_embedding, 1024) &&
               positive(c.meta_embedding, 1024) && positive(c.lstm_hidden, 4096) &&
               positive(c.lstm_layers, 8) && positive(c.linear_hidden, 4096) && positive(c.window, 256) &&
-              c.dropout >= 0 && c.dropout < 1 && c.input_dropout >= 0 && c.input_dropout < 1;
+              c.dropout >= 0 && c.dropout < 1 && c.input_dropout >= 0 && c.input_dropout < 1 &&
+              c.meta_channels >= corpus::kNumMetaChannels - 1 && c.meta_channels <= corpus::kNumMetaChannels &&
+              c.masking >= 0 && c.masking <= 1;
   for (const auto& v : c.vocab) sane = sane && v.low >= 0 && v.high <= 127 && v.low <= v.high;
   if (!sane) throw Error("model configuration: a hyper-parameter is out of range");
   return c;

@@ -29,12 +29,21 @@ struct ModelConfig {
   double dropout = 0.5;        // between LSTM layers
   double input_dropout = 0.2;  // on the embedded inputs and before the heads ("fast" only)
   int window = 16;             // ticks of past and of future ("deepbach" only)
+  // Metadata channels read: the first meta_channels of corpus::MetaChannel
+  // (models made before kToEnd read one fewer).
+  int meta_channels = corpus::kNumMetaChannels;
+  // Fraction of training crops with hidden (masked) positions ("fast" only):
+  // a model trained with masks can start sampling from a chronological pass
+  // instead of noise (see sample/sampler.h).
+  double masking = 0;
   corpus::Vocabulary vocab;
   std::vector<std::string> styles;
 
   int voice_vocab_size(int voice) const { return vocab[voice].size(); }
-  std::array<int, corpus::kNumMetaChannels> meta_sizes() const {
-    return corpus::meta_channel_sizes(static_cast<int>(styles.size()));
+  // Sizes of the channels read.
+  std::vector<int> meta_sizes() const {
+    auto all = corpus::meta_channel_sizes(static_cast<int>(styles.size()));
+    return std::vector<int>(all.begin(), all.begin() + meta_channels);
   }
 };
 

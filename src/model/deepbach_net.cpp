@@ -7,18 +7,19 @@ namespace dq::model {
 namespace nn = torch::nn;
 using music::kNumVoices;
 
-VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice) : voice_(voice) {
+VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice)
+    : voice_(voice), meta_channels_(config.meta_channels) {
   const int E = config.note_embedding, M = config.meta_embedding, H = config.lstm_hidden;
   note_embeddings_ = register_module("note_embeddings", nn::ModuleList());
   for (int v = 0; v < kNumVoices; ++v) note_embeddings_->push_back(nn::Embedding(config.voice_vocab_size(v), E));
   meta_embeddings_ = register_module("meta_embeddings", nn::ModuleList());
   for (int size : config.meta_sizes()) meta_embeddings_->push_back(nn::Embedding(size, M));
-  const int input = kNumVoices * E + corpus::kNumMetaChannels * M;
+  const int input = kNumVoices * E + config.meta_channels * M;
   auto options = nn::LSTMOptions(input, H).num_layers(config.lstm_layers).batch_first(true);
   if (config.lstm_layers > 1) options.dropout(config.dropout);
   left_ = register_module("left", nn::LSTM(options));
   right_ = register_module("right", nn::LSTM(options));
-  const int center_in = (kNumVoices - 1) * E + corpus::kNumMetaChannels * M;
+  const int center_in = (kNumVoices - 1) * E + config.meta_channels * M;
   center_ = register_module("center", nn::Sequential(nn::Linear(center_in, config.linear_hidden), nn::ReLU(),
                                                      nn::Linear(config.linear_hidden, config.linear_hidden)));
   output_ = register_module("output", nn::Sequential(nn::Linear(3 * config.linear_hidden, config.linear_hidden),
@@ -36,16 +37,17 @@ std::vector<torch::Tensor> VoiceNetImpl::embedding_tables() const {
 torch::Tensor VoiceNetImpl::forward(const Windows& w) {
   const std::vector<torch::Tensor> tables = embedding_tables();
   const double dropout = left_->options.dropout();
-  torch::Tensor left = window_lstm(torch::cat({w.left_tokens, w.left_meta}, 1), tables, left_->all_weights(), dropout,
-                                   is_training());
-  torch::Tensor right = window_lstm(torch::cat({w.right_tokens, w.right_meta}, 1), tables, right_->all_weights(),
-                                    dropout, is_training());
+  const int C = meta_channels_;  // the channels this model reads
+  torch::Tensor left = window_lstm(torch::cat({w.left_tokens, w.left_meta.narrow(1, 0, C)}, 1), tables,
+                                   left_->all_weights(), dropout, is_training());
+  torch::Tensor right = window_lstm(torch::cat({w.right_tokens, w.right_meta.narrow(1, 0, C)}, 1), tables,
+                                    right_->all_weights(), dropout, is_training());
   std::vector<torch::Tensor> parts;
   for (int v = 0; v < kNumVoices; ++v) {
     if (v == voice_) continue;
     parts.push_back(note_embeddings_[v]->as<nn::Embedding>()->forward(w.center_tokens.select(1, v)));
   }
-  for (int c = 0; c < corpus::kNumMetaChannels; ++c)
+  for (int c = 0; c < C; ++c)
     parts.push_back(meta_embeddings_[c]->as<nn::Embedding>()->forward(w.center_meta.select(1, c)));
   torch::Tensor center = center_->forward(torch::cat(parts, -1));
   return output_->forward(torch::cat({left, center, right}, -1));

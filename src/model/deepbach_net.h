@@ -31,6 +31,7 @@ class VoiceNetImpl : public torch::nn::Module {
   std::vector<torch::Tensor> embedding_tables() const;
 
   int voice_;
+  int meta_channels_;  // the metadata channels it reads (see ModelConfig)
   torch::nn::ModuleList note_embeddings_{nullptr};
   torch::nn::ModuleList meta_embeddings_{nullptr};
   torch::nn::LSTM left_{nullptr}, right_{nullptr};

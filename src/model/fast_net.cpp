@@ -23,12 +23,12 @@ FastNetImpl::FastNetImpl(const ModelConfig& config) : config_(config) {
   for (int v = 0; v < kNumVoices; ++v) note_embeddings_->push_back(nn::Embedding(config.voice_vocab_size(v), E));
   meta_embeddings_ = register_module("meta_embeddings", nn::ModuleList());
   for (int size : meta_sizes) meta_embeddings_->push_back(nn::Embedding(size, M));
-  const int input = kNumVoices * E + corpus::kNumMetaChannels * M;
+  const int input = kNumVoices * E + config.meta_channels * M;
   auto lstm_options = nn::LSTMOptions(input, H).num_layers(config.lstm_layers).batch_first(true);
   if (config.lstm_layers > 1) lstm_options.dropout(config.dropout);
   forward_lstm_ = register_module("forward_lstm", nn::LSTM(lstm_options));
   backward_lstm_ = register_module("backward_lstm", nn::LSTM(lstm_options));
-  const int center_in = (kNumVoices - 1) * E + corpus::kNumMetaChannels * M;
+  const int center_in = (kNumVoices - 1) * E + config.meta_channels * M;
   centers_ = register_module("centers", nn::ModuleList());
   heads_ = register_module("heads", nn::ModuleList());
   for (int v = 0; v < kNumVoices; ++v) {
@@ -41,7 +41,7 @@ FastNetImpl::FastNetImpl(const ModelConfig& config) : config_(config) {
 
 torch::Tensor FastNetImpl::embed_meta(const torch::Tensor& meta) {
   std::vector<torch::Tensor> parts;
-  for (int c = 0; c < corpus::kNumMetaChannels; ++c)
+  for (int c = 0; c < config_.meta_channels; ++c)
     parts.push_back(meta_embeddings_[c]->as<nn::Embedding>()->forward(meta.select(-1, c)));
   return torch::cat(parts, -1);
 }
@@ -86,9 +86,24 @@ std::array<torch::Tensor, 4> FastNetImpl::forward(const torch::Tensor& tokens, c
   torch::Tensor p = past(x).reshape({B * L, H});
   torch::Tensor f = future(x).reshape({B * L, H});
   torch::Tensor tok = tokens.transpose(1, 2).reshape({B * L, kNumVoices});
-  torch::Tensor met = meta.transpose(1, 2).reshape({B * L, corpus::kNumMetaChannels});
+  torch::Tensor met = meta.transpose(1, 2).reshape({B * L, meta.size(1)});
   std::array<torch::Tensor, 4> logits;
   for (int v = 0; v < kNumVoices; ++v) logits[v] = head(v, p, f, tok, met);
+  return logits;
+}
+
+std::array<torch::Tensor, 4> FastNetImpl::chronological(const torch::Tensor& tokens, const torch::Tensor& meta) {
+  const torch::Tensor hidden = tokens.masked_fill(tokens >= corpus::kRestIndex, corpus::kMaskIndex);
+  const int64_t B = tokens.size(0), L = tokens.size(2), H = config_.lstm_hidden;
+  torch::Tensor p = past(embed(tokens, meta)).reshape({B * L, H});
+  torch::Tensor f = future(embed(hidden, meta)).reshape({B * L, H});
+  torch::Tensor met = meta.transpose(1, 2).reshape({B * L, meta.size(1)});
+  std::array<torch::Tensor, 4> logits;
+  for (int v = 0; v < kNumVoices; ++v) {
+    // Voices above v sound what they sound; v and the voices below it are hidden.
+    torch::Tensor known = torch::cat({tokens.narrow(1, 0, v), hidden.narrow(1, v, kNumVoices - v)}, 1);
+    logits[v] = head(v, p, f, known.transpose(1, 2).reshape({B * L, kNumVoices}), met);
+  }
   return logits;
 }
 

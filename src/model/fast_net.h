@@ -25,10 +25,19 @@ class FastNetImpl : public torch::nn::Module {
  public:
   explicit FastNetImpl(const ModelConfig& config);
 
-  // Embedded ticks: tokens [B, 4, L] and meta [B, C, L] (int64) -> [B, L, D].
+  // Embedded ticks: tokens [B, 4, L] and meta [B, C, L] (int64) -> [B, L, D];
+  // only the first config().meta_channels channels of `meta` are read.
   torch::Tensor embed(const torch::Tensor& tokens, const torch::Tensor& meta);
   // Training forward: logits of every voice at every tick of the crops.
   std::array<torch::Tensor, 4> forward(const torch::Tensor& tokens, const torch::Tensor& meta);
+
+  // Logits of the chronological factorization p(x) = prod over ticks t and
+  // voices v in score order of p(x[v,t] | every tick before t, voices above v
+  // at t): the past is read from `tokens`, the future is hidden (kMaskIndex)
+  // and so are the voices below v at t. Meaningful for a model trained with
+  // masks (config().masking > 0); the sum of the targets' log-probabilities is
+  // then a true log-likelihood of the piece given its metadata.
+  std::array<torch::Tensor, 4> chronological(const torch::Tensor& tokens, const torch::Tensor& meta);
 
   const ModelConfig& config() const { return config_; }
 

@@ -68,6 +68,33 @@ void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& 
   }
 }
 
+void warm_start(Model& target, Model source, const std::string& source_path) {
+  const ModelConfig &to = target.config, &from = source.config;
+  if (to.preset != from.preset) throw Error(source_path + ": preset " + from.preset + ", the new model is " + to.preset);
+  for (int v = 0; v < music::kNumVoices; ++v) {
+    if (to.vocab[v].low != from.vocab[v].low || to.vocab[v].high != from.vocab[v].high) {
+      throw Error(source_path + ": voice " + std::to_string(v + 1) + "'s range differs from this corpus's");
+    }
+  }
+  if (to.styles != from.styles) throw Error(source_path + ": its styles differ from this corpus's");
+  torch::NoGradGuard no_grad;
+  auto given = source.module().named_parameters();
+  for (auto& item : target.module().named_parameters()) {
+    const torch::Tensor* old = given.find(item.key());
+    if (old == nullptr) continue;
+    torch::Tensor& now = item.value();
+    if (old->sizes() == now.sizes()) {
+      now.copy_(*old);
+      continue;
+    }
+    const bool more_columns = now.dim() == 2 && old->dim() == 2 && now.size(0) == old->size(0) &&
+                              now.size(1) > old->size(1);
+    if (!more_columns) throw Error(source_path + ": parameter " + item.key() + " cannot be carried over (shape)");
+    now.zero_();
+    now.narrow(1, 0, old->size(1)).copy_(*old);
+  }
+}
+
 void save_model(Model& model, const std::string& path, bool half) {
   torch::serialize::OutputArchive archive;
   archive.write("format", string_tensor(kFormatTag));

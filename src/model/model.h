@@ -42,6 +42,16 @@ void save_model(Model& model, const std::string& path, bool half = false);
 // Throws dq::Error naming the file and the problem.
 Model load_model(const std::string& path);
 
+// Starts `target` from the weights of `source` (train --init): every
+// parameter of the same name and shape is copied. A weight that grew only by
+// input columns (a metadata channel the source did not read) gets the
+// source's columns and zeros in the new ones, so the network computes what
+// the source computed until training moves them; parameters the source lacks
+// (the new channel's embedding) keep their fresh values. Throws dq::Error,
+// naming `source_path`, when presets, vocabularies or styles differ or a
+// shape cannot be carried over.
+void warm_start(Model& target, Model source, const std::string& source_path);
+
 // Parameter tensors by name into an archive prefix, and back (shapes must match).
 void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive& archive,
                       const std::string& prefix, bool half);

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "music/error.h"
+
 namespace dq::model {
 
 using music::kNumVoices;
@@ -74,6 +76,31 @@ VoiceScores score_split(Model& model, const SplitView& split, int64_t max_target
     scores.targets += t.count;
   }
   return scores;
+}
+
+ChronologicalScore chronological_nll(Model& model, const SplitView& split) {
+  if (!model.fast || model.config.masking <= 0) {
+    throw Error("a chronological likelihood needs a \"fast\" model trained with masks");
+  }
+  torch::NoGradGuard no_grad;
+  model.module().eval();
+  std::array<VoiceTally, kNumVoices> tally;
+  constexpr size_t kSequencesPerBatch = 8;
+  for (size_t first = 0; first < split.starts.size(); first += kSequencesPerBatch) {
+    size_t last = std::min(split.starts.size(), first + kSequencesPerBatch);
+    auto [tokens, meta] = whole_sequences(split, first, last);
+    auto logits = model.fast->chronological(tokens, meta);
+    for (int v = 0; v < kNumVoices; ++v) tally[v].add(logits[v], tokens.select(1, v).reshape({-1}));
+  }
+  ChronologicalScore score;
+  double total = 0;
+  for (int v = 0; v < kNumVoices; ++v) {
+    score.nll[v] = tally[v].count ? tally[v].loss_sum / tally[v].count : 0;
+    total += tally[v].loss_sum;
+    score.variables += tally[v].count;
+  }
+  score.mean_nll = score.variables ? total / score.variables : 0;
+  return score;
 }
 
 }  // namespace dq::model

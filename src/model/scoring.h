@@ -24,6 +24,17 @@ struct VoiceScores {
 // seed when the split is larger).
 VoiceScores score_split(Model& model, const SplitView& split, int64_t max_targets = 1 << 30);
 
+// The chronological negative log-likelihood of `split` under a "fast" model
+// trained with masks (FastNetImpl::chronological): nats per voice and tick,
+// every real tick of every sequence counted (holds and rests included), and
+// per voice. Throws dq::Error for a model without masked training.
+struct ChronologicalScore {
+  std::array<double, 4> nll{};  // per voice, nats per tick
+  double mean_nll = 0;          // over all (voice, tick) variables
+  int64_t variables = 0;
+};
+ChronologicalScore chronological_nll(Model& model, const SplitView& split);
+
 // Per-voice loss sums, correct counts and onset counts of a batch of logits
 // against targets; positions with target < kRestIndex are ignored.
 struct VoiceTally {

@@ -25,8 +25,19 @@ FixedMask no_fixed(int length) {
 
 namespace {
 
+// Whether sampling starts from masks (a chronological first sweep) or noise.
+bool starts_chronologically(const model::Model& m, const SampleOptions& o) {
+  if (o.start == Start::kNoise) return false;
+  const bool can = m.fast && m.config.masking > 0;
+  if (o.start == Start::kChronological && !can) {
+    throw Error("a chronological start needs a model trained with masks (train --masking)");
+  }
+  return can;
+}
+
 SamplingState encode_state(const model::Model& m, const std::vector<music::Score>& scores, const std::vector<FixedMask>& fixed,
-                   int style, std::mt19937_64& rng) {
+                           int style, const SampleOptions& o, std::mt19937_64& rng) {
+  const bool chronological = starts_chronologically(m, o);
   const int64_t B = static_cast<int64_t>(scores.size());
   const int64_t T = scores[0].length(), L = T + 2;
   SamplingState s;
@@ -49,7 +60,7 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
       for (int64_t t = 0; t < T; ++t) {
         bool is_free = !fixed[b][v][t];
         if (is_free) {
-          tok[b][v][t + 1] = random_pitch(rng);
+          tok[b][v][t + 1] = chronological ? corpus::kMaskIndex : random_pitch(rng);
           fre[b][v][t + 1] = true;
           s.first = std::min(s.first, t + 1);
           s.last = std::max(s.last, t + 1);
@@ -64,11 +75,11 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
         }
       }
     }
-    const std::vector<int16_t> cadences = VoiceLeadingPrior::cadences_of(score);
+    const std::vector<int16_t> cadences = VoiceLeadingPrior::cadences_of(score, o.final_tonic);
     std::copy(cadences.begin(), cadences.end(), s.cadences.begin() + b * L);
+    const auto values = corpus::encode_score_meta(score, style);
     for (int64_t t = 0; t < T; ++t) {
-      auto values = corpus::encode_meta(score.meta[t], style);
-      for (int c = 0; c < corpus::kNumMetaChannels; ++c) met[b][c][t + 1] = values[c];
+      for (int c = 0; c < corpus::kNumMetaChannels; ++c) met[b][c][t + 1] = values[t][c];
     }
   }
   return s;
@@ -126,9 +137,17 @@ void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const Sample
         const auto& list = free_ticks[b * kNumVoices + v];
         if (list.empty()) continue;
         std::uniform_int_distribution<size_t> pick(0, list.size() - 1);
+        // Never two neighbouring ticks of a voice at once: each draw's rule for holds
+        // and rests reads its neighbours, which must not change under it.
+        std::vector<int64_t> chosen;
         for (int k = 0; k < parallel; ++k) {
+          const int64_t t = list[pick(rng)];
+          const bool next_to_chosen = std::any_of(chosen.begin(), chosen.end(),
+                                                  [t](int64_t c) { return std::abs(c - t) <= 1; });
+          if (next_to_chosen) continue;
+          chosen.push_back(t);
           piece.push_back(b);
-          tick.push_back(list[pick(rng)]);
+          tick.push_back(t);
         }
       }
       if (piece.empty()) continue;
@@ -154,19 +173,9 @@ void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const Sample
         updates.emplace_back(piece[i], v, tick[i], drawn);
       }
     }
-    // Parallel update: every prediction above saw the same state.
+    // Parallel update: every prediction above saw the same state (and no two are neighbours).
     auto tok = s.tokens.accessor<int64_t, 3>();
     for (const auto& [b, v, t, index] : updates) tok[b][v][t] = index;
-    // Two simultaneous updates can leave a hold after a rest: the free one becomes a rest.
-    for (const auto& [b, v, t, index] : updates) {
-      (void)index;
-      for (int64_t u = t; u < L - 1 && u <= t + 1; ++u) {
-        if (tok[b][v][u] == kHoldIndex && (tok[b][v][u - 1] == kRestIndex || tok[b][v][u - 1] == kStartIndex) &&
-            fre[b][v][u]) {
-          tok[b][v][u] = kRestIndex;
-        }
-      }
-    }
     if ((it + 1) % 10 == 0 || it + 1 == iterations) progress.update(it + 1);
   }
   progress.finish();
@@ -187,7 +196,7 @@ std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> 
   at::set_num_threads(std::max(1, options.threads));
   model.module().eval();
   std::mt19937_64 rng(options.seed);
-  SamplingState state = encode_state(model, scores, fixed, style, rng);
+  SamplingState state = encode_state(model, scores, fixed, style, options, rng);
   if (state.last >= state.first) {
     if (model.fast) {
       sweep_sample(*model.fast, state, options, rng);

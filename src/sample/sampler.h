@@ -6,8 +6,10 @@
 //
 // Two samplers, chosen by the model's preset:
 //  - "deepbach": DeepBach's parallel sampler. Each iteration draws
-//    `parallel` random free positions per voice, predicts them all from the
-//    current state through the windowed voice models, and writes them back.
+//    `parallel` random free positions per voice (never two neighbouring ticks
+//    of a voice: a draw's hold and rest rule reads its neighbours), predicts
+//    them all from the current state through the windowed voice models, and
+//    writes them back.
 //  - "fast": an exact Gibbs sweep. The backward LSTM states are computed once
 //    per sweep; the sweep goes left to right through the free region,
 //    resampling the four voices of a tick one after another through their
@@ -30,6 +32,14 @@ namespace dq::sample {
 using FixedMask = std::array<std::vector<bool>, music::kNumVoices>;
 FixedMask no_fixed(int length);
 
+// How free positions start. kNoise: uniformly random pitches (DeepBach).
+// kChronological: hidden (the mask symbol), so that the first left-to-right
+// sweep draws each tick from the past it has drawn and the known future only
+// (fixed notes, a melody), as a left-to-right model would; later sweeps
+// refine by Gibbs. It needs a "fast" model trained with masks. kAuto: the
+// chronological start where the model allows it, else noise.
+enum class Start { kAuto, kNoise, kChronological };
+
 struct SampleOptions {
   // "fast": number of sweeps over the free region (0 = default 40).
   // "deepbach": number of iterations (0 = DeepBach's density: about 62
@@ -44,6 +54,10 @@ struct SampleOptions {
   // make (parallel/hidden fifths and octaves, leaps beyond an octave); 0: the
   // model alone. See voice_leading.h.
   double voice_leading_penalty = 6.0;
+  // With the prior on: the last fermata's chord must be the tonic triad (a
+  // final cadence), not any cadence the other fermatas allow.
+  bool final_tonic = true;
+  Start start = Start::kAuto;
   uint64_t seed = 1;
   int threads = 2;
   bool progress = false;           // progress bar on stderr
@@ -54,8 +68,8 @@ struct SampleOptions {
 
 // Resamples the free positions of `scores` (all of the same length and with
 // their metadata already set: key, meter, fermatas, style). Free positions
-// may hold anything at the start: they are first drawn at random. Returns the
-// new scores in the same order.
+// may hold anything at the start: they are first drawn at random or hidden
+// (options.start). Returns the new scores in the same order.
 std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> scores,
                                  const std::vector<FixedMask>& fixed, int style, const SampleOptions& options);
 

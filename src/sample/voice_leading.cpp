@@ -40,11 +40,17 @@ int16_t VoiceLeadingPrior::cadence_of(music::KeySignature key) {
   return static_cast<int16_t>(music::tonic_pitch_class(key) + (key.mode == music::Mode::kMinor ? kOctave : 0));
 }
 
-std::vector<int16_t> VoiceLeadingPrior::cadences_of(const music::Score& score) {
+std::vector<int16_t> VoiceLeadingPrior::cadences_of(const music::Score& score, bool final_tonic) {
   std::vector<int16_t> cadences(score.length() + 2, kNoCadence);
+  int last = -1;
   for (int t = 0; t < score.length(); ++t) {
-    if (score.meta[t].fermata && (t == 0 || !score.meta[t - 1].fermata)) cadences[t + 1] = cadence_of(score.meta[t].key);
+    if (!score.meta[t].fermata || (t > 0 && score.meta[t - 1].fermata)) continue;
+    music::KeySignature key = score.meta[t].key;
+    if (key.mode == music::Mode::kUnknown) key.mode = music::infer_mode(score, key.fifths);
+    cadences[t + 1] = cadence_of(key);
+    last = t + 1;
   }
+  if (final_tonic && last >= 0) cadences[last] = static_cast<int16_t>(cadences[last] + kFinal);
   return cadences;
 }
 
@@ -111,7 +117,10 @@ int VoiceLeadingPrior::faults_of(const Motions& m, int v, int index) const {
   if (m.cadence != kNoCadence) {
     std::array<int, kNumVoices> chord = m.chord;
     chord[v] = pitch;
-    if (!music::is_cadence_chord(chord, m.cadence % kOctave, m.cadence >= kOctave)) ++faults;
+    const int tonic = m.cadence % kOctave;
+    const bool cadence = m.cadence >= kFinal ? music::is_final_tonic_chord(chord, tonic)
+                                             : music::is_cadence_chord(chord, tonic, m.cadence >= kOctave);
+    if (!cadence) ++faults;
   }
   return faults;
 }

@@ -5,7 +5,7 @@
 // octaves between soprano and bass (soprano leaping), and melodic leaps wider
 // than an octave; and, on the first tick of a fermata, a chord that is not a
 // cadence (a major or minor triad on the tonic, the dominant or the relative
-// key's tonic in the bass). The faults are those of the evaluation's grader,
+// key's tonic in the bass; on the last fermata, the tonic triad). The faults are those of the evaluation's grader,
 // counted on the two motions a token decides (into tick t, and out of the
 // note it makes into the voice's next note) and on the chord at t. Sampling then draws from the model's
 // conditional times exp(-penalty x faults): a product of experts that keeps
@@ -25,12 +25,16 @@ class VoiceLeadingPrior {
   bool enabled() const { return penalty_ > 0; }
 
   // What a fermata asks of the chord at a tick: kNoCadence, or the key's
-  // tonic pitch class plus 12 in a minor key.
+  // tonic pitch class, plus 12 in a minor key, plus kFinal on the piece's last
+  // fermata, whose chord must be the tonic triad (music::is_final_tonic_chord).
   static constexpr int16_t kNoCadence = -1;
+  static constexpr int16_t kFinal = 24;
   static int16_t cadence_of(music::KeySignature key);
   // The cadence each tick of a score asks for, indexed like a row (START and
-  // END around): on the first tick of every fermata, the key's cadence.
-  static std::vector<int16_t> cadences_of(const music::Score& score);
+  // END around): on the first tick of every fermata, the key's cadence (a key
+  // without a mode gets the one music::infer_mode reads from the score), the
+  // last one marked kFinal when `final_tonic`.
+  static std::vector<int16_t> cadences_of(const music::Score& score, bool final_tonic = true);
 
   // Lowers logits[i] (voice v's vocabulary indices) by the penalty times the
   // faults index i at tick t would make. `piece` holds one piece's rows of

@@ -141,7 +141,9 @@ void run_parallel(int n, int workers, const Task& task) {
 // of its targets' cross-entropies over the whole batch's count of targets),
 // so the sum of the parts' gradients is the whole batch's gradient.
 double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng) {
-  auto [tokens, meta] = model::sample_crops(train, o.batch, o.crop, rng);
+  auto [tokens, meta] = model::sample_crops(train, o.batch, o.crop, rng, o.edge_crops);
+  const double masking = run.model.config.masking;
+  torch::Tensor inputs = masking > 0 ? model::mask_crops(tokens, masking, rng) : tokens;
   std::vector<model::FastNet> nets = {run.model.fast};
   nets.insert(nets.end(), run.replicas.begin(), run.replicas.end());
   const int parts = std::min<int>(static_cast<int>(nets.size()), o.batch);
@@ -151,6 +153,7 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
 
   std::vector<double> losses(parts);
   auto chunks_tokens = tokens.chunk(parts, 0);
+  auto chunks_inputs = inputs.chunk(parts, 0);
   auto chunks_meta = meta.chunk(parts, 0);
   run.optimizers[0]->zero_grad();
   run_parallel(parts, parts, [&](int part) {
@@ -166,7 +169,7 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
       net->train();
     }
     const torch::Tensor& part_tokens = chunks_tokens[part];
-    auto logits = net->forward(part_tokens, chunks_meta[part]);
+    auto logits = net->forward(chunks_inputs[part], chunks_meta[part]);
     torch::Tensor loss = torch::zeros({});
     for (int v = 0; v < kNumVoices; ++v) {
       torch::Tensor target = part_tokens.select(1, v).reshape({-1});
@@ -285,6 +288,10 @@ TrainResult train(const TrainOptions& input) {
   o.config.styles = data.styles;
   torch::manual_seed(o.seed);
   Run run{Model::create(o.config), {}, {}, {}};
+  if (!o.init.empty()) {
+    model::warm_start(run.model, model::load_model(o.init), o.init);
+    std::fprintf(stderr, "Starting from the weights of %s\n", o.init.c_str());
+  }
   for (torch::nn::Module* m : optimized_modules(run.model))
     run.optimizers.push_back(std::make_unique<torch::optim::Adam>(m->parameters(), torch::optim::AdamOptions(o.lr)));
   run.state.lr = o.lr;
@@ -371,6 +378,7 @@ TrainResult train(const TrainOptions& input) {
                             {"transposition_augmentation", o.augment}};
         run.model.training = {{"minutes", elapsed() / 60}, {"steps", run.state.step}, {"lr", o.lr},
                               {"lr_schedule", o.lr_schedule}, {"batch", o.batch}, {"crop", o.crop},
+                              {"edge_crops", o.edge_crops}, {"init", o.init},
                               {"seed", o.seed}, {"threads", o.threads}};
         save_model(run.model, o.output, o.half);
       } else {

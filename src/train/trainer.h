@@ -27,6 +27,8 @@ struct TrainOptions {
   std::string lr_schedule = "plateau";
   int batch = 0;        // crops per step ("fast", default 16) or windows per voice ("deepbach", default 256)
   int crop = 128;       // ticks per crop ("fast")
+  double edge_crops = 0.25;  // "fast": crops aligned with a piece's start or end (see model::sample_crops)
+  std::string init;          // a model file to start from instead of random weights (see model::warm_start)
   uint64_t seed = 1;
   bool resume = false;
   int eval_every = 0;   // steps between validations (0 = about every 2 minutes)

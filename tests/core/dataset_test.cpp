@@ -128,6 +128,8 @@ TEST(CoreDataset, ChoraleTensorsAreExact) {
     EXPECT_EQ(meta[corpus::kBeatInBar][t + 1], 1 + in_bar / 4) << "tick " << t;
     EXPECT_EQ(meta[corpus::kKey][t + 1], key_value(1, music::Mode::kMajor)) << "tick " << t;
     EXPECT_EQ(meta[corpus::kStyle][t + 1], 1) << "tick " << t;
+    // Quarters left to the end: 15 at the first tick (64 ticks), 0 in the last quarter.
+    EXPECT_EQ(meta[corpus::kToEnd][t + 1], 1 + (63 - t) / 4) << "tick " << t;
   }
 }
 
@@ -289,7 +291,7 @@ TEST(CoreEncoding, MetadataOfThreeFourAndMinorKeys) {
   m.key = {-1, music::Mode::kMinor};
   m.tick_in_bar = 9;  // beat 3, second sixteenth
   m.fermata = true;
-  auto values = corpus::encode_meta(m, 2);
+  auto values = corpus::encode_meta(m, 2, 100);
   EXPECT_EQ(values[corpus::kFermata], 2);
   EXPECT_EQ(values[corpus::kSubdivision], 2);
   EXPECT_EQ(values[corpus::kBeatInBar], 3);
@@ -301,8 +303,36 @@ TEST(CoreEncoding, MetadataOfThreeFourAndMinorKeys) {
   m.key = {7, music::Mode::kMinor};
   m.time = {12, 4};
   m.tick_in_bar = 47;
-  values = corpus::encode_meta(m, 0);
+  values = corpus::encode_meta(m, 0, 1);
   for (int c = 0; c < corpus::kNumMetaChannels; ++c) EXPECT_LT(values[c], sizes[c]) << "channel " << c;
+}
+
+TEST(CoreEncoding, QuartersToTheEndCountDownAndSaturate) {
+  music::TickMeta m;
+  auto to_end = [&](int ticks) { return corpus::encode_meta(m, 0, ticks)[corpus::kToEnd]; };
+  EXPECT_EQ(to_end(1), 1);  // the last tick
+  EXPECT_EQ(to_end(4), 1);  // the last quarter
+  EXPECT_EQ(to_end(5), 2);
+  EXPECT_EQ(to_end(4 * corpus::kMaxQuartersToEnd), corpus::kMaxQuartersToEnd);
+  EXPECT_EQ(to_end(4 * corpus::kMaxQuartersToEnd + 1), 1 + corpus::kMaxQuartersToEnd);  // "far"
+  EXPECT_EQ(to_end(100000), 1 + corpus::kMaxQuartersToEnd);
+  EXPECT_LT(to_end(100000), corpus::meta_channel_sizes(1)[corpus::kToEnd]);
+}
+
+TEST(CoreEncoding, AKeyWithoutModeIsToldTheModeOfItsFinalChord) {
+  // A minor cadence with no mode in the key signature: A minor, not "no sharps or flats".
+  music::Score s = music::make_empty_score(8, {0, music::Mode::kUnknown}, {4, 4});
+  const int chord[2][4] = {{71, 68, 64, 52}, {72, 69, 64, 45}};  // E major, then A minor
+  for (int c = 0; c < 2; ++c)
+    for (int v = 0; v < 4; ++v) {
+      s.voices[v][c * 4] = chord[c][v];
+      for (int t = 1; t < 4; ++t) s.voices[v][c * 4 + t] = music::kHold;
+    }
+  auto values = corpus::encode_score_meta(s, 0);
+  EXPECT_EQ(values[0][corpus::kKey], key_value(0, music::Mode::kMinor));
+  // A file that says the mode keeps it.
+  for (auto& m : s.meta) m.key.mode = music::Mode::kMajor;
+  EXPECT_EQ(corpus::encode_score_meta(s, 0)[0][corpus::kKey], key_value(0, music::Mode::kMajor));
 }
 
 }  // namespace

@@ -127,6 +127,23 @@ TEST(VoiceLeadingPrior, FermataChordsMustBeCadences) {
   // In A minor, the same chord on C is the relative major's tonic: a cadence.
   cadences[2] = VoiceLeadingPrior::cadence_of({0, music::Mode::kMinor});
   EXPECT_EQ(faults(48), 0);
+  // The last fermata asks for the tonic triad itself: in A minor, C is no longer enough.
+  cadences[2] += VoiceLeadingPrior::kFinal;
+  EXPECT_EQ(faults(48), 1);
+  EXPECT_EQ(faults(45), 1);  // A under C E G: still a seventh chord
+}
+
+TEST(VoiceLeadingPrior, TheLastFermataIsTheFinalCadence) {
+  music::Score s = music::make_empty_score(16, {-1, music::Mode::kMajor}, {4, 4});
+  for (int t : {3, 7, 8, 14, 15}) s.meta[t].fermata = true;
+  auto cadences = VoiceLeadingPrior::cadences_of(s);
+  const int16_t f_major = VoiceLeadingPrior::cadence_of({-1, music::Mode::kMajor});
+  for (int t = 0; t < 18; ++t) {
+    int16_t expected = t == 4 || t == 8 ? f_major : t == 15 ? f_major + VoiceLeadingPrior::kFinal
+                                                            : VoiceLeadingPrior::kNoCadence;
+    EXPECT_EQ(cadences[t], expected) << "row " << t;
+  }
+  EXPECT_EQ(VoiceLeadingPrior::cadences_of(s, false)[15], f_major);
 }
 
 }  // namespace

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The ablation table of the musicianship work (README, "Ablation"): the same
+# evaluation (`deepquartet eval`: 50 generated chorales and the 77 test
+# sopranos reharmonized, voice-leading prior on and off, the same seeds) for
+# each change, two runs at a time on one thread each.
+# Usage: bench/musicianship_ablation.sh OLD_MODEL NEW_MODEL [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+old=${1:?old model (before the changes, e.g. git show 9f74a2f:models/bach.dqm)}
+new=${2:?new model}
+out=${3:-runs/ablation}
+mkdir -p "$out"
+eval_run() {  # name model flags...
+  local name=$1 model=$2
+  shift 2
+  build/deepquartet eval --model "$model" --threads 1 "$@" -o "$out/$name/report.md" > "$out/$name.log" 2>&1
+}
+eval_run 1-old-model-free-ending "$old" --start noise --free-ending &
+eval_run 2-old-model-final-tonic "$old" --start noise &
+wait
+eval_run 3-new-model-noise "$new" --start noise &
+eval_run 4-new-model-chronological "$new" --start chronological &
+wait
+eval_run 5-new-model-chronological-10-sweeps "$new" --start chronological --iterations 10 &
+eval_run 6-new-model-chronological-only "$new" --start chronological --iterations 1 &
+wait
+for d in "$out"/*/; do echo "$d"; grep -A12 "^## The honest measure" "$d/report.md" | grep "^|" || true; done

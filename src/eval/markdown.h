@@ -1,0 +1,23 @@
+// Markdown helpers shared by the evaluation reports: numbers formatted for a
+// table cell and GitHub-style tables written into a stream.
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace dq::eval {
+
+// `x` with `digits` decimals; "n/a" when not finite.
+std::string fixed(double x, int digits);
+
+// `x` (a fraction) as a percentage with one decimal, "37.2%"; "n/a" when not finite.
+std::string percent(double x);
+
+// One table row; '|' in a cell is escaped and newlines become spaces.
+void table_row(std::ostringstream& md, const std::vector<std::string>& cells);
+
+// The header row and the alignment row (first column left, others right).
+void table_head(std::ostringstream& md, const std::vector<std::string>& columns);
+
+}  // namespace dq::eval

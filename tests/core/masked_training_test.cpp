@@ -1,0 +1,199 @@
+// Masked training and what it allows: crops with hidden positions, crops
+// aligned with a piece's ends, the warm start of a model that reads one more
+// metadata channel, and the chronological start of the sweep sampler, which
+// must never change a fixed note.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "core_test_util.h"
+#include "corpus/dataset.h"
+#include "io/score_file.h"
+#include "model/batches.h"
+#include "model/model.h"
+#include "model/scoring.h"
+#include "music/error.h"
+#include "sample/sampler.h"
+#include "train/trainer.h"
+
+namespace dq::testing {
+namespace {
+
+using music::Score;
+
+corpus::Dataset chorale_dataset(const TempDir& dir) {
+  corpus::DatasetOptions o;
+  o.roots = {chorale_path()};
+  o.cache_dir = dir.file("cache");
+  o.progress = false;
+  return corpus::build_dataset(o);
+}
+
+TEST(CoreMaskCrops, HidesOnlyNotesRestsAndHoldsAndNothingWithoutMasking) {
+  TempDir dir("mask_crops");
+  model::SplitView split(chorale_dataset(dir).train);
+  std::mt19937_64 rng(3);
+  auto [tokens, meta] = model::sample_crops(split, 64, 80, rng);  // longer than a piece: padding too
+  EXPECT_TRUE(torch::equal(model::mask_crops(tokens, 0.0, rng), tokens));
+  torch::Tensor masked = model::mask_crops(tokens, 1.0, rng);
+  torch::Tensor special = tokens < corpus::kRestIndex;
+  EXPECT_TRUE(torch::equal(masked.masked_select(special), tokens.masked_select(special)));
+  torch::Tensor hidden = masked != tokens;
+  EXPECT_TRUE((masked.masked_select(hidden) == corpus::kMaskIndex).all().item<bool>());
+  const double fraction = hidden.sum().item<double>() / (~special).sum().item<double>();
+  EXPECT_GT(fraction, 0.2);
+  EXPECT_LT(fraction, 0.8);
+  // Some crops are chronological: a voice hidden from some tick to the end of the crop.
+  int chronological = 0;
+  for (int64_t b = 0; b < masked.size(0); ++b) {
+    torch::Tensor row = hidden[b][0];
+    const int64_t first = row.nonzero().numel() > 0 ? row.nonzero()[0].item<int64_t>() : -1;
+    if (first < 0) continue;
+    torch::Tensor after = row.narrow(0, first, row.size(0) - first) | special[b][0].narrow(0, first, row.size(0) - first);
+    if (after.all().item<bool>() && first > 1) ++chronological;
+  }
+  EXPECT_GT(chronological, 0);
+}
+
+TEST(CoreMaskCrops, EdgeCropsStartOrEndWithThePiece) {
+  TempDir dir("edge_crops");
+  model::SplitView split(chorale_dataset(dir).train);
+  std::mt19937_64 rng(5);
+  auto [tokens, meta] = model::sample_crops(split, 200, 24, rng, 1.0);
+  int starts = 0, ends = 0;
+  for (int64_t b = 0; b < tokens.size(0); ++b) {
+    const bool start = tokens[b][0][0].item<int64_t>() == corpus::kStartIndex;
+    const bool end = tokens[b][0][23].item<int64_t>() == corpus::kEndIndex;
+    EXPECT_TRUE(start || end) << "crop " << b;
+    starts += start;
+    ends += end;
+  }
+  EXPECT_GT(starts, 60);
+  EXPECT_GT(ends, 60);
+}
+
+model::ModelConfig fixture_config(int meta_channels) {
+  model::ModelConfig c = tiny_config("fast");
+  for (int v = 0; v < music::kNumVoices; ++v) c.vocab[v] = {chorale_range(v).first, chorale_range(v).second};
+  c.styles = {"bach"};
+  c.meta_channels = meta_channels;
+  return c;
+}
+
+TEST(CoreWarmStart, AModelWithANewMetadataChannelComputesWhatItsSourceComputed) {
+  TempDir dir("warm_start");
+  model::SplitView split(chorale_dataset(dir).train);
+  auto [tokens, meta] = model::whole_sequences(split, 0, split.starts.size());
+  torch::manual_seed(11);
+  model::Model source = model::Model::create(fixture_config(corpus::kNumMetaChannels - 1));
+  model::Model target = model::Model::create(fixture_config(corpus::kNumMetaChannels));
+  model::warm_start(target, source, "source.dqm");
+  source.module().eval();
+  target.module().eval();
+  torch::NoGradGuard no_grad;
+  auto before = source.fast->forward(tokens, meta);
+  auto after = target.fast->forward(tokens, meta);
+  for (int v = 0; v < music::kNumVoices; ++v) EXPECT_TRUE(torch::allclose(before[v], after[v], 1e-6, 1e-6)) << v;
+  // Another vocabulary cannot be carried over.
+  model::ModelConfig other = fixture_config(corpus::kNumMetaChannels);
+  other.vocab[1].high += 1;
+  model::Model wider = model::Model::create(other);
+  EXPECT_THROW(model::warm_start(wider, source, "source.dqm"), Error);
+}
+
+TEST(CoreChronologicalLikelihood, EachVariableSeesOnlyThePastAndTheVoicesAboveIt) {
+  TempDir dir("chronological_nll");
+  model::SplitView split(chorale_dataset(dir).train);
+  auto [tokens, meta] = model::whole_sequences(split, 0, 1);
+  torch::manual_seed(4);
+  model::ModelConfig config = fixture_config(corpus::kNumMetaChannels);
+  model::Model m = model::Model::create(config);
+  m.module().eval();
+  torch::NoGradGuard no_grad;
+  const int64_t t0 = 30;
+  auto before = m.fast->chronological(tokens, meta);
+  // Change the future of every voice and, at t0, the alto (voice 1).
+  torch::Tensor changed = tokens.clone();
+  changed.narrow(2, t0 + 1, 20).fill_(corpus::kHoldIndex);
+  changed[0][1][t0] = corpus::kRestIndex;
+  auto after = m.fast->chronological(changed, meta);
+  for (int v = 0; v < music::kNumVoices; ++v) {
+    const int64_t L = tokens.size(2);
+    torch::Tensor a = before[v].reshape({L, -1}), b = after[v].reshape({L, -1});
+    EXPECT_TRUE(torch::equal(a.narrow(0, 0, t0), b.narrow(0, 0, t0))) << "voice " << v << " before t0";
+    const bool may_change = v > 1;  // the tenor and the bass hear the alto at t0
+    EXPECT_EQ(torch::equal(a[t0], b[t0]), !may_change) << "voice " << v << " at t0";
+  }
+  // The likelihood needs masked training.
+  EXPECT_THROW(model::chronological_nll(m, split), Error);
+  m.config.masking = 0.5;
+  model::ChronologicalScore score = model::chronological_nll(m, split);
+  EXPECT_EQ(score.variables, 4 * 64);
+  EXPECT_GT(score.mean_nll, 0);
+}
+
+// A tiny "fast" model trained briefly with masks.
+model::Model& masked_model() {
+  static TempDir dir("masked_model");
+  static model::Model model = [] {
+    train::TrainOptions o;
+    o.corpus = {chorale_path()};
+    o.config = tiny_config("fast");
+    o.config.masking = 0.5;
+    o.output = dir.file("masked.dqm");
+    o.cache_dir = dir.file("cache");
+    o.lr = 1e-2;
+    o.crop = 64;
+    o.batch = 4;
+    o.max_steps = 5;
+    o.eval_every = 5;
+    o.patience = 0;
+    o.threads = 1;
+    o.progress = false;
+    train::train(o);
+    return model::load_model(o.output);
+  }();
+  return model;
+}
+
+TEST(CoreChronological, TheFirstPassAndLaterSweepsNeverChangeAFixedNote) {
+  const Score chorale = io::read_score(chorale_path());
+  ASSERT_GT(masked_model().config.masking, 0);
+  std::mt19937 rng(23);
+  for (int sweeps : {1, 4}) {
+    for (double p : {0.2, 0.7}) {
+      Score s = chorale;
+      sample::FixedMask fixed = sample::no_fixed(s.length());
+      std::bernoulli_distribution fix(p);
+      for (int v = 0; v < music::kNumVoices; ++v)
+        for (int t = 0; t < s.length(); ++t) {
+          fixed[v][t] = fix(rng);
+          if (!fixed[v][t]) s.voices[v][t] = music::kHold;
+        }
+      sample::SampleOptions o;
+      o.iterations = sweeps;
+      o.start = sample::Start::kChronological;
+      o.threads = 1;
+      o.seed = static_cast<uint64_t>(sweeps * 10 + p * 10);
+      Score out = sample::sample(masked_model(), {s}, {fixed}, 0, o)[0];
+      EXPECT_EQ(music::validate(out), "");
+      for (int v = 0; v < music::kNumVoices; ++v)
+        for (int t = 0; t < s.length(); ++t)
+          if (fixed[v][t]) ASSERT_EQ(out.voices[v][t], chorale.voices[v][t]) << "voice " << v << " tick " << t;
+    }
+  }
+}
+
+TEST(CoreChronological, NeedsAModelTrainedWithMasks) {
+  const Score chorale = io::read_score(chorale_path());
+  model::Model plain = model::Model::create(fixture_config(corpus::kNumMetaChannels));
+  sample::SampleOptions o;
+  o.iterations = 1;
+  o.start = sample::Start::kChronological;
+  EXPECT_THROW(sample::sample(plain, {chorale}, {sample::no_fixed(chorale.length())}, 0, o), Error);
+  o.start = sample::Start::kAuto;  // falls back to noise
+  EXPECT_EQ(music::validate(sample::sample(plain, {chorale}, {sample::no_fixed(chorale.length())}, 0, o)[0]), "");
+}
+
+}  // namespace
+}  // namespace dq::testing
