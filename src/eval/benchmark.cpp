@@ -92,10 +92,7 @@ std::string prior_text(const sample::SampleOptions& so) {
 }
 
 std::string start_text(const model::Model& model, const sample::SampleOptions& so) {
-  const bool masked = model.fast && model.config.masking > 0;
-  const bool chronological = so.start == sample::Start::kChronological ||
-                             (so.start == sample::Start::kAuto && masked);
-  return chronological ? "chronological" : "noise";
+  return sample::starts_chronologically(model, so) ? "chronological" : "noise";
 }
 
 // New chorales in the keys and meters of test chorales drawn at random.
@@ -322,7 +319,7 @@ EvalReport run_benchmark(model::Model& model, const std::string& model_path,
   add_facts(report, model, model_path, sets, o);
   report.tables.push_back(model_table(model, bach.test, "test"));
   report.tables.push_back(model_table(model, bach.valid, "valid"));
-  if (model.fast && model.config.masking > 0) report.tables.push_back(chronological_table(model, bach.test));
+  if (model.trained_with_masks()) report.tables.push_back(chronological_table(model, bach.test));
   for (const ConditionSet& set : sets) {
     if (is_generated(set.condition)) continue;
     add_reharmonization(report, set);

@@ -34,6 +34,9 @@ struct Model {
   // A freshly initialized network of `config.preset`.
   static Model create(const ModelConfig& config);
   torch::nn::Module& module();
+  // Whether it is a "fast" network trained with masks (a chronological start, a
+  // chronological likelihood).
+  bool trained_with_masks() const { return fast && config.masking > 0; }
   int64_t parameter_count();
 };
 

@@ -29,18 +29,31 @@ nlohmann::json VoiceScores::to_json() const {
           {"mean_loss", mean_loss()}, {"mean_accuracy", mean_accuracy()}, {"targets", targets}};
 }
 
+namespace {
+// Tallies `logits_of(tokens, meta)` against the tokens, for every sequence of
+// `split` in batches of whole sequences.
+template <typename LogitsOf>
+std::array<VoiceTally, kNumVoices> tally_whole_sequences(const SplitView& split, LogitsOf logits_of) {
+  std::array<VoiceTally, kNumVoices> tally;
+  constexpr size_t kSequencesPerBatch = 8;
+  for (size_t first = 0; first < split.starts.size(); first += kSequencesPerBatch) {
+    size_t last = std::min(split.starts.size(), first + kSequencesPerBatch);
+    auto [tokens, meta] = whole_sequences(split, first, last);
+    auto logits = logits_of(tokens, meta);
+    for (int v = 0; v < kNumVoices; ++v) tally[v].add(logits[v], tokens.select(1, v).reshape({-1}));
+  }
+  return tally;
+}
+}  // namespace
+
 VoiceScores score_split(Model& model, const SplitView& split, int64_t max_targets) {
   torch::NoGradGuard no_grad;
   model.module().eval();
   std::array<VoiceTally, kNumVoices> tally;
   if (model.fast) {
-    constexpr size_t kSequencesPerBatch = 8;
-    for (size_t first = 0; first < split.starts.size(); first += kSequencesPerBatch) {
-      size_t last = std::min(split.starts.size(), first + kSequencesPerBatch);
-      auto [tokens, meta] = whole_sequences(split, first, last);
-      auto logits = model.fast->forward(tokens, meta);
-      for (int v = 0; v < kNumVoices; ++v) tally[v].add(logits[v], tokens.select(1, v).reshape({-1}));
-    }
+    tally = tally_whole_sequences(split, [&](const torch::Tensor& tokens, const torch::Tensor& meta) {
+      return model.fast->forward(tokens, meta);
+    });
   } else {
     // Every real tick, or a fixed sample of them.
     std::vector<int64_t> start, length, tick;
@@ -79,19 +92,14 @@ VoiceScores score_split(Model& model, const SplitView& split, int64_t max_target
 }
 
 ChronologicalScore chronological_nll(Model& model, const SplitView& split) {
-  if (!model.fast || model.config.masking <= 0) {
+  if (!model.trained_with_masks()) {
     throw Error("a chronological likelihood needs a \"fast\" model trained with masks");
   }
   torch::NoGradGuard no_grad;
   model.module().eval();
-  std::array<VoiceTally, kNumVoices> tally;
-  constexpr size_t kSequencesPerBatch = 8;
-  for (size_t first = 0; first < split.starts.size(); first += kSequencesPerBatch) {
-    size_t last = std::min(split.starts.size(), first + kSequencesPerBatch);
-    auto [tokens, meta] = whole_sequences(split, first, last);
-    auto logits = model.fast->chronological(tokens, meta);
-    for (int v = 0; v < kNumVoices; ++v) tally[v].add(logits[v], tokens.select(1, v).reshape({-1}));
-  }
+  const auto tally = tally_whole_sequences(split, [&](const torch::Tensor& tokens, const torch::Tensor& meta) {
+    return model.fast->chronological(tokens, meta);
+  });
   ChronologicalScore score;
   double total = 0;
   for (int v = 0; v < kNumVoices; ++v) {

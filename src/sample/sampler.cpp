@@ -17,6 +17,14 @@ using corpus::kRestIndex;
 using corpus::kStartIndex;
 using music::kNumVoices;
 
+bool starts_chronologically(const model::Model& m, const SampleOptions& o) {
+  if (o.start == Start::kNoise) return false;
+  if (o.start == Start::kChronological && !m.trained_with_masks()) {
+    throw Error("a chronological start needs a model trained with masks (train --masking)");
+  }
+  return m.trained_with_masks();
+}
+
 FixedMask no_fixed(int length) {
   FixedMask mask;
   for (auto& v : mask) v.assign(length, false);
@@ -24,16 +32,6 @@ FixedMask no_fixed(int length) {
 }
 
 namespace {
-
-// Whether sampling starts from masks (a chronological first sweep) or noise.
-bool starts_chronologically(const model::Model& m, const SampleOptions& o) {
-  if (o.start == Start::kNoise) return false;
-  const bool can = m.fast && m.config.masking > 0;
-  if (o.start == Start::kChronological && !can) {
-    throw Error("a chronological start needs a model trained with masks (train --masking)");
-  }
-  return can;
-}
 
 SamplingState encode_state(const model::Model& m, const std::vector<music::Score>& scores, const std::vector<FixedMask>& fixed,
                            int style, const SampleOptions& o, std::mt19937_64& rng) {

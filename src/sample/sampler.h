@@ -66,6 +66,11 @@ struct SampleOptions {
   std::function<bool(double)> on_progress;
 };
 
+// Whether sampling `m` with `options` starts chronologically (kAuto: where
+// the model was trained with masks); throws dq::Error for kChronological on a
+// model that was not.
+bool starts_chronologically(const model::Model& m, const SampleOptions& options);
+
 // Resamples the free positions of `scores` (all of the same length and with
 // their metadata already set: key, meter, fermatas, style). Free positions
 // may hold anything at the start: they are first drawn at random or hidden
