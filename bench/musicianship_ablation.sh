@@ -24,4 +24,12 @@ wait
 eval_run 5-new-model-chronological-10-sweeps "$new" --start chronological --iterations 10 &
 eval_run 6-new-model-chronological-only "$new" --start chronological --iterations 1 &
 wait
+# Screens (the "generated, prior on" condition only). Rows 7-8 (Coconet's
+# annealed blocked Gibbs) and 11-12 (the temperature on the network alone)
+# ran on sampler variants that were measured, not kept, and removed; the
+# README describes them.
+screen() { eval_run "$@" --conditions generated-on; }
+screen 9-new-model-temperature-1.1 "$new" --temperature 1.1 --start-temperature 1.2 &
+screen 10-new-model-temperature-1.2 "$new" --temperature 1.2 --start-temperature 1.3 &
+wait
 for d in "$out"/*/; do echo "$d"; grep -A12 "^## The honest measure" "$d/report.md" | grep "^|" || true; done

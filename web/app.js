@@ -202,7 +202,7 @@ async function harmonize() {
     for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
     const piece = await runJob('Harmonizing', () => upload('/api/reharmonize', form));
     const r = piece.report;
-    const shift = r.octave_shift ? ` · melody moved ${r.octave_shift > 0 ? 'up' : 'down'} ${Math.abs(r.octave_shift)} semitones` : '';
+    const shift = r.transposition ? ` · transposed ${r.transposition > 0 ? 'up' : 'down'} ${Math.abs(r.transposition)} semitones to fit the range` : '';
     $('melody-report').textContent = `Key: ${r.key.name} (${r.key_detected ? 'detected' : 'given'}) · ` +
       `${r.fermatas} fermata${r.fermatas === 1 ? '' : 's'} (${r.fermatas_inferred ? 'inferred' : 'from the file'})${shift}. ` +
       'Change the key or fermatas and press Harmonize again, or edit the fermatas in the grid.';

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/sampling_flags.h"
 #include "eval/benchmark.h"
+#include "eval/melody_report.h"
 #include "model/model.h"
 #include "music/error.h"
 
@@ -20,8 +21,24 @@ struct EvalOptions {
   std::string model_path;
   std::string output = "eval/report.md";
   std::string conditions = "generated-on,generated-off,reharmonized-on,reharmonized-off";
+  std::string melodies;  // a folder: the melody report instead of the evaluation
   eval::BenchmarkOptions benchmark;
 };
+
+int run_melody_report(const EvalOptions& o, model::Model& model, const std::string& path) {
+  eval::MelodyReportOptions m;
+  m.melodies = o.melodies;
+  m.bach_corpus = o.benchmark.corpus;
+  m.sampling = o.benchmark.sampling;
+  m.progress = o.benchmark.progress;
+  eval::MelodyReport report = eval::run_melody_report(model, path, m);
+  eval::write_melody_report(report, o.output);
+  int failed = 0;
+  for (const auto& r : report.melodies) failed += !r.error.empty();
+  std::printf("melody report: %s (and .json); %zu melodies, %d failed\n", o.output.c_str(), report.melodies.size(),
+              failed);
+  return 0;
+}
 
 void check_counts(const eval::BenchmarkOptions& b) {
   if (b.generated < 2 || b.generated > 1000) throw Error("--generated must be 2 to 1000");
@@ -39,6 +56,7 @@ int run_eval(EvalOptions o) {
   o.benchmark.conditions = eval::parse_conditions(o.conditions);
   check_counts(o.benchmark);
   model::Model model = model::load_model(path);
+  if (!o.melodies.empty()) return run_melody_report(o, model, path);
   eval::EvalReport report = eval::run_benchmark(model, path, o.benchmark);
   eval::write_report(report, o.output);
   std::printf("report: %s (and .json, charts beside it)\n", o.output.c_str());
@@ -57,6 +75,10 @@ void add_eval(CLI::App& app, Runner& run) {
   cmd->add_option("--corpus", b.corpus, "The Bach chorales (splits.tsv above them)")
       ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Markdown report to write")->capture_default_str();
+  cmd->add_option("--melodies", o->melodies,
+                  "A folder of melodies: harmonize each (as reharmonize does) and write the melody report "
+                  "instead (key, transposition, fermatas, cadences, final chord, harmonic rhythm against the "
+                  "meter, Bach's figures beside)");
   cmd->add_option("--conditions", o->conditions,
                   "Sets to measure against Bach, comma-separated; the first is also graded")
       ->capture_default_str();
@@ -66,13 +88,10 @@ void add_eval(CLI::App& app, Runner& run) {
   cmd->add_option("--reharmonized", b.reharmonized,
                   "Test chorales per reharmonized condition (0: skip them)")
       ->capture_default_str();
-  cmd->add_option("--iterations", b.sampling.iterations, "Sampling sweeps/iterations (0: default)");
-  cmd->add_option("--temperature", b.sampling.temperature, "Final temperature")
-      ->capture_default_str();
   cmd->add_option("--voice-leading", b.sampling.voice_leading_penalty,
                   "Voice-leading prior of the \"-on\" conditions (nats per fault)")
       ->capture_default_str();
-  add_start_and_ending_flags(cmd, b.sampling);
+  add_sampler_flags(cmd, b.sampling);
   cmd->add_option("--seed", b.sampling.seed, "Random seed of the sampler")->capture_default_str();
   cmd->add_option("--threads", b.sampling.threads, "CPU threads")->capture_default_str();
   cmd->add_option("--cv-folds", b.classifier.folds, "Classifier test: folds")

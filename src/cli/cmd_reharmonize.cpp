@@ -21,6 +21,7 @@ struct ReharmonizeOptions {
   std::string key;
   std::string fermatas;
   std::string keep = "soprano";
+  std::string transpose = "auto";
 };
 
 int run_reharmonize(ReharmonizeOptions o) {
@@ -32,6 +33,7 @@ int run_reharmonize(ReharmonizeOptions o) {
   if (!o.key.empty()) request.key = sample::parse_key(o.key);
   request.fermatas = o.fermatas;
   request.keep = sample::parse_voices(o.keep);
+  request.transpose = sample::parse_transpose(o.transpose);
   request.style = o.flags.style;
   request.count = o.flags.count;
   model::Model model = o.flags.load();
@@ -49,10 +51,18 @@ int run_reharmonize(ReharmonizeOptions o) {
     }
   }
   if (!o.flags.quiet) {
-    std::fprintf(stderr, "key %s (%s); %d fermatas (%s); melody moved %+d semitones; %d of %d notes changed by quantization\n",
+    std::fprintf(stderr, "key %s (%s); %d fermatas (%s); %d of %d notes changed by quantization\n",
                  music::key_name(report.key).c_str(), report.key_detected ? "detected" : "given", report.fermata_count,
                  report.fermatas_inferred ? "inferred at phrase ends" : "from the file or --fermatas",
-                 report.octave_shift, report.quantization.total_changed(), report.quantization.notes_read);
+                 report.quantization.total_changed(), report.quantization.notes_read);
+    if (report.transposition != 0) {
+      std::fprintf(stderr, "transposed %+d semitones%s\n", report.transposition,
+                   request.transpose ? " (--transpose)" : " to fit the model's range (--transpose none keeps the key)");
+    }
+    if (report.notes_outside_range > 0) {
+      std::fprintf(stderr, "%d kept notes lie outside the model's range: written as they are, read an octave inside\n",
+                   report.notes_outside_range);
+    }
   }
   o.flags.write(pieces);
   return 0;
@@ -67,6 +77,10 @@ void add_reharmonize(CLI::App& app, Runner& run) {
   cmd->add_option("--part", o->part, "Part/track holding the melody (1-based; default: the top line)");
   cmd->add_option("--key", o->key, "Key (default: detected, Krumhansl-Schmuckler)");
   cmd->add_option("--fermatas", o->fermatas, "every:Nbars, bars (4,8,12) or none (default: from the file, else inferred)");
+  cmd->add_option("--transpose", o->transpose,
+                  "Semitones to move the input by, none, or auto (only if the melody does not fit the model's "
+                  "range: by octaves first, then by the smallest interval)")
+      ->capture_default_str();
   cmd->add_option("--keep", o->keep, "Voices kept from the input, e.g. soprano or soprano,bass")->capture_default_str();
   o->flags.add_to(cmd);
   cmd->callback([o, &run] { run = [o] { return run_reharmonize(*o); }; });

@@ -10,7 +10,13 @@
 
 namespace dq::cli {
 
-void add_start_and_ending_flags(CLI::App* cmd, sample::SampleOptions& options) {
+void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
+  cmd->add_option("--temperature", options.temperature, "Final sampling temperature")->capture_default_str();
+  cmd->add_option("--start-temperature", options.start_temperature, "Initial temperature, annealed down")
+      ->capture_default_str();
+  cmd->add_option("--decay", options.decay, "Temperature factor per iteration (0: reach the target halfway)");
+  cmd->add_option("--iterations", options.iterations,
+                  "Sweeps (fast preset, default 40) or Gibbs iterations (deepbach preset, default: DeepBach's density)");
   cmd->add_flag("!--free-ending", options.final_tonic,
                 "Let the last fermata end on any cadence (by default the prior asks for the "
                 "tonic triad there)");
@@ -32,17 +38,11 @@ void SamplingFlags::add_to(CLI::App* cmd) {
   cmd->add_option("--style", style, "Style token of the model (bach, haydn, mozart, beethoven, quartet)");
   cmd->add_option("--count", count, "How many pieces")->capture_default_str();
   cmd->add_option("--seed", options.seed, "Random seed (same seed, same music)")->capture_default_str();
-  cmd->add_option("--temperature", options.temperature, "Final sampling temperature")->capture_default_str();
-  cmd->add_option("--start-temperature", options.start_temperature, "Initial temperature, annealed down")
-      ->capture_default_str();
-  cmd->add_option("--decay", options.decay, "Temperature factor per iteration (0: reach the target halfway)");
-  cmd->add_option("--iterations", options.iterations,
-                  "Sweeps (fast preset, default 40) or Gibbs iterations (deepbach preset, default: DeepBach's density)");
   cmd->add_option("--voice-leading", options.voice_leading_penalty,
                   "Penalty in nats per parallel/hidden fifth or octave or leap beyond an octave a draw would make "
                   "(0: the model alone)")
       ->capture_default_str();
-  add_start_and_ending_flags(cmd, options);
+  add_sampler_flags(cmd, options);
   cmd->add_option("--parallel", options.parallel, "Positions per voice per iteration (deepbach preset)")
       ->capture_default_str();
   cmd->add_option("--threads", options.threads, "CPU threads")->capture_default_str();

@@ -13,8 +13,9 @@
 
 namespace dq::cli {
 
-// Declares --start and --free-ending on `cmd` (also used by `eval`).
-void add_start_and_ending_flags(CLI::App* cmd, sample::SampleOptions& options);
+// Declares the sampler's settings on `cmd` (also used by `eval`): sweeps,
+// temperatures, --start, --free-ending.
+void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options);
 
 struct SamplingFlags {
   std::string model_path;

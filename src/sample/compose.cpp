@@ -5,10 +5,12 @@
 #include <cctype>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include "music/error.h"
 #include "music/pitch.h"
 #include "music/range.h"
+#include "music/transpose.h"
 
 namespace dq::sample {
 
@@ -254,8 +256,11 @@ music::KeySignature detect_key(const Score& score, const std::vector<int>& voice
 
 namespace {
 
-// Fermatas at phrase ends of a melody: notes followed by a rest, notes at
-// least twice as long as the typical note, and the last note.
+// Fermatas at phrase ends of a melody, as a musician marks breaths: the last
+// note, notes followed by a rest, and long notes on a beat (at least twice
+// the typical note, and at least a dotted quarter in compound meters, a half
+// note otherwise) that end a phrase of at least a bar and a half since the
+// previous phrase end.
 int infer_fermatas(Score& score) {
   std::vector<music::Note> notes = music::voice_notes(score, 0);
   if (notes.empty()) return 0;
@@ -264,20 +269,38 @@ int infer_fermatas(Score& score) {
   std::nth_element(lengths.begin(), lengths.begin() + lengths.size() / 2, lengths.end());
   const int typical = lengths[lengths.size() / 2];
   int count = 0;
+  int previous_end = 0;  // tick after the previous phrase end (the start at first)
   for (size_t i = 0; i < notes.size(); ++i) {
     const music::Note& n = notes[i];
-    int end = n.start + n.length;
-    bool last = i + 1 == notes.size();
-    bool before_rest = !last && notes[i + 1].start > end;
-    bool long_note = n.length >= 2 * typical && n.length >= 8;
+    const music::TimeSignature& time = score.meta[n.start].time;
+    const int beat = time.ticks_per_beat();
+    const bool compound = beat % 3 == 0;
+    const int end = n.start + n.length;
+    const bool last = i + 1 == notes.size();
+    const bool before_rest = !last && notes[i + 1].start > end;
+    const bool long_note = n.length >= 2 * typical && n.length >= (compound ? beat : std::min(8, 2 * beat));
     // A long note on a weak position is a syncopation, not a phrase end.
-    bool strong = score.meta[n.start].tick_in_bar % score.meta[n.start].time.ticks_per_beat() == 0;
-    if (last || before_rest || (long_note && strong)) {
+    const bool strong = score.meta[n.start].tick_in_bar % beat == 0;
+    const bool phrase_long_enough = 2 * (end - previous_end) >= 3 * time.ticks_per_bar();
+    if (last || before_rest || (long_note && strong && phrase_long_enough)) {
       for (int t = n.start; t < end; ++t) score.meta[t].fermata = true;
+      previous_end = end;
       ++count;
     }
   }
   return count;
+}
+
+// Puts a fermata on the melody's last note (the end of its last phrase,
+// where the final cadence falls) unless one is there; returns whether it did.
+bool mark_last_note(Score& score) {
+  const std::vector<music::Note> notes = music::voice_notes(score, 0);
+  if (notes.empty()) return false;
+  const music::Note& last = notes.back();
+  for (int t = last.start; t < last.start + last.length; ++t)
+    if (score.meta[t].fermata) return false;
+  for (int t = last.start; t < last.start + last.length; ++t) score.meta[t].fermata = true;
+  return true;
 }
 
 int count_fermatas(const Score& score) {
@@ -286,7 +309,65 @@ int count_fermatas(const Score& score) {
   return n;
 }
 
+// Semitones that move the voices `keep` (ranges `used`) inside the model's
+// ranges: 0 if they fit, else the smallest octave shift that fits, else the
+// smallest shift of any size (of two, the one that leaves the melody nearer
+// the middle of the range). A melody wider than the range is centred in it.
+int fitting_transposition(const model::Model& model, const music::VoiceRanges& used, const std::vector<int>& keep) {
+  auto overflow = [&](int shift) {  // semitones outside the ranges, summed over the kept voices
+    int out = 0;
+    for (int v : keep) {
+      const corpus::VoiceVocabulary& vocab = model.config.vocab[v];
+      out += std::max(0, vocab.low - (used[v].low + shift)) + std::max(0, used[v].high + shift - vocab.high);
+    }
+    return out;
+  };
+  auto off_centre = [&](int shift) {
+    int sum = 0;
+    for (int v : keep) {
+      const corpus::VoiceVocabulary& vocab = model.config.vocab[v];
+      sum += std::abs(used[v].low + used[v].high + 2 * shift - vocab.low - vocab.high);
+    }
+    return sum;
+  };
+  constexpr int kFurthest = 36;
+  if (overflow(0) == 0) return 0;
+  for (int octaves = 1; 12 * octaves <= kFurthest; ++octaves) {
+    for (int shift : {-12 * octaves, 12 * octaves}) {
+      if (overflow(shift) == 0) return shift;
+    }
+  }
+  int best = 0;
+  for (int shift = -kFurthest; shift <= kFurthest; ++shift) {
+    auto key = [&](int s) { return std::make_tuple(overflow(s), std::abs(s), off_centre(s)); };
+    if (key(shift) < key(best)) best = shift;
+  }
+  if (overflow(best) == 0) return best;
+  // Wider than the range: the shift that centres it (notes left outside are
+  // kept as they are; the sampler reads them an octave inside).
+  best = 0;
+  for (int shift = -kFurthest; shift <= kFurthest; ++shift) {
+    if (std::make_pair(off_centre(shift), std::abs(shift)) < std::make_pair(off_centre(best), std::abs(best))) best = shift;
+  }
+  return best;
+}
+
+int notes_outside(const corpus::VoiceVocabulary& vocab, const std::vector<music::Token>& voice) {
+  int n = 0;
+  for (music::Token t : voice) n += music::is_pitch(t) && !vocab.contains_pitch(t);
+  return n;
+}
+
 }  // namespace
+
+std::optional<int> parse_transpose(const std::string& text) {
+  const std::string t = lower(trim(text));
+  if (t == "auto") return std::nullopt;
+  if (t == "none") return 0;
+  const int semitones = parse_int(t, "transposition (auto, none or semitones)");
+  if (std::abs(semitones) > 36) throw Error("transposition " + t + " is more than three octaves");
+  return semitones;
+}
 
 std::vector<Score> reharmonize(model::Model& model, const Score& input, const ReharmonizeRequest& r,
                                const SampleOptions& options, ReharmonizeReport* report) {
@@ -300,32 +381,14 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   ReharmonizeReport info;
   info.quantization = input.quantization;
   Score score = input;
-  // Move the kept voices by octaves into the model's ranges.
-  music::VoiceRanges used = music::score_ranges(score);
-  int shift = 0;
-  auto fits = [&](int s) {
-    for (int v : r.keep)
-      if (!model.config.vocab[v].contains_pitch(used[v].low + s) || !model.config.vocab[v].contains_pitch(used[v].high + s))
-        return false;
-    return true;
-  };
-  if (!fits(0)) {
-    bool found = false;
-    for (int k : {12, -12, 24, -24, 36, -36}) {
-      if (fits(k)) { shift = k; found = true; break; }
-    }
-    if (!found) {
-      throw Error(input.source + ": the melody spans " + music::pitch_name(used[r.keep[0]].low) + "-" +
-                  music::pitch_name(used[r.keep[0]].high) + ", wider than the voice's range in this model");
-    }
-    for (int v : r.keep)
-      for (auto& t : score.voices[v])
-        if (music::is_pitch(t)) t += shift;
-  }
-  info.octave_shift = shift;
+  // Move the kept voices into the model's ranges, as a singer transposes.
+  const music::VoiceRanges used = music::score_ranges(score);
+  info.transposition = r.transpose ? *r.transpose : fitting_transposition(model, used, r.keep);
+  if (info.transposition != 0) score = music::transpose(score, info.transposition);
+  for (int v : r.keep) info.notes_outside_range += notes_outside(model.config.vocab[v], score.voices[v]);
   // Key: given or detected.
   info.key_detected = !r.key.has_value();
-  info.key = r.key ? *r.key : detect_key(score, r.keep);
+  info.key = r.key ? music::transpose_key(*r.key, info.transposition) : detect_key(score, r.keep);
   for (auto& m : score.meta) m.key = info.key;
   // Fermatas: given, from the file, or inferred at phrase ends.
   if (!r.fermatas.empty()) {
@@ -334,12 +397,20 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
     infer_fermatas(score);
     info.fermatas_inferred = true;
   }
+  const bool melody_kept = std::find(r.keep.begin(), r.keep.end(), 0) != r.keep.end();
+  if (melody_kept && lower(trim(r.fermatas)) != "none") info.final_fermata_added = mark_last_note(score);
   info.fermata_count = count_fermatas(score);
-  // Kept voices are fixed note for note; the others are free.
+  // Kept voices are fixed note for note; the others are free, except that
+  // they rest where the melody rests: a choir breathes together, and no chord
+  // is attacked under the melody's rest.
   FixedMask fixed = no_fixed(score.length());
   for (int v : r.keep) fixed[v].assign(score.length(), true);
-  for (int v = 0; v < kNumVoices; ++v)
-    if (std::find(r.keep.begin(), r.keep.end(), v) == r.keep.end()) score.voices[v].assign(score.length(), music::kRest);
+  for (int v = 0; v < kNumVoices; ++v) {
+    if (std::find(r.keep.begin(), r.keep.end(), v) != r.keep.end()) continue;
+    score.voices[v].assign(score.length(), music::kRest);
+    if (!melody_kept) continue;
+    for (int t = 0; t < score.length(); ++t) fixed[v][t] = score.voices[0][t] == music::kRest;
+  }
   int style = style_index(model, r.style);
   if (!model.config.styles.empty() && model.config.styles[style] != "bach") {
     score.ensemble = music::Ensemble::kStringQuartet;

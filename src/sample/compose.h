@@ -64,20 +64,32 @@ struct ReharmonizeRequest {
   std::vector<int> keep = {0};              // voices kept from the input (a melody: the soprano)
   std::string style;
   int count = 1;
+  // Semitones to move the input by; nullopt: as far as the kept voices need
+  // to fit the model's ranges (none if they fit; else by octaves; else by the
+  // smallest interval).
+  std::optional<int> transpose;
 };
+
+// "auto" (nullopt), "none" (0) or semitones ("-2", "+5"); throws dq::Error.
+std::optional<int> parse_transpose(const std::string& text);
 
 struct ReharmonizeReport {
   music::KeySignature key;
   bool key_detected = false;
-  int octave_shift = 0;      // semitones the melody was moved to fit the soprano range
+  int transposition = 0;       // semitones the input was moved (to fit the model's ranges, or as asked)
+  int notes_outside_range = 0;  // kept notes still outside the ranges: written as they are
   int fermata_count = 0;
   bool fermatas_inferred = false;
+  bool final_fermata_added = false;  // the melody's last note had none: one was put there
   music::QuantizationReport quantization;
 };
 
 // Harmonizes the melody in voice 0 of `input` (or keeps the voices `keep` of
-// a four-voice score): the kept voices are fixed note for note, the others
-// are generated.
+// a four-voice score): the input is transposed (request.transpose), then the
+// kept voices are fixed note for note and the others are generated. With the
+// melody kept, the other voices rest where it rests, and its last note ends
+// the last phrase (a fermata, where the final cadence falls; not with
+// fermatas "none").
 std::vector<music::Score> reharmonize(model::Model& model, const music::Score& input, const ReharmonizeRequest& request,
                                       const SampleOptions& options, ReharmonizeReport* report = nullptr);
 

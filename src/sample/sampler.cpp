@@ -12,8 +12,6 @@
 namespace dq::sample {
 
 using corpus::kEndIndex;
-using corpus::kHoldIndex;
-using corpus::kRestIndex;
 using corpus::kStartIndex;
 using music::kNumVoices;
 
@@ -32,6 +30,19 @@ FixedMask no_fixed(int length) {
 }
 
 namespace {
+
+// The index of a fixed token as the network reads it: a pitch outside the
+// voice's range is moved by octaves into it, or to the range's nearest end
+// when the range is narrower than an octave (decode_state writes the pitch as
+// it was).
+int64_t input_index(const corpus::VoiceVocabulary& vocab, music::Token token) {
+  if (music::is_pitch(token)) {
+    while (token < vocab.low && token + 12 <= vocab.high) token += 12;
+    while (token > vocab.high && token - 12 >= vocab.low) token -= 12;
+    token = std::clamp<music::Token>(token, vocab.low, vocab.high);
+  }
+  return vocab.index_of(token);
+}
 
 SamplingState encode_state(const model::Model& m, const std::vector<music::Score>& scores, const std::vector<FixedMask>& fixed,
                            int style, const SampleOptions& o, std::mt19937_64& rng) {
@@ -63,13 +74,7 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
           s.first = std::min(s.first, t + 1);
           s.last = std::max(s.last, t + 1);
         } else {
-          int index = vocab.index_of(score.voices[v][t]);
-          if (index < 0) {
-            throw Error("fixed note " + std::to_string(score.voices[v][t]) + " in voice " + std::to_string(v + 1) +
-                        " at tick " + std::to_string(t) + " is outside the model's range for that voice (" +
-                        std::to_string(vocab.low) + "-" + std::to_string(vocab.high) + ")");
-          }
-          tok[b][v][t + 1] = index;
+          tok[b][v][t + 1] = input_index(vocab, score.voices[v][t]);
         }
       }
     }
@@ -83,13 +88,16 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
   return s;
 }
 
-// Scores back from the index tensors.
-std::vector<music::Score> decode_state(const model::Model& m, const SamplingState& s, std::vector<music::Score> scores) {
+// Scores back from the index tensors; fixed positions keep the tokens they
+// came with.
+std::vector<music::Score> decode_state(const model::Model& m, const SamplingState& s, const std::vector<FixedMask>& fixed,
+                                       std::vector<music::Score> scores) {
   auto tok = s.tokens.accessor<int64_t, 3>();
   for (size_t b = 0; b < scores.size(); ++b) {
     music::Score& score = scores[b];
     for (int v = 0; v < kNumVoices; ++v) {
       for (int t = 0; t < score.length(); ++t) {
+        if (fixed[b][v][t]) continue;
         music::Token token = m.config.vocab[v].token_of(static_cast<int>(tok[b][v][t + 1]));
         // A hold can only follow a note.
         if (token == music::kHold && (t == 0 || score.voices[v][t - 1] == music::kRest)) token = music::kRest;
@@ -153,21 +161,12 @@ void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const Sample
       model::Windows w = model::cut_windows(flat_tokens, flat_meta, p * L, torch::full_like(p, L), t,
                                             net.config().window);
       torch::Tensor logits = net.voice(v)->forward(w);
-      // Masks from the current state, position by position.
-      torch::Tensor mask = torch::zeros_like(logits, torch::kBool);
-      mask.narrow(1, 0, kRestIndex).fill_(true);
-      auto tok = s.tokens.accessor<int64_t, 3>();
-      for (size_t i = 0; i < piece.size(); ++i) {
-        int64_t prev = tok[piece[i]][v][tick[i] - 1], next = tok[piece[i]][v][tick[i] + 1];
-        if (prev == kRestIndex || prev == kStartIndex) mask[i][kHoldIndex] = true;
-        if (next == kHoldIndex) mask[i][kRestIndex] = true;
-      }
-      logits = logits.masked_fill(mask, -1e30).contiguous();
+      logits = logits.contiguous();
       const int64_t V = logits.size(1);
       for (size_t i = 0; i < piece.size(); ++i) {
-        prior.apply(s.tokens.data_ptr<int64_t>() + piece[i] * kNumVoices * L, s.cadences.data() + piece[i] * L, L, v,
-                    tick[i], logits.data_ptr<float>() + i * V);
-        int64_t drawn = draw_index(logits.data_ptr<float>() + i * V, V, temperature, rng);
+        int64_t drawn = draw_token(logits.data_ptr<float>() + i * V, V, temperature, prior,
+                                   s.tokens.data_ptr<int64_t>() + piece[i] * kNumVoices * L,
+                                   s.cadences.data() + piece[i] * L, L, v, tick[i], rng);
         updates.emplace_back(piece[i], v, tick[i], drawn);
       }
     }
@@ -202,7 +201,7 @@ std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> 
       parallel_sample(*model.deepbach, state, options, rng);
     }
   }
-  return decode_state(model, state, std::move(scores));
+  return decode_state(model, state, fixed, std::move(scores));
 }
 
 }  // namespace dq::sample

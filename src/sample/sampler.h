@@ -2,7 +2,9 @@
 // positions, resample every free position from the model, annealing the
 // temperature. Fixed positions are never changed; special symbols are never
 // emitted; the result is always a valid Score (no hold at the start or after
-// a rest, every pitch inside the model's voice range).
+// a rest, every free pitch inside the model's voice range). A fixed pitch
+// outside that range is read by the network an octave or more inside it (or
+// at its nearest end) and written as it was.
 //
 // Two samplers, chosen by the model's preset:
 //  - "deepbach": DeepBach's parallel sampler. Each iteration draws

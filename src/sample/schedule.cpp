@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "corpus/encoding.h"
 #include "music/error.h"
 
 namespace dq::sample {
@@ -16,6 +17,13 @@ double temperature_at(const SampleOptions& o, int iteration, int iterations) {
   }
   double t = o.start_temperature * std::pow(decay, iteration);
   return o.start_temperature >= o.temperature ? std::max(o.temperature, t) : std::min(o.temperature, t);
+}
+
+void forbid_invalid(float* logits, int64_t previous, int64_t next) {
+  constexpr float kNever = -1e30f;
+  for (int i = 0; i < corpus::kRestIndex; ++i) logits[i] = kNever;
+  if (previous == corpus::kRestIndex || previous == corpus::kStartIndex) logits[corpus::kHoldIndex] = kNever;
+  if (next == corpus::kHoldIndex) logits[corpus::kRestIndex] = kNever;
 }
 
 int64_t draw_index(const float* logits, int64_t n, double temperature, std::mt19937_64& rng) {
@@ -34,6 +42,13 @@ int64_t draw_index(const float* logits, int64_t n, double temperature, std::mt19
   for (int64_t i = n - 1; i >= 0; --i)
     if (weight[i] > 0) return i;
   return n - 1;
+}
+
+int64_t draw_token(float* logits, int64_t n, double temperature, const VoiceLeadingPrior& prior, const int64_t* piece,
+                   const int16_t* cadences, int64_t length, int v, int64_t t, std::mt19937_64& rng) {
+  forbid_invalid(logits, piece[v * length + t - 1], piece[v * length + t + 1]);
+  prior.apply(piece, cadences, length, v, t, logits);
+  return draw_index(logits, n, temperature, rng);
 }
 
 SamplingProgress::SamplingProgress(const SampleOptions& options, int total)

@@ -1,6 +1,6 @@
-// What both samplers share: the annealed temperature, the sampling state
-// (index tensors of the pieces with their fixed positions) and progress
-// reporting with cancellation.
+// What the samplers share: the annealed temperature, the sampling state
+// (index tensors of the pieces with their fixed positions), the draw of one
+// token and progress reporting with cancellation.
 #pragma once
 
 #include <random>
@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "sample/sampler.h"
+#include "sample/voice_leading.h"
 #include "util/progress.h"
 
 namespace dq::sample {
@@ -28,9 +29,26 @@ struct SamplingState {
   int64_t first = 0, last = -1;
 };
 
+// Sets to -infinity in `logits` (a voice's vocabulary) what may not be
+// written between neighbours `previous` and `next`: the special symbols, a
+// hold after a rest or START, a rest before a hold. A neighbour still hidden
+// (kMaskIndex) constrains nothing; it is drawn later under the same rule.
+void forbid_invalid(float* logits, int64_t previous, int64_t next);
+
 // Draws an index from `logits` (length n) at `temperature` with `rng`;
 // entries set to -infinity are never drawn.
 int64_t draw_index(const float* logits, int64_t n, double temperature, std::mt19937_64& rng);
+
+// Draws the token of voice v at tick t of `piece` (one piece's rows of
+// indices, START and END around; `cadences` its row of cadences) from the
+// network's `logits` for it (length n, changed in place): the tokens
+// forbid_invalid rules out removed, the prior's penalties added, then one
+// draw at `temperature` (which divides the prior's penalties too: the
+// product of experts is tempered as a whole; tempering the network alone
+// measured no better, see the README's ablation). What every sampler does at
+// every position.
+int64_t draw_token(float* logits, int64_t n, double temperature, const VoiceLeadingPrior& prior, const int64_t* piece,
+                   const int16_t* cadences, int64_t length, int v, int64_t t, std::mt19937_64& rng);
 
 // Progress bar plus the caller's on_progress hook (which may cancel).
 class SamplingProgress {

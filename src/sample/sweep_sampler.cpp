@@ -14,14 +14,9 @@
 
 namespace dq::sample {
 
-using corpus::kHoldIndex;
-using corpus::kRestIndex;
-using corpus::kStartIndex;
 using music::kNumVoices;
 
 namespace {
-
-constexpr float kNever = -1e30f;
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 // tanh through exp: within 2e-7 of std::tanh, and several times faster than
@@ -366,13 +361,8 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
         float* lp = logits[v].data_ptr<float>();
         for (int64_t b = 0; b < B; ++b) {
           if (!free[(b * kNumVoices + v) * L + t]) continue;
-          float* row = lp + b * V;
-          for (int i = 0; i < kRestIndex; ++i) row[i] = kNever;
-          int64_t prev = token(b, v, t - 1), next = token(b, v, t + 1);
-          if (prev == kRestIndex || prev == kStartIndex) row[kHoldIndex] = kNever;
-          if (next == kHoldIndex) row[kRestIndex] = kNever;
-          prior.apply(tok + b * kNumVoices * L, s.cadences.data() + b * L, L, v, t, row);
-          token(b, v, t) = draw_index(row, V, temperature, rng);
+          token(b, v, t) = draw_token(lp + b * V, V, temperature, prior, tok + b * kNumVoices * L,
+                                      s.cadences.data() + b * L, L, v, t, rng);
         }
       }
       runner.step(t, current(t));

@@ -447,7 +447,7 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
   if (bytes.empty()) throw ApiError(400, filename + ": the file is empty");
 
   nlohmann::json options = form_fields(fields);
-  check_fields(options, {"key", "fermatas", "keep", "style", "temperature", "seed"});
+  check_fields(options, {"key", "fermatas", "keep", "transpose", "style", "temperature", "seed"});
   sample::ReharmonizeRequest request;
   std::optional<std::string> key_text = string_field(options, "key");
   if (key_text && !key_text->empty() && *key_text != "auto") {
@@ -459,6 +459,11 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
   }
   request.fermatas = string_field(options, "fermatas", 1000).value_or("");
   request.keep = voices_field(options, "keep").value_or(std::vector<int>{0});
+  try {
+    request.transpose = sample::parse_transpose(string_field(options, "transpose").value_or("auto"));
+  } catch (const Error& e) {
+    throw ApiError(400, e.what());
+  }
   request.style = string_field(options, "style").value_or("");
   double temperature = number_field(options, "temperature", kMinTemperature, kMaxTemperature).value_or(1.0);
   uint64_t seed = seed_field(options, "seed").value_or(random_seed());
@@ -493,7 +498,8 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
     j["report"] = {{"file", filename},
                    {"key", key_json(report.key)},
                    {"key_detected", report.key_detected},
-                   {"octave_shift", report.octave_shift},
+                   {"transposition", report.transposition},
+                   {"notes_outside_range", report.notes_outside_range},
                    {"fermatas", report.fermata_count},
                    {"fermatas_inferred", report.fermatas_inferred},
                    {"quantization", {{"notes_read", q.notes_read}, {"changed", q.total_changed()}}}};

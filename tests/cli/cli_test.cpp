@@ -308,7 +308,7 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   r = run_in(dir, "reharmonize " + quote(melody_path()) + " -o h.musicxml --model tiny.dqm --iterations 2 --threads 1");
   ASSERT_EQ(r.code, 0) << describe(r);
   EXPECT_NE(r.err.find("G major"), std::string::npos) << describe(r);
-  EXPECT_NE(r.err.find("moved +0 semitones"), std::string::npos) << describe(r);
+  EXPECT_EQ(r.err.find("transposed"), std::string::npos) << describe(r);
   music::Score melody = io::read_score(melody_path());
   music::Score harmonized = io::read_score(dir.file("h.musicxml"));
   EXPECT_EQ(music::validate(harmonized), "");
@@ -322,8 +322,16 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   io::write_score(high, dir.file("high.musicxml"));
   r = run_in(dir, "reharmonize high.musicxml -o h2.musicxml --model tiny.dqm --iterations 2 --threads 1");
   ASSERT_EQ(r.code, 0) << describe(r);
-  EXPECT_NE(r.err.find("moved -12 semitones"), std::string::npos) << describe(r);
+  EXPECT_NE(r.err.find("transposed -12 semitones"), std::string::npos) << describe(r);
   EXPECT_EQ(io::read_score(dir.file("h2.musicxml")).voices[0], melody.voices[0]);
+  // ...or kept where it is, as asked.
+  r = run_in(dir, "reharmonize high.musicxml --transpose none -o h3.musicxml --model tiny.dqm --iterations 2 --threads 1");
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_NE(r.err.find("outside the model's range"), std::string::npos) << describe(r);
+  EXPECT_EQ(io::read_score(dir.file("h3.musicxml")).voices[0], high.voices[0]);
+  r = run_in(dir, "reharmonize high.musicxml --transpose up -o h4.musicxml --model tiny.dqm");
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_NE(r.err.find("transposition"), std::string::npos) << describe(r);
 
   // Regenerate bars 2-3 of the alto and tenor: the rest is unchanged.
   r = run_in(dir, "regenerate h.musicxml --from 2 --to 3 --voices alto,tenor -o r.musicxml" + common);
@@ -347,6 +355,19 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   EXPECT_EQ(constrained.voices[0], harmonized.voices[0]);
   EXPECT_EQ(constrained.voices[1][32], 62);
   for (int t = 33; t < 40; ++t) EXPECT_EQ(constrained.voices[1][t], music::kHold) << t;
+
+  // The melody report over a folder of melodies (high.musicxml needs a transposition).
+  fs::create_directories(dir.file("tunes"));
+  fs::copy_file(melody_path(), dir.file("tunes/melody.musicxml"));
+  fs::copy_file(dir.file("high.musicxml"), dir.file("tunes/high.musicxml"));
+  r = run_in(dir, "eval --melodies tunes --corpus missing -o mr/report.md --model tiny.dqm --iterations 2 --threads 1");
+  ASSERT_EQ(r.code, 0) << describe(r);
+  const std::string report = io::read_file_bytes(dir.file("mr/report.md"));
+  EXPECT_NE(report.find("| melody.musicxml |"), std::string::npos) << report;
+  EXPECT_NE(report.find("-12 semitones"), std::string::npos) << report;
+  EXPECT_NE(report.find("2 of 2"), std::string::npos) << report;  // harmonized, melody kept
+  EXPECT_TRUE(fs::exists(dir.file("mr/report.json")));
+  expect_failure(run_in(dir, "eval --melodies nowhere -o x.md --model tiny.dqm"), 1, "nowhere");
 
   // A corrupt model file is bad input.
   write_bytes(dir.file("tiny.dqm"), io::read_file_bytes(dir.file("tiny.dqm")).substr(0, 1000));

@@ -5,7 +5,9 @@
 // runs for both presets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "core_test_util.h"
@@ -175,7 +177,8 @@ TEST_P(CoreSample, ReharmonizeKeepsTheMelodyNoteForNote) {
   r.count = 2;
   sample::ReharmonizeReport report;
   std::vector<Score> out = sample::reharmonize(model(), melody, r, options(3), &report);
-  EXPECT_EQ(report.octave_shift, 0);
+  EXPECT_EQ(report.transposition, 0);
+  EXPECT_EQ(report.notes_outside_range, 0);
   EXPECT_TRUE(report.key_detected);
   EXPECT_EQ(report.key, (music::KeySignature{1, music::Mode::kMajor}));
   EXPECT_FALSE(report.fermatas_inferred);  // the file has two
@@ -196,11 +199,146 @@ TEST_P(CoreSample, ReharmonizeMovesAMelodyByOctavesIntoRange) {
     Score moved = shift_voice(melody, 0, 12 * octaves);
     sample::ReharmonizeReport report;
     std::vector<Score> out = sample::reharmonize(model(), moved, {}, options(4), &report);
-    EXPECT_EQ(report.octave_shift, -12 * octaves);
+    EXPECT_EQ(report.transposition, -12 * octaves);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(check_output(out[0], model()), "");
     EXPECT_EQ(out[0].voices[0], melody.voices[0]) << "moved by " << octaves << " octaves";
   }
+}
+
+// `melody` with its soprano clamped into [lowest, highest], its first note
+// at `lowest` and its last at `highest`.
+Score with_extremes(Score melody, int lowest, int highest) {
+  std::vector<music::Token>& soprano = melody.voices[0];
+  int first = -1, last = -1;
+  for (int t = 0; t < static_cast<int>(soprano.size()); ++t) {
+    if (!music::is_pitch(soprano[t])) continue;
+    soprano[t] = std::clamp<music::Token>(soprano[t], lowest, highest);
+    if (first < 0) first = t;
+    last = t;
+  }
+  soprano[first] = lowest;
+  soprano[last] = highest;
+  return melody;
+}
+
+TEST_P(CoreSample, ReharmonizeTransposesByTheSmallestIntervalWhenNoOctaveFits) {
+  const corpus::VoiceVocabulary& range = model().config.vocab[0];
+  // Two semitones too high, and too wide for any octave to fit.
+  const Score melody = with_extremes(read_melody(), range.low + 3, range.high + 2);
+  sample::ReharmonizeRequest r;
+  r.key = music::KeySignature{1, music::Mode::kMajor};
+  sample::ReharmonizeReport report;
+  std::vector<Score> out = sample::reharmonize(model(), melody, r, options(4), &report);
+  EXPECT_EQ(report.transposition, -2);
+  EXPECT_EQ(report.notes_outside_range, 0);
+  EXPECT_EQ(report.key, (music::KeySignature{-1, music::Mode::kMajor}));  // G major a tone down: F major
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(check_output(out[0], model()), "");
+  EXPECT_EQ(out[0].voices[0], shift_voice(melody, 0, -2).voices[0]);
+}
+
+TEST_P(CoreSample, ReharmonizeKeepsAMelodyWiderThanTheRangeNoteForNote) {
+  const corpus::VoiceVocabulary& range = model().config.vocab[0];
+  const Score melody = with_extremes(read_melody(), range.low - 2, range.high + 2);
+  sample::ReharmonizeReport report;
+  std::vector<Score> out = sample::reharmonize(model(), melody, {}, options(5), &report);
+  EXPECT_EQ(report.transposition, 0);  // already centred
+  EXPECT_EQ(report.notes_outside_range, 2);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(music::validate(out[0]), "");
+  EXPECT_EQ(out[0].voices[0], melody.voices[0]);
+}
+
+TEST_P(CoreSample, ReharmonizeTransposesOnlyAsAsked) {
+  const Score high = shift_voice(read_melody(), 0, 12);
+  sample::ReharmonizeRequest r;
+  for (int asked : {0, -12, 3}) {
+    r.transpose = asked;
+    sample::ReharmonizeReport report;
+    std::vector<Score> out = sample::reharmonize(model(), high, r, options(6), &report);
+    EXPECT_EQ(report.transposition, asked);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(music::validate(out[0]), "");
+    EXPECT_EQ(out[0].voices[0], shift_voice(high, 0, asked).voices[0]) << "asked " << asked;
+  }
+  EXPECT_EQ(sample::parse_transpose("auto"), std::nullopt);
+  EXPECT_EQ(sample::parse_transpose("none"), 0);
+  EXPECT_EQ(sample::parse_transpose("-2"), -2);
+  EXPECT_EQ(sample::parse_transpose("+5"), 5);
+  EXPECT_THROW(sample::parse_transpose("up"), Error);
+  EXPECT_THROW(sample::parse_transpose("40"), Error);
+}
+
+TEST_P(CoreSample, ReharmonizeRestsWhereTheMelodyRests) {
+  Score melody = read_melody();
+  // The melody's third note becomes a rest.
+  const music::Note silent = music::voice_notes(melody, 0).at(2);
+  for (int t = silent.start; t < silent.start + silent.length; ++t) melody.voices[0][t] = music::kRest;
+  std::vector<Score> out = sample::reharmonize(model(), melody, {}, options(7));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(check_output(out[0], model()), "");
+  for (int v = 1; v < music::kNumVoices; ++v)
+    for (int t = silent.start; t < silent.start + silent.length; ++t)
+      EXPECT_EQ(out[0].voices[v][t], music::kRest) << "voice " << v << " tick " << t;
+}
+
+TEST_P(CoreSample, ReharmonizeEndsTheLastPhraseOnTheLastNote) {
+  Score melody = read_melody();
+  const music::Note last = music::voice_notes(melody, 0).back();
+  for (int t = last.start; t < melody.length(); ++t) melody.meta[t].fermata = false;
+  sample::ReharmonizeReport report;
+  std::vector<Score> out = sample::reharmonize(model(), melody, {}, options(8), &report);
+  EXPECT_TRUE(report.final_fermata_added);
+  ASSERT_EQ(out.size(), 1u);
+  for (int t = last.start; t < last.start + last.length; ++t) EXPECT_TRUE(out[0].meta[t].fermata) << t;
+  sample::ReharmonizeRequest none;
+  none.fermatas = "none";
+  out = sample::reharmonize(model(), melody, none, options(8), &report);
+  EXPECT_FALSE(report.final_fermata_added);
+  EXPECT_EQ(report.fermata_count, 0);
+}
+
+// A melody of (pitch, ticks) notes in `time`, the other voices silent.
+Score tune(const std::vector<std::pair<int, int>>& notes, music::TimeSignature time) {
+  int length = 0;
+  for (const auto& n : notes) length += n.second;
+  Score s = music::make_empty_score(length, {1, music::Mode::kMajor}, time);
+  int t = 0;
+  for (const auto& [pitch, ticks] : notes) {
+    for (int k = 0; k < ticks; ++k) s.voices[0][t + k] = k == 0 ? pitch : music::kHold;
+    t += ticks;
+  }
+  return s;
+}
+
+TEST_P(CoreSample, ReharmonizeInfersPhrasesOfACompoundMeter) {
+  // 6/8, four bars: six eighths, then three eighths and a dotted quarter, twice.
+  const std::vector<std::pair<int, int>> two_bars = {{67, 2}, {69, 2}, {71, 2}, {72, 2}, {71, 2}, {69, 2},
+                                                     {71, 2}, {72, 2}, {69, 2}, {67, 6}};
+  std::vector<std::pair<int, int>> notes = two_bars;
+  notes.insert(notes.end(), two_bars.begin(), two_bars.end());
+  const Score melody = tune(notes, {6, 8});
+  sample::ReharmonizeReport report;
+  Score out = sample::reharmonize(model(), melody, {}, options(9), &report).at(0);
+  EXPECT_TRUE(report.fermatas_inferred);
+  EXPECT_EQ(report.fermata_count, 2);
+  for (int t = 0; t < melody.length(); ++t) {
+    EXPECT_EQ(out.meta[t].fermata, (t >= 18 && t < 24) || t >= 42) << "tick " << t;
+  }
+}
+
+TEST_P(CoreSample, ReharmonizeInfersPhrasesOfABarAndAHalfAtLeast) {
+  // 4/4: a half note ends every bar; phrases end on every second one.
+  std::vector<std::pair<int, int>> notes;
+  for (int bar = 0; bar < 4; ++bar) notes.insert(notes.end(), {{67, 4}, {69, 4}, {71, 8}});
+  sample::ReharmonizeReport report;
+  Score out = sample::reharmonize(model(), tune(notes, {4, 4}), {}, options(10), &report).at(0);
+  EXPECT_EQ(report.fermata_count, 2);
+  EXPECT_TRUE(out.meta[24].fermata);
+  EXPECT_FALSE(out.meta[8].fermata);
+  EXPECT_FALSE(out.meta[40].fermata);
+  EXPECT_TRUE(out.meta[56].fermata);
 }
 
 TEST_P(CoreSample, ReharmonizeKeepsChosenVoicesOfAChorale) {
@@ -232,10 +370,6 @@ TEST_P(CoreSample, ReharmonizeInfersFermatasAndChecksItsInput) {
   EXPECT_EQ(report.fermata_count, 4);
   EXPECT_EQ(every[0].voices[0], melody.voices[0]);
 
-  // A melody wider than the soprano's range in any octave.
-  Score wide = read_melody();
-  wide.voices[0][0] = 40;
-  EXPECT_THROW(sample::reharmonize(model(), wide, {}, options()), Error);
   // Nothing to keep.
   Score empty = music::make_empty_score(64, {0, music::Mode::kMajor}, {4, 4});
   EXPECT_THROW(sample::reharmonize(model(), empty, {}, options()), Error);
@@ -287,14 +421,20 @@ TEST_P(CoreSample, RegenerateKeepsExtraFixedPositions) {
       if (t < 16 || t >= 32 || (t >= 20 && t < 24)) EXPECT_EQ(s.voices[1][t], chorale.voices[1][t]) << t;
 }
 
+TEST_P(CoreSample, AFixedPitchOutsideTheRangeIsWrittenAsItWas) {
+  Score chorale = io::read_score(chorale_path());
+  sample::FixedMask soprano = sample::no_fixed(chorale.length());
+  soprano[0].assign(chorale.length(), true);
+  chorale.voices[0][0] = model().config.vocab[0].low - 13;
+  Score out = sample::sample(model(), {chorale}, {soprano}, 0, options())[0];
+  EXPECT_EQ(out.voices[0], chorale.voices[0]);
+  EXPECT_EQ(music::validate(out), "");
+}
+
 TEST_P(CoreSample, BadRequestsAreErrors) {
   const Score chorale = io::read_score(chorale_path());
   sample::FixedMask all;
   for (auto& v : all) v.assign(chorale.length(), true);
-  // A fixed pitch outside the model's range.
-  Score low = chorale;
-  low.voices[0][0] = 30;
-  EXPECT_THROW(sample::sample(model(), {low}, {all}, 0, options()), Error);
   // One mask per piece.
   EXPECT_THROW(sample::sample(model(), {chorale, chorale}, {all}, 0, options()), Error);
   // Temperatures must be positive; the style must exist.
