@@ -14,7 +14,7 @@ struct TrainCommand {
   train::TrainOptions options;
   std::string preset = "fast";
   int note_embedding = -1, meta_embedding = -1, lstm_hidden = -1, lstm_layers = -1, linear_hidden = -1, window = -1;
-  double dropout = -1, input_dropout = -1, masking = -1;
+  double dropout = -1, input_dropout = -1, masking = -1, chronological = -1;
   bool no_augment = false;
 };
 
@@ -25,8 +25,10 @@ int run_train(TrainCommand c) {
     config = model::load_model(c.options.init).config;
     config.meta_channels = corpus::kNumMetaChannels;
     config.masking = 0;
+    config.chronological = 0;
   }
   if (c.masking >= 0) config.masking = c.masking;
+  if (c.chronological >= 0) config.chronological = c.chronological;
   if (c.note_embedding > 0) config.note_embedding = c.note_embedding;
   if (c.meta_embedding > 0) config.meta_embedding = c.meta_embedding;
   if (c.lstm_hidden > 0) config.lstm_hidden = c.lstm_hidden;
@@ -74,6 +76,10 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--masking", c->masking,
                   "Fraction of crops with hidden positions (fast; masked training, allows "
                   "a chronological start; default 0)");
+  cmd->add_option("--chronological", c->chronological,
+                  "Fraction of crops trained on the chronological factorization (fast; every tick given "
+                  "the whole past and a hidden future, as the chronological start draws it; default 0)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--edge-crops", o.edge_crops,
                   "Fraction of crops aligned with a piece's start or end (fast)")
       ->capture_default_str();

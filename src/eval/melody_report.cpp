@@ -16,6 +16,7 @@
 #include "music/error.h"
 #include "music/harmony.h"
 #include "music/pitch.h"
+#include "music/spelling.h"
 #include "music/transpose.h"
 #include "sample/compose.h"
 #include "util/progress.h"
@@ -112,9 +113,10 @@ MelodyResult harmonize_one(model::Model& model, const std::string& path, const s
     r.key = music::key_name(info.key);
     r.transposition = info.transposition;
     r.fermatas = info.fermata_count;
-    r.fermatas_inferred = info.fermatas_inferred;
+    r.fermatas_from = info.fermatas_inferred ? "inferred" : info.fermatas_from_phrase_marks ? "phrase marks" : "file";
     const Score moved = music::transpose(input, info.transposition);
     r.melody_kept = out.voices[0] == moved.voices[0];
+    r.spelling_kept = music::spell_notes(out)[0] == music::spell_notes(moved)[0];
     r.tune_ends_on_tonic = ends_on_tonic(moved, info.key);
     r.tonal = tonal_counts(out, info.key);
     r.rhythm = harmonic_rhythm(out);
@@ -179,7 +181,7 @@ std::string cadence_cell(const TonalCounts& t) {
 }
 
 struct Totals {
-  int harmonized = 0, kept = 0, ends_on_tonic = 0, final_tonic_where_tune_ends_on_it = 0, attacks = 0;
+  int harmonized = 0, kept = 0, spelled = 0, ends_on_tonic = 0, final_tonic_where_tune_ends_on_it = 0, attacks = 0;
   TonalCounts tonal;
   HarmonicRhythm rhythm;
 };
@@ -190,6 +192,7 @@ Totals totals_of(const MelodyReport& report) {
     if (!m.error.empty()) continue;
     ++t.harmonized;
     t.kept += m.melody_kept;
+    t.spelled += m.melody_kept && m.spelling_kept;
     t.ends_on_tonic += m.tune_ends_on_tonic;
     t.final_tonic_where_tune_ends_on_it += m.tune_ends_on_tonic && m.tonal.final_on_tonic > 0;
     t.attacks += m.attacks_under_rests;
@@ -217,8 +220,8 @@ std::string markdown(const MelodyReport& report, const std::string& folder) {
     const TonalMeasures tm = tonal_measures(m.tonal);
     table_row(md, {name, m.meters, std::to_string(m.notes), m.key,
                    m.transposition ? std::to_string(m.transposition) + " semitones" : "-",
-                   std::to_string(m.fermatas) + (m.fermatas_inferred ? " (inferred)" : " (file)"), cadence_cell(m.tonal),
-                   yes_no(m.melody_kept), yes_no(m.tune_ends_on_tonic), yes_no(m.tonal.final_on_tonic > 0),
+                   std::to_string(m.fermatas) + " (" + m.fermatas_from + ")", cadence_cell(m.tonal),
+                   yes_no(m.melody_kept && m.spelling_kept), yes_no(m.tune_ends_on_tonic), yes_no(m.tonal.final_on_tonic > 0),
                    percent(m.rhythm.on_beat_fraction()), percent(tm.short_notes), std::to_string(m.attacks_under_rests),
                    fixed(m.seconds, 1)});
   }
@@ -237,6 +240,7 @@ std::string markdown(const MelodyReport& report, const std::string& folder) {
   const int n = static_cast<int>(report.melodies.size());
   table_row(md, {"harmonized", std::to_string(t.harmonized) + " of " + std::to_string(n), ""});
   table_row(md, {"melody kept note for note", std::to_string(t.kept) + " of " + std::to_string(t.harmonized), ""});
+  table_row(md, {"and spelled as the file spells it", std::to_string(t.spelled) + " of " + std::to_string(t.harmonized), ""});
   table_row(md, {"final chord on the tonic, where the tune ends on the tonic",
                  std::to_string(t.final_tonic_where_tune_ends_on_it) + " of " + std::to_string(t.ends_on_tonic), ""});
   table_row(md, {"final chord on the tonic, all", percent(all.final_on_tonic), bach_percent(bach.final_on_tonic)});
@@ -270,8 +274,9 @@ nlohmann::ordered_json json_of(const MelodyReport& report) {
       e.update({{"key", m.key},
                 {"transposition", m.transposition},
                 {"fermatas", m.fermatas},
-                {"fermatas_inferred", m.fermatas_inferred},
+                {"fermatas_from", m.fermatas_from},
                 {"melody_kept", m.melody_kept},
+                {"spelling_kept", m.spelling_kept},
                 {"tune_ends_on_tonic", m.tune_ends_on_tonic},
                 {"final_on_tonic", m.tonal.final_on_tonic > 0},
                 {"chord_changes_on_beat", m.rhythm.on_beat},

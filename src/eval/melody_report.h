@@ -47,8 +47,9 @@ struct MelodyResult {
   std::string key;     // detected
   int transposition = 0;
   int fermatas = 0;
-  bool fermatas_inferred = false;
-  bool melody_kept = false;
+  std::string fermatas_from;  // "file", "phrase marks" or "inferred"
+  bool melody_kept = false;     // note for note (up to the transposition)
+  bool spelling_kept = false;   // and every note written with the file's letter
   bool tune_ends_on_tonic = false;
   TonalCounts tonal;
   HarmonicRhythm rhythm;

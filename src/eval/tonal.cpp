@@ -40,7 +40,7 @@ TonalCounts tonal_counts(const music::Score& score, music::KeySignature key) {
   c.pieces = 1;
   const Progression progression = read_progression(score, key);
   c.final_on_tonic = progression.final == FinalChord::kTonic ? 1 : 0;
-  c.key_found = same_key(sample::detect_key(score, {0, 1, 2, 3}), key) ? 1 : 0;
+  c.key_found = same_key(sample::krumhansl_key(score, {0, 1, 2, 3}), key) ? 1 : 0;
   c.cadences = progression.cadences;
   c.root_motions = progression.root_motions;
   c.bars = progression.bars;

@@ -12,7 +12,7 @@
 // - Final chord on the tonic: FinalChord::kTonic (the tonic's major or minor
 //   triad over the tonic in the bass; a Picardy third or an open fifth allowed).
 // - Key found: the Krumhansl-Schmuckler estimate of all four voices
-//   (sample::detect_key, note lengths as weights) has the tonic and mode of
+//   (sample::krumhansl_key, note lengths as weights) has the tonic and mode of
 //   the key asked for.
 // - Notes outside the key's scale: note onsets of all voices whose pitch
 //   class is not in the scale (minor: natural minor plus raised 6th and 7th).

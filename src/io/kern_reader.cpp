@@ -32,10 +32,10 @@ constexpr int kMaxDots = 4;
 constexpr int kMaxPitchLetters = 9;           // cccccc... or CCCC...
 constexpr int kMaxAccidentals = 3;
 
-// Characters of a note token that carry no pitch, duration, tie or fermata:
-// slurs, phrases, beams, stems, articulations, ornaments, bowings, editorial
+// Characters of a note token that carry no pitch, duration, tie, fermata or
+// phrase end ("}", and the breath mark ","): slurs, phrase starts, beams, stems, articulations, ornaments, bowings, editorial
 // and hidden marks.
-constexpr std::string_view kIgnoredChars = "(){}LJKk/\\'\"`~^tTSsMmWwRO$oxXyYzZ?&:|,<>vuUNHhIipP@+";
+constexpr std::string_view kIgnoredChars = "(){LJKk/\\'\"`~^tTSsMmWwRO$oxXyYzZ?&:|<>vuUNHhIipP@+";
 
 // One spine at the current line.
 struct Spine {
@@ -50,9 +50,11 @@ struct Spine {
 struct Stop {
   Rational duration;  // quarters; 0 for grace notes
   int pitch = music::kRest;
+  music::Letter letter = music::kUnspelled;
   bool grace = false;
   bool tie_from_previous = false;
   bool fermata = false;
+  bool phrase_end = false;  // "}": the note ends a phrase
 };
 
 bool starts_with(std::string_view s, std::string_view prefix) {
@@ -463,6 +465,7 @@ void KernParser::read_barline(const std::vector<std::string_view>& tokens) {
     spine.late = false;
   }
   if (++measures_ > kMaxMeasures) fail("more than " + std::to_string(kMaxMeasures) + " bar lines");
+  if (t.find("||") != std::string_view::npos) builder_.add_phrase_end(now_);  // a double bar line
   const Rational bar(4 * applied_meter_.numerator, applied_meter_.denominator);
   const bool full = now_ - measure_start_ >= bar;
   if (number < 0 && measure_number_ < 0 && now_ > Rational(0)) number = full ? 2 : 1;
@@ -548,10 +551,12 @@ void KernParser::read_data(const std::vector<std::string_view>& tokens) {
       event.onset = onset;
       event.duration = s.duration;
       event.pitch = s.pitch;
+      event.letter = s.letter;
       event.tie_from_previous = s.tie_from_previous;
       event.grace = s.grace;
       event.fermata = s.fermata;
       builder_.add(event);
+      if (s.phrase_end) builder_.add_phrase_end(onset + s.duration);
     }
   }
   // The next line starts when the earliest-ending note ends.
@@ -645,6 +650,8 @@ Stop KernParser::parse_stop(std::string_view text, size_t spine) const {
       stop.grace = true;
     } else if (c == ';') {
       stop.fermata = true;
+    } else if (c == '}' || c == ',') {
+      stop.phrase_end = true;
     } else if (c == '_' || c == ']') {
       stop.tie_from_previous = true;
     } else if (c == '[') {
@@ -674,6 +681,8 @@ Stop KernParser::parse_stop(std::string_view text, size_t spine) const {
                             sharps - flats, octave);
   if (!music::is_pitch(midi)) bad("pitch out of range");
   stop.pitch = midi;
+  static constexpr std::string_view kLetters = "cdefgab";
+  stop.letter = static_cast<music::Letter>(kLetters.find(static_cast<char>(std::tolower(static_cast<unsigned char>(letter)))));
   return stop;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <pugixml.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/file_util.h"
@@ -94,6 +95,7 @@ struct MeasureContent {
   std::vector<music::NoteEvent> notes;
   std::vector<std::pair<Rational, music::KeySignature>> keys;
   std::vector<std::pair<Rational, music::TimeSignature>> times;
+  std::vector<Rational> phrase_ends;  // breath marks, caesuras, double bar lines
 };
 using PartContent = std::vector<MeasureContent>;
 
@@ -114,7 +116,9 @@ class Reader {
   void read_key(pugi::xml_node key);
   void read_time(pugi::xml_node time);
   void read_note(pugi::xml_node note);
-  int read_pitch(pugi::xml_node pitch);
+  // The sounding MIDI pitch of a <pitch>, and its written letter (unspelled
+  // in a part that transposes by other than octaves).
+  int read_pitch(pugi::xml_node pitch, music::Letter* letter);
   // The <duration> child of `node` in quarter notes (>= 0, bounded).
   Rational duration_of(pugi::xml_node node);
   // Moves the current position by `step` quarter notes.
@@ -236,6 +240,8 @@ void Reader::read_measure(pugi::xml_node measure) {
       if (pos_ < Rational(0)) fail("<backup> goes back past the start of the measure");
     } else if (name == "forward") {
       advance(duration_of(child));
+    } else if (name == "barline" && std::string(child.child_value("bar-style")) == "light-light") {
+      measure_->phrase_ends.push_back(std::string(child.attribute("location").value()) == "left" ? Rational(0) : pos_);
     }
     measure_->length = std::max(measure_->length, pos_);
   }
@@ -303,6 +309,7 @@ void Reader::assemble(std::vector<PartContent>& parts) {
         note.onset += starts[i];
         builder_.add(note);
       }
+      for (const Rational& at : parts[p][i].phrase_ends) builder_.add_phrase_end(starts[i] + at);
     }
   }
 }
@@ -411,7 +418,7 @@ void Reader::advance(Rational step) {
   if (pos_.den > kMaxDenominator) fail("timing too finely divided (divisions change too often)");
 }
 
-int Reader::read_pitch(pugi::xml_node pitch) {
+int Reader::read_pitch(pugi::xml_node pitch, music::Letter* letter) {
   std::string step = pitch.child_value("step");
   if (step.size() != 1 || step[0] < 'A' || step[0] > 'G') fail("bad <step> '" + step + "'");
   Rational alter_value;
@@ -428,6 +435,8 @@ int Reader::read_pitch(pugi::xml_node pitch) {
   int midi = music::midi_of(step[0], static_cast<int>(semitones), static_cast<int>(octave)) +
              transpose_;
   if (!music::is_pitch(midi)) fail("pitch outside the MIDI range (" + std::to_string(midi) + ")");
+  static constexpr std::string_view kLetters = "CDEFGAB";
+  *letter = transpose_ % 12 == 0 ? static_cast<music::Letter>(kLetters.find(step[0])) : music::kUnspelled;
   return midi;
 }
 
@@ -439,7 +448,7 @@ void Reader::read_note(pugi::xml_node note) {
   event.duration = event.grace ? Rational(0) : duration_of(note);
   event.onset = chord ? last_onset_ : pos_;
   if (pugi::xml_node pitch = note.child("pitch")) {
-    event.pitch = read_pitch(pitch);
+    event.pitch = read_pitch(pitch, &event.letter);
   } else if (!note.child("rest") && !note.child("unpitched")) {
     fail("<note> without <pitch>, <rest> or <unpitched>");
   }
@@ -453,6 +462,10 @@ void Reader::read_note(pugi::xml_node note) {
   }
   for (pugi::xml_node notations : note.children("notations")) {
     if (notations.child("fermata")) event.fermata = true;
+    pugi::xml_node articulations = notations.child("articulations");
+    if (articulations.child("breath-mark") || articulations.child("caesura")) {
+      measure_->phrase_ends.push_back(event.onset + event.duration);
+    }
     for (pugi::xml_node tied : notations.children("tied")) {
       if (std::string(tied.attribute("type").value()) == "stop") event.tie_from_previous = true;
     }

@@ -12,6 +12,7 @@
 #include "io/mxl_archive.h"
 #include "music/error.h"
 #include "music/pitch.h"
+#include "music/spelling.h"
 
 namespace dq::io {
 
@@ -67,6 +68,7 @@ struct Piece {
   int start = 0;
   int ticks = 0;
   Token pitch = kRest;
+  music::Letter letter = music::kUnspelled;  // the note's written letter
   const NoteValue* value = nullptr;  // null for a whole-measure rest
   bool tie_stop = false;
   bool tie_start = false;
@@ -114,7 +116,8 @@ void append_values(int start, int ticks, Token pitch, std::vector<Piece>* pieces
 // The written notes and rests of voice `v`: each note or rest run is cut at
 // bar lines and signature changes (rests also where fermata runs begin or
 // end), then split into written values; the pieces of a note are tied.
-std::vector<Piece> pieces_of_voice(const Score& score, int v, const std::vector<Measure>& measures) {
+std::vector<Piece> pieces_of_voice(const Score& score, int v, const std::vector<music::Letter>& letters,
+                                   const std::vector<Measure>& measures) {
   const int length = score.length();
   const std::vector<Token>& tokens = score.voices[v];
   std::vector<int> measure_end(length + 1, -1);  // at measure starts
@@ -146,6 +149,7 @@ std::vector<Piece> pieces_of_voice(const Score& score, int v, const std::vector<
     for (size_t i = first_piece; i < pieces.size(); ++i) {
       Piece& piece = pieces[i];
       bool first = i == first_piece;
+      piece.letter = letters[span_start];
       if (!rest) {
         piece.tie_stop = !first;
         piece.tie_start = i + 1 < pieces.size();
@@ -282,7 +286,8 @@ void append_note(pugi::xml_node measure, const Score& score, const Piece& piece,
     pugi::xml_node rest = note.append_child("rest");
     if (!piece.value) rest.append_attribute("measure") = "yes";
   } else {
-    spelled = music::spell(piece.pitch, score.meta[piece.start].key.fifths);
+    spelled = music::alter_for(piece.letter, piece.pitch) ? music::spelled_as(piece.pitch, piece.letter)
+                                                           : music::spell(piece.pitch, score.meta[piece.start].key.fifths);
     pugi::xml_node pitch = note.append_child("pitch");
     set_text(pitch, "step", std::string(1, spelled.step));
     if (spelled.alter != 0) set_text(pitch, "alter", std::to_string(spelled.alter));
@@ -313,9 +318,9 @@ void append_note(pugi::xml_node measure, const Score& score, const Piece& piece,
   }
 }
 
-void append_part(pugi::xml_node part, const Score& score, int v,
+void append_part(pugi::xml_node part, const Score& score, int v, const std::vector<music::Letter>& letters,
                  const std::vector<Measure>& measures, const Clef& clef) {
-  std::vector<Piece> pieces = pieces_of_voice(score, v, measures);
+  std::vector<Piece> pieces = pieces_of_voice(score, v, letters, measures);
   BarAccidentals accidentals;
   size_t next = 0;
   for (size_t mi = 0; mi < measures.size(); ++mi) {
@@ -389,10 +394,11 @@ std::string to_musicxml(const Score& score) {
   }
 
   std::vector<Measure> measures = measures_of(score);
+  const auto letters = music::spell_notes(score);  // the file's letters, the others spelled
   for (int v = 0; v < music::kNumVoices; ++v) {
     pugi::xml_node part = root.append_child("part");
     part.append_attribute("id") = ("P" + std::to_string(v + 1)).c_str();
-    append_part(part, score, v, measures, clefs[v]);
+    append_part(part, score, v, letters[v], measures, clefs[v]);
   }
 
   std::ostringstream out;

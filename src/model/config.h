@@ -36,6 +36,10 @@ struct ModelConfig {
   // a model trained with masks can start sampling from a chronological pass
   // instead of noise (see sample/sampler.h).
   double masking = 0;
+  // Fraction of training crops trained on the chronological factorization
+  // instead ("fast" only; FastNetImpl::chronological, some voices known): at
+  // every tick the conditional the chronological start draws from.
+  double chronological = 0;
   corpus::Vocabulary vocab;
   std::vector<std::string> styles;
 

@@ -92,17 +92,20 @@ std::array<torch::Tensor, 4> FastNetImpl::forward(const torch::Tensor& tokens, c
   return logits;
 }
 
-std::array<torch::Tensor, 4> FastNetImpl::chronological(const torch::Tensor& tokens, const torch::Tensor& meta) {
-  const torch::Tensor hidden = tokens.masked_fill(tokens >= corpus::kRestIndex, corpus::kMaskIndex);
+std::array<torch::Tensor, 4> FastNetImpl::chronological(const torch::Tensor& tokens, const torch::Tensor& meta,
+                                                        const torch::Tensor& known) {
+  torch::Tensor hideable = tokens >= corpus::kRestIndex;
+  if (known.defined()) hideable = hideable & ~known.unsqueeze(2);
+  const torch::Tensor hidden = tokens.masked_fill(hideable, corpus::kMaskIndex);
   const int64_t B = tokens.size(0), L = tokens.size(2), H = config_.lstm_hidden;
   torch::Tensor p = past(embed(tokens, meta)).reshape({B * L, H});
   torch::Tensor f = future(embed(hidden, meta)).reshape({B * L, H});
   torch::Tensor met = meta.transpose(1, 2).reshape({B * L, meta.size(1)});
   std::array<torch::Tensor, 4> logits;
   for (int v = 0; v < kNumVoices; ++v) {
-    // Voices above v sound what they sound; v and the voices below it are hidden.
-    torch::Tensor known = torch::cat({tokens.narrow(1, 0, v), hidden.narrow(1, v, kNumVoices - v)}, 1);
-    logits[v] = head(v, p, f, known.transpose(1, 2).reshape({B * L, kNumVoices}), met);
+    // Voices above v sound what they sound; v and the voices below it are hidden (unless known).
+    torch::Tensor seen = torch::cat({tokens.narrow(1, 0, v), hidden.narrow(1, v, kNumVoices - v)}, 1);
+    logits[v] = head(v, p, f, seen.transpose(1, 2).reshape({B * L, kNumVoices}), met);
   }
   return logits;
 }

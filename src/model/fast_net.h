@@ -34,10 +34,14 @@ class FastNetImpl : public torch::nn::Module {
   // Logits of the chronological factorization p(x) = prod over ticks t and
   // voices v in score order of p(x[v,t] | every tick before t, voices above v
   // at t): the past is read from `tokens`, the future is hidden (kMaskIndex)
-  // and so are the voices below v at t. Meaningful for a model trained with
-  // masks (config().masking > 0); the sum of the targets' log-probabilities is
-  // then a true log-likelihood of the piece given its metadata.
-  std::array<torch::Tensor, 4> chronological(const torch::Tensor& tokens, const torch::Tensor& meta);
+  // and so are the voices below v at t. `known` [B, 4] (bool; undefined: none)
+  // marks voices known throughout, never hidden, as a melody to harmonize is
+  // in a chronological pass. Meaningful for a model trained with masks
+  // (Model::trained_with_masks); with no voice known the sum of the targets'
+  // log-probabilities is then a true log-likelihood of the piece given its
+  // metadata.
+  std::array<torch::Tensor, 4> chronological(const torch::Tensor& tokens, const torch::Tensor& meta,
+                                             const torch::Tensor& known = {});
 
   const ModelConfig& config() const { return config_; }
 

@@ -36,7 +36,7 @@ struct Model {
   torch::nn::Module& module();
   // Whether it is a "fast" network trained with masks (a chronological start, a
   // chronological likelihood).
-  bool trained_with_masks() const { return fast && config.masking > 0; }
+  bool trained_with_masks() const { return fast && (config.masking > 0 || config.chronological > 0); }
   int64_t parameter_count();
 };
 

@@ -73,6 +73,20 @@ std::vector<Note> voice_notes(const Score& score, int voice) {
   return notes;
 }
 
+Letter letter_at(const Score& score, int voice, int tick) {
+  const auto& row = score.letters[voice];
+  return tick >= 0 && tick < static_cast<int>(row.size()) ? row[tick] : kUnspelled;
+}
+
+void set_letter(Score& score, int voice, int tick, Letter letter) {
+  auto& row = score.letters[voice];
+  if (row.empty()) {
+    if (letter == kUnspelled) return;
+    row.assign(score.length(), kUnspelled);
+  }
+  row[tick] = letter;
+}
+
 std::string validate(const Score& score) {
   const size_t n = score.meta.size();
   for (int v = 0; v < kNumVoices; ++v) {
@@ -80,6 +94,14 @@ std::string validate(const Score& score) {
     if (tokens.size() != n) {
       return "voice " + std::to_string(v + 1) + " has " + std::to_string(tokens.size()) +
              " ticks, the metadata " + std::to_string(n);
+    }
+    const auto& letters = score.letters[v];
+    if (!letters.empty() && letters.size() != n) {
+      return "voice " + std::to_string(v + 1) + " has " + std::to_string(letters.size()) +
+             " letters, the metadata " + std::to_string(n) + " ticks";
+    }
+    for (Letter l : letters) {
+      if (l < kUnspelled || l > 6) return "voice " + std::to_string(v + 1) + ": invalid letter " + std::to_string(l);
     }
     for (size_t t = 0; t < n; ++t) {
       Token tok = tokens[t];

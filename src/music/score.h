@@ -6,11 +6,16 @@
 // its metadata: fermata, key signature, time signature and its place in the
 // bar. A Score is a plain value: copy it, compare it, transpose it.
 //
+// A note read from a file also keeps its written letter (Score::letters), so
+// that an F# read stays an F# when written, however it is transposed.
+//
 // Invariants (checked by validate()): four voices of equal length, metadata
-// of the same length, no kHold at tick 0 or right after a kRest.
+// of the same length, no kHold at tick 0 or right after a kRest, letter rows
+// empty or of the same length.
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +29,10 @@ constexpr Token kRest = -1;
 constexpr Token kHold = -2;
 
 inline bool is_pitch(Token t) { return t >= 0 && t <= 127; }
+
+// The letter a note is written with: 0 = C, 1 = D ... 6 = B, or kUnspelled.
+using Letter = int8_t;
+constexpr Letter kUnspelled = -1;
 
 enum class Mode { kUnknown, kMajor, kMinor };
 
@@ -90,6 +99,14 @@ struct QuantizationReport {
 struct Score {
   std::array<std::vector<Token>, kNumVoices> voices;
   std::vector<TickMeta> meta;  // one per tick
+  // Per voice, empty (nothing spelled) or one Letter per tick: the letter of
+  // the note starting there as the file wrote it, kUnspelled elsewhere and
+  // for notes without one (MIDI, generated notes; see music/spelling.h).
+  std::array<std::vector<Letter>, kNumVoices> letters;
+  // Where the file ends a phrase, sorted: the tick after a note that closes
+  // one (kern "}", a breath mark or caesura) or at a double bar line inside
+  // the piece. Fermatas are separate (TickMeta::fermata).
+  std::vector<int> phrase_ends;
   std::array<std::string, kNumVoices> part_names;
   Ensemble ensemble = Ensemble::kChoir;
   std::string title;
@@ -131,6 +148,11 @@ struct Note {
 
 // The notes of one voice, in order (rests omitted).
 std::vector<Note> voice_notes(const Score& score, int voice);
+
+// The letter of voice v's note starting at tick t, or kUnspelled.
+Letter letter_at(const Score& score, int voice, int tick);
+// Sets it, creating the voice's letter row if needed.
+void set_letter(Score& score, int voice, int tick, Letter letter);
 
 // Empty if the score keeps its invariants, else what is wrong (first problem).
 std::string validate(const Score& score);

@@ -45,6 +45,7 @@ struct PartNote {
   Rational onset;
   Rational end;
   int pitch;
+  Letter letter;
 };
 
 }  // namespace
@@ -77,6 +78,8 @@ void ScoreBuilder::set_time(Rational at, TimeSignature time) {
 }
 void ScoreBuilder::add_measure(Rational start, int number) { measures_.emplace_back(start, number); }
 void ScoreBuilder::set_pickup(Rational quarters) { pickup_ = quarters; }
+
+void ScoreBuilder::add_phrase_end(Rational at) { phrase_ends_.push_back(at); }
 void ScoreBuilder::set_part_name(int part, std::string name) {
   if (part < 0 || part > 63) return;
   if (static_cast<int>(part_names_.size()) <= part) part_names_.resize(part + 1);
@@ -183,7 +186,7 @@ Score ScoreBuilder::build() const {
           continue;
         }
       }
-      out.push_back({e.onset, e.onset + e.duration, e.pitch});
+      out.push_back({e.onset, e.onset + e.duration, e.pitch, e.letter});
     }
     // One note per onset: the highest, or the lowest in the bottom voice.
     std::vector<PartNote> single;
@@ -206,6 +209,7 @@ Score ScoreBuilder::build() const {
     tokens.assign(length, kRest);
     std::vector<std::pair<int64_t, int64_t>> spans;
     std::vector<int> pitches;
+    std::vector<Letter> letters;
     for (const PartNote& n : notes[v]) {
       int64_t start = round_to_tick(n.onset);
       int64_t end = round_to_tick(n.end);
@@ -224,12 +228,25 @@ Score ScoreBuilder::build() const {
       }
       spans.emplace_back(start, end);
       pitches.push_back(n.pitch);
+      letters.push_back(n.letter);
     }
     for (size_t i = 0; i < spans.size(); ++i) {
       tokens[spans[i].first] = pitches[i];
+      if (letters[i] != kUnspelled) {
+        if (score.letters[v].empty()) score.letters[v].assign(length, kUnspelled);
+        score.letters[v][spans[i].first] = letters[i];
+      }
       for (int64_t t = spans[i].first + 1; t < spans[i].second && t < length; ++t) tokens[t] = kHold;
     }
   }
+
+  // Phrase ends inside the piece, on the grid, once each.
+  for (const Rational& at : phrase_ends_) {
+    const int64_t tick = round_to_tick(at);
+    if (tick > 0 && tick <= length) score.phrase_ends.push_back(static_cast<int>(tick));
+  }
+  std::sort(score.phrase_ends.begin(), score.phrase_ends.end());
+  score.phrase_ends.erase(std::unique(score.phrase_ends.begin(), score.phrase_ends.end()), score.phrase_ends.end());
 
   // Metadata: time and key signatures.
   score.meta.resize(length);

@@ -8,7 +8,7 @@
 // - Onsets and ends are rounded to the nearest 16th (ties go up). A note
 //   whose rounded length is zero (32nds, fast tuplets) is dropped.
 // - Grace notes are dropped.
-// - Ties are merged into one note.
+// - Ties are merged into one note (spelled as its first part).
 // - Several notes starting together in one part (chords, double stops): the
 //   highest is kept, except in the lowest voice where the lowest is kept.
 // - Several layers in one part (MusicXML <voice>, kern sub-spines): the
@@ -41,6 +41,7 @@ struct NoteEvent {
   Rational onset;     // in quarter notes from the start of the piece (>= 0)
   Rational duration;  // in quarter notes (> 0; grace notes may give 0)
   int pitch = kRest;  // MIDI pitch 0..127, or kRest
+  Letter letter = kUnspelled;  // the letter the file writes it with, if it says
   bool tie_from_previous = false;  // continues the previous note of the same pitch
   bool grace = false;
   bool fermata = false;
@@ -59,6 +60,8 @@ class ScoreBuilder {
   // pickup of set_pickup() quarters.
   void add_measure(Rational start, int number);
   void set_pickup(Rational quarters);
+  // The file ends a phrase here (quarters from the start; see Score::phrase_ends).
+  void add_phrase_end(Rational at);
   void set_part_name(int part, std::string name);
   void set_title(std::string title);
   void set_composer(std::string composer);
@@ -80,6 +83,7 @@ class ScoreBuilder {
   std::vector<std::pair<Rational, TimeSignature>> times_;
   std::vector<std::pair<Rational, int>> measures_;
   Rational pickup_;
+  std::vector<Rational> phrase_ends_;
   std::vector<std::string> part_names_;
   std::string title_;
   std::string composer_;

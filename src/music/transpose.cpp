@@ -1,5 +1,7 @@
 #include "music/transpose.h"
 
+#include "music/spelling.h"
+
 namespace dq::music {
 
 KeySignature transpose_key(KeySignature key, int semitones) {
@@ -22,6 +24,10 @@ Score transpose(const Score& score, int semitones) {
     }
   }
   for (TickMeta& m : out.meta) m.key = transpose_key(m.key, semitones);
+  for (int v = 0; v < kNumVoices; ++v) {
+    for (size_t t = 0; t < out.letters[v].size(); ++t)
+      out.letters[v][t] = transpose_letter(out.letters[v][t], out.meta[t].key.fifths - score.meta[t].key.fifths);
+  }
   return out;
 }
 

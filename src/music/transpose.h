@@ -10,7 +10,9 @@ namespace dq::music {
 KeySignature transpose_key(KeySignature key, int semitones);
 
 // `score` moved by `semitones` (negative: down). Pitches leaving 0..127 are
-// clamped by octaves. Rests, holds and the other metadata are unchanged.
+// clamped by octaves. Written letters move with the key signature (C -> D
+// when the key gains two sharps). Rests, holds and the other metadata are
+// unchanged.
 Score transpose(const Score& score, int semitones);
 
 }  // namespace dq::music

@@ -226,8 +226,13 @@ std::vector<Score> regenerate(model::Model& model, const Score& score, int from,
   return sample(model, scores, masks, style_index(model, style), options);
 }
 
-music::KeySignature detect_key(const Score& score, const std::vector<int>& voices) {
-  // Krumhansl-Kessler key profiles.
+namespace {
+
+// The key whose Krumhansl-Kessler profile correlates best with the lengths of
+// the pitch classes of `voices`, plus `bonus(tonic)`; with `third_decides`,
+// the mode is then that of the third above the tonic the notes dwell on more.
+template <typename Bonus>
+music::KeySignature best_key(const Score& score, const std::vector<int>& voices, Bonus bonus, bool third_decides) {
   static const double kMajor[12] = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
   static const double kMinor[12] = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
   std::array<double, 12> weight{};
@@ -245,13 +250,32 @@ music::KeySignature detect_key(const Score& score, const std::vector<int>& voice
     return sxx > 0 ? sxy / std::sqrt(sxx * syy) : 0;
   };
   double best = -2;
-  music::KeySignature key{0, music::Mode::kMajor};
+  int best_tonic = 0;
+  bool minor_key = false;
   for (int tonic = 0; tonic < 12; ++tonic) {
-    double major = correlation(kMajor, tonic), minor = correlation(kMinor, tonic);
-    if (major > best) { best = major; key = {major_fifths(tonic), music::Mode::kMajor}; }
-    if (minor > best) { best = minor; key = {major_fifths((tonic + 3) % 12), music::Mode::kMinor}; }
+    double major = correlation(kMajor, tonic) + bonus(tonic), minor = correlation(kMinor, tonic) + bonus(tonic);
+    if (major > best) { best = major; best_tonic = tonic; minor_key = false; }
+    if (minor > best) { best = minor; best_tonic = tonic; minor_key = true; }
   }
-  return key;
+  const double minor_third = weight[(best_tonic + 3) % 12], major_third = weight[(best_tonic + 4) % 12];
+  if (third_decides && minor_third != major_third) minor_key = minor_third > major_third;
+  return minor_key ? music::KeySignature{major_fifths((best_tonic + 3) % 12), music::Mode::kMinor}
+                   : music::KeySignature{major_fifths(best_tonic), music::Mode::kMajor};
+}
+
+}  // namespace
+
+music::KeySignature krumhansl_key(const Score& score, const std::vector<int>& voices) {
+  return best_key(score, voices, [](int) { return 0.0; }, false);
+}
+
+music::KeySignature detect_key(const Score& score, const std::vector<int>& voices) {
+  // A tune nearly always ends on its tonic, and a modal one sounds in the
+  // mode of its third: Drunken Sailor's D Dorian is D minor, not A minor.
+  const std::vector<music::Note> top = voices.empty() ? std::vector<music::Note>{} : music::voice_notes(score, voices[0]);
+  const int last = top.empty() ? -1 : top.back().pitch % 12;
+  constexpr double kFinalNoteBonus = 0.1;
+  return best_key(score, voices, [&](int tonic) { return tonic == last ? kFinalNoteBonus : 0.0; }, true);
 }
 
 namespace {
@@ -291,6 +315,21 @@ int infer_fermatas(Score& score) {
   return count;
 }
 
+// Fermatas where the file ends its phrases (Score::phrase_ends): on the
+// melody's last note starting before each end. Returns how many it put.
+int fermatas_at_phrase_ends(Score& score) {
+  const std::vector<music::Note> notes = music::voice_notes(score, 0);
+  int count = 0;
+  size_t i = 0;
+  for (int end : score.phrase_ends) {
+    while (i + 1 < notes.size() && notes[i + 1].start < end) ++i;
+    if (notes.empty() || notes[i].start >= end || score.meta[notes[i].start].fermata) continue;
+    for (int t = notes[i].start; t < notes[i].start + notes[i].length; ++t) score.meta[t].fermata = true;
+    ++count;
+  }
+  return count;
+}
+
 // Puts a fermata on the melody's last note (the end of its last phrase,
 // where the final cadence falls) unless one is there; returns whether it did.
 bool mark_last_note(Score& score) {
@@ -300,6 +339,27 @@ bool mark_last_note(Score& score) {
   for (int t = last.start; t < last.start + last.length; ++t)
     if (score.meta[t].fermata) return false;
   for (int t = last.start; t < last.start + last.length; ++t) score.meta[t].fermata = true;
+  return true;
+}
+
+// Where the melody ends on the tonic of `key`, the bass sounds the tonic under
+// that last note (the tonic nearest A2 in its range), fixed: the piece closes
+// on the tonic chord, the voices between completing it under the final-cadence
+// rule. Returns whether it did.
+bool fix_final_bass(Score& score, FixedMask& fixed, const corpus::VoiceVocabulary& bass, music::KeySignature key) {
+  const std::vector<music::Note> melody = music::voice_notes(score, 0);
+  if (melody.empty() || melody.back().pitch % 12 != music::tonic_pitch_class(key)) return false;
+  constexpr int kA2 = 45;
+  int pitch = -1;
+  for (int p = bass.low; p <= bass.high; ++p)
+    if (p % 12 == music::tonic_pitch_class(key) && (pitch < 0 || std::abs(p - kA2) < std::abs(pitch - kA2))) pitch = p;
+  if (pitch < 0) return false;
+  const music::Note& last = melody.back();
+  constexpr int kBass = kNumVoices - 1;
+  for (int t = last.start; t < last.start + last.length; ++t) {
+    score.voices[kBass][t] = t == last.start ? pitch : music::kHold;
+    fixed[kBass][t] = true;
+  }
   return true;
 }
 
@@ -393,6 +453,8 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   // Fermatas: given, from the file, or inferred at phrase ends.
   if (!r.fermatas.empty()) {
     apply_fermatas(score, r.fermatas);
+  } else if (count_fermatas(score) == 0 && fermatas_at_phrase_ends(score) > 0) {
+    info.fermatas_from_phrase_marks = true;
   } else if (count_fermatas(score) == 0) {
     infer_fermatas(score);
     info.fermatas_inferred = true;
@@ -408,8 +470,13 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   for (int v = 0; v < kNumVoices; ++v) {
     if (std::find(r.keep.begin(), r.keep.end(), v) != r.keep.end()) continue;
     score.voices[v].assign(score.length(), music::kRest);
+    score.letters[v].clear();
     if (!melody_kept) continue;
     for (int t = 0; t < score.length(); ++t) fixed[v][t] = score.voices[0][t] == music::kRest;
+  }
+  const bool bass_free = std::find(r.keep.begin(), r.keep.end(), kNumVoices - 1) == r.keep.end();
+  if (melody_kept && bass_free && options.final_tonic) {
+    info.final_bass_fixed = fix_final_bass(score, fixed, model.config.vocab[kNumVoices - 1], info.key);
   }
   int style = style_index(model, r.style);
   if (!model.config.styles.empty() && model.config.styles[style] != "bach") {

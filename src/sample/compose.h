@@ -79,8 +79,10 @@ struct ReharmonizeReport {
   int transposition = 0;       // semitones the input was moved (to fit the model's ranges, or as asked)
   int notes_outside_range = 0;  // kept notes still outside the ranges: written as they are
   int fermata_count = 0;
-  bool fermatas_inferred = false;
+  bool fermatas_inferred = false;          // by a musician's rule (no fermatas or phrase marks in the file)
+  bool fermatas_from_phrase_marks = false;  // at the file's phrase ends (kern "}", breath marks, double bars)
   bool final_fermata_added = false;  // the melody's last note had none: one was put there
+  bool final_bass_fixed = false;     // the melody ends on the tonic: the bass sounds it there
   music::QuantizationReport quantization;
 };
 
@@ -89,11 +91,17 @@ struct ReharmonizeReport {
 // kept voices are fixed note for note and the others are generated. With the
 // melody kept, the other voices rest where it rests, and its last note ends
 // the last phrase (a fermata, where the final cadence falls; not with
-// fermatas "none").
+// fermatas "none"); where it ends on the tonic, the bass sounds the tonic
+// under it (not with options.final_tonic off: --free-ending).
 std::vector<music::Score> reharmonize(model::Model& model, const music::Score& input, const ReharmonizeRequest& request,
                                       const SampleOptions& options, ReharmonizeReport* report = nullptr);
 
-// Krumhansl-Schmuckler key estimate of the notes of `voices` of `score`.
+// The Krumhansl-Schmuckler key estimate of the notes of `voices` of `score`.
+music::KeySignature krumhansl_key(const music::Score& score, const std::vector<int>& voices);
+// The key of a melody (or of the kept `voices`), as reharmonize finds it: the
+// Krumhansl-Schmuckler estimate, favouring keys whose tonic is the last note
+// of the first of `voices`, in the mode of the third above the tonic that the
+// notes dwell on more.
 music::KeySignature detect_key(const music::Score& score, const std::vector<int>& voices);
 
 }  // namespace dq::sample

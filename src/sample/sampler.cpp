@@ -102,6 +102,7 @@ std::vector<music::Score> decode_state(const model::Model& m, const SamplingStat
         // A hold can only follow a note.
         if (token == music::kHold && (t == 0 || score.voices[v][t - 1] == music::kRest)) token = music::kRest;
         score.voices[v][t] = token;
+        if (!score.letters[v].empty()) score.letters[v][t] = music::kUnspelled;  // spelled when written
       }
     }
     std::string problem = music::validate(score);

@@ -84,6 +84,7 @@ void change_meter(PieceState& state, music::TimeSignature time, int max_ticks) {
   score.meta.resize(length, last);
   for (int v = 0; v < music::kNumVoices; ++v) {
     score.voices[v].resize(length, music::kRest);
+    if (!score.letters[v].empty()) score.letters[v].resize(length, music::kUnspelled);
     state.locked[v].resize(length, false);
   }
   for (auto& m : score.meta) m.time = time;
@@ -502,6 +503,7 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
                    {"notes_outside_range", report.notes_outside_range},
                    {"fermatas", report.fermata_count},
                    {"fermatas_inferred", report.fermatas_inferred},
+                   {"fermatas_from_phrase_marks", report.fermatas_from_phrase_marks},
                    {"quantization", {{"notes_read", q.notes_read}, {"changed", q.total_changed()}}}};
     return j;
   }, res);

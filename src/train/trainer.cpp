@@ -31,7 +31,7 @@ using Clock = std::chrono::steady_clock;
 struct Progress_ {
   int64_t step = 0;
   double seconds = 0;  // training time spent so far, over all runs
-  double best = -1;    // best mean validation accuracy
+  double best = -1;    // best validation score (see selection_score)
   int bad_evals = 0;
   double lr = 0;
   std::string log;  // CSV rows so far
@@ -135,6 +135,24 @@ void run_parallel(int n, int workers, const Task& task) {
   for (auto& t : pool) t.join();
 }
 
+// Logits of every voice at every tick of crops `tokens` [B, 4, L]: the first
+// round(chronological * B) crops through the chronological factorization
+// (their voices `known` [B, 4] known throughout), the others through the
+// training forward of `inputs` (the crops, some positions hidden).
+std::array<torch::Tensor, 4> crop_logits(model::FastNetImpl& net, const torch::Tensor& tokens,
+                                         const torch::Tensor& inputs, const torch::Tensor& meta,
+                                         const torch::Tensor& known, double chronological) {
+  const int64_t B = tokens.size(0);
+  const int64_t first = std::llround(chronological * static_cast<double>(B));
+  if (first == 0) return net.forward(inputs, meta);
+  if (first == B) return net.chronological(tokens, meta, known);
+  auto ordered = net.chronological(tokens.narrow(0, 0, first), meta.narrow(0, 0, first), known.narrow(0, 0, first));
+  auto rest = net.forward(inputs.narrow(0, first, B - first), meta.narrow(0, first, B - first));
+  // Logits are [B * L, V], crop-major: the chronological crops' rows come first.
+  for (int v = 0; v < kNumVoices; ++v) ordered[v] = torch::cat({ordered[v], rest[v]}, 0);
+  return ordered;
+}
+
 // One optimization step of the "fast" preset; returns the mean voice loss.
 // The batch is split between the network and its replicas, one per thread.
 // Each part's loss is its share of the whole batch's loss (per voice: the sum
@@ -144,6 +162,14 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
   auto [tokens, meta] = model::sample_crops(train, o.batch, o.crop, rng, o.edge_crops);
   const double masking = run.model.config.masking;
   torch::Tensor inputs = masking > 0 ? model::mask_crops(tokens, masking, rng) : tokens;
+  // Chronological crops: each voice known throughout with probability 1/4.
+  torch::Tensor known = torch::zeros({o.batch, kNumVoices}, torch::kBool);
+  if (run.model.config.chronological > 0) {
+    std::bernoulli_distribution is_known(0.25);
+    auto k = known.accessor<bool, 2>();
+    for (int b = 0; b < o.batch; ++b)
+      for (int v = 0; v < kNumVoices; ++v) k[b][v] = is_known(rng);
+  }
   std::vector<model::FastNet> nets = {run.model.fast};
   nets.insert(nets.end(), run.replicas.begin(), run.replicas.end());
   const int parts = std::min<int>(static_cast<int>(nets.size()), o.batch);
@@ -155,6 +181,7 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
   auto chunks_tokens = tokens.chunk(parts, 0);
   auto chunks_inputs = inputs.chunk(parts, 0);
   auto chunks_meta = meta.chunk(parts, 0);
+  auto chunks_known = known.chunk(parts, 0);
   run.optimizers[0]->zero_grad();
   run_parallel(parts, parts, [&](int part) {
     model::FastNet& net = nets[part];
@@ -169,7 +196,8 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
       net->train();
     }
     const torch::Tensor& part_tokens = chunks_tokens[part];
-    auto logits = net->forward(chunks_inputs[part], chunks_meta[part]);
+    auto logits = crop_logits(*net, part_tokens, chunks_inputs[part], chunks_meta[part], chunks_known[part],
+                              run.model.config.chronological);
     torch::Tensor loss = torch::zeros({});
     for (int v = 0; v < kNumVoices; ++v) {
       torch::Tensor target = part_tokens.select(1, v).reshape({-1});
@@ -321,7 +349,7 @@ TrainResult train(const TrainOptions& input) {
   auto last_checkpoint = Clock::now();
 
   if (!o.resume) {
-    run.state.log = "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy\n";
+    run.state.log = "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy,valid_chronological_nll\n";
   }
   const bool budget_in_steps = second_budget >= 1e17;
   Progress bar("Training", budget_in_steps ? step_budget : static_cast<long long>(second_budget), o.progress);
@@ -363,12 +391,22 @@ TrainResult train(const TrainOptions& input) {
       row << run.state.step << ',' << elapsed() << ',' << run.state.lr << ',' << train_loss << ','
           << scores.mean_loss() << ',' << acc;
       for (double a : scores.accuracy) row << ',' << a;
-      row << ',' << onset << '\n';
+      row << ',' << onset << ',';
+      // The conditional the chronological start draws from (nats per voice and tick).
+      const double chronological_nll =
+          run.model.trained_with_masks() ? model::chronological_nll(run.model, valid_view).mean_nll : 0;
+      if (run.model.trained_with_masks()) row << chronological_nll;
+      row << '\n';
       run.state.log += row.str();
       loss_sum = 0;
       loss_count = 0;
-      if (acc > run.state.best) {
-        run.state.best = acc;
+      // The saved model: the best mean accuracy; a model trained on chronological
+      // crops as well serves two conditionals (the sweeps' and the chronological
+      // pass's), so it is chosen by the mean of their validation losses, as the
+      // geometric-mean probability per variable exp(-mean loss).
+      const double score = run.model.config.chronological > 0 ? std::exp(-(scores.mean_loss() + chronological_nll) / 2) : acc;
+      if (score > run.state.best) {
+        run.state.best = score;
         run.state.bad_evals = 0;
         run.state.best_scores = scores;
         run.model.metrics = {{"valid", scores.to_json()}, {"step", run.state.step}};
@@ -389,7 +427,7 @@ TrainResult train(const TrainOptions& input) {
         if (o.patience > 0 && run.state.bad_evals >= o.patience) run.state.stopped_early = true;
       }
       char buf[160];
-      std::snprintf(buf, sizeof buf, "step %lld loss %.3f valid acc %.4f (best %.4f)",
+      std::snprintf(buf, sizeof buf, "step %lld loss %.3f valid acc %.4f (best score %.4f)",
                     static_cast<long long>(run.state.step), train_loss, acc, run.state.best);
       status = buf;
       io::write_file_atomically(o.output + ".csv", run.state.log);

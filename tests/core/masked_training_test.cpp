@@ -132,6 +132,60 @@ TEST(CoreChronologicalLikelihood, EachVariableSeesOnlyThePastAndTheVoicesAboveIt
   EXPECT_GT(score.mean_nll, 0);
 }
 
+TEST(CoreChronologicalLikelihood, AKnownVoiceIsHeardInTheFutureAndTheOthersAreNot) {
+  TempDir dir("chronological_known");
+  model::SplitView split(chorale_dataset(dir).train);
+  auto [tokens, meta] = model::whole_sequences(split, 0, 1);
+  torch::manual_seed(5);
+  model::Model m = model::Model::create(fixture_config(corpus::kNumMetaChannels));
+  m.module().eval();
+  torch::NoGradGuard no_grad;
+  const int64_t t0 = 30, L = tokens.size(2);
+  const torch::Tensor soprano_known = torch::tensor({true, false, false, false}).reshape({1, 4});
+  auto before = m.fast->chronological(tokens, meta, soprano_known);
+  // The alto's future is hidden: changing it changes nothing up to t0.
+  torch::Tensor alto_changed = tokens.clone();
+  alto_changed[0][1].narrow(0, t0 + 1, 20).fill_(corpus::kRestIndex);
+  auto after_alto = m.fast->chronological(alto_changed, meta, soprano_known);
+  // The soprano is known throughout: its future is heard at t0 by every other voice.
+  torch::Tensor soprano_changed = tokens.clone();
+  soprano_changed[0][0].narrow(0, t0 + 1, 20).fill_(corpus::kRestIndex);
+  auto after_soprano = m.fast->chronological(soprano_changed, meta, soprano_known);
+  for (int v = 0; v < music::kNumVoices; ++v) {
+    torch::Tensor a = before[v].reshape({L, -1});
+    EXPECT_TRUE(torch::equal(a.narrow(0, 0, t0 + 1), after_alto[v].reshape({L, -1}).narrow(0, 0, t0 + 1))) << v;
+    EXPECT_FALSE(torch::equal(a[t0], after_soprano[v].reshape({L, -1})[t0])) << v;
+  }
+  // With no voice known it is the likelihood's factorization.
+  auto none = m.fast->chronological(tokens, meta, torch::zeros({1, 4}, torch::kBool));
+  auto plain = m.fast->chronological(tokens, meta);
+  for (int v = 0; v < music::kNumVoices; ++v) EXPECT_TRUE(torch::equal(none[v], plain[v])) << v;
+}
+
+TEST(CoreChronologicalTraining, TrainsAndIsStoredInTheModelFile) {
+  TempDir dir("chronological_training");
+  train::TrainOptions o;
+  o.corpus = {chorale_path()};
+  o.config = tiny_config("fast");
+  o.config.chronological = 0.5;
+  o.output = dir.file("chronological.dqm");
+  o.cache_dir = dir.file("cache");
+  o.lr = 1e-2;
+  o.crop = 64;
+  o.batch = 4;
+  o.max_steps = 6;
+  o.eval_every = 6;
+  o.patience = 0;
+  o.threads = 2;  // each thread's part has chronological and masked crops
+  o.progress = false;
+  train::TrainResult r = train::train(o);
+  EXPECT_EQ(r.steps, 6);
+  EXPECT_TRUE(std::isfinite(r.best.mean_loss()));
+  model::Model m = model::load_model(o.output);
+  EXPECT_DOUBLE_EQ(m.config.chronological, 0.5);
+  EXPECT_TRUE(m.trained_with_masks());  // so sampling starts chronologically
+}
+
 // A tiny "fast" model trained briefly with masks.
 model::Model& masked_model() {
   static TempDir dir("masked_model");

@@ -258,6 +258,7 @@ Score writer_test_score() {
   s.voices[0] = line({{72, 7}, {74, 1}, {76, 2}, {77, 2}, {79, 5}, {81, 3}, {kRest, 4}, {72, 8}});
   // Alto: 5 = quarter + 16th (G#4 needs a sharp), then G4 (a natural).
   s.voices[1] = line({{68, 5}, {67, 3}, {kRest, 24}});
+  music::set_letter(s, 1, 0, 4);  // written G# (spelled by itself, the rule would write Ab before G)
   for (int t = 24; t < 32; ++t) s.meta[t].fermata = true;
   s.title = "Writer Test";
   s.composer = "Nobody";
