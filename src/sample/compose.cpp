@@ -343,9 +343,9 @@ bool mark_last_note(Score& score) {
 }
 
 // Where the melody ends on the tonic of `key`, the bass sounds the tonic under
-// that last note (the tonic nearest A2 in its range), fixed: the piece closes
-// on the tonic chord, the voices between completing it under the final-cadence
-// rule. Returns whether it did.
+// that last note (the tonic nearest A2 in its range), fixed, and the inner
+// voices hold the chord they strike with it: the piece closes on the tonic
+// chord, which the final-cadence rule asks of them. Returns whether it did.
 bool fix_final_bass(Score& score, FixedMask& fixed, const corpus::VoiceVocabulary& bass, music::KeySignature key) {
   const std::vector<music::Note> melody = music::voice_notes(score, 0);
   if (melody.empty() || melody.back().pitch % 12 != music::tonic_pitch_class(key)) return false;
@@ -359,6 +359,11 @@ bool fix_final_bass(Score& score, FixedMask& fixed, const corpus::VoiceVocabular
   for (int t = last.start; t < last.start + last.length; ++t) {
     score.voices[kBass][t] = t == last.start ? pitch : music::kHold;
     fixed[kBass][t] = true;
+    for (int v = 1; v < kBass && t > last.start; ++v) {
+      if (fixed[v][t]) continue;
+      score.voices[v][t] = music::kHold;
+      fixed[v][t] = true;
+    }
   }
   return true;
 }
