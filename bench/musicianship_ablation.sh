@@ -32,11 +32,12 @@ screen() { eval_run "$@" --conditions generated-on; }
 screen 9-new-model-temperature-1.1 "$new" --temperature 1.1 --start-temperature 1.2 &
 screen 10-new-model-temperature-1.2 "$new" --temperature 1.2 --start-temperature 1.3 &
 wait
-# Rows 13-16: NEW_MODEL trained on with chronological crops (train
+# Rows 13-17: NEW_MODEL trained on with chronological crops (train
 # --chronological 0.4; README, model card). Row 13 ran before the bass was
-# fixed on the tonic under a soprano ending on it; rows 14-15 (the final
+# fixed on the tonic under a soprano ending on it (16) and the inner voices
+# held over it (17); rows 14-15 (the final
 # cadence asked of every tick of the last fermata) were measured and removed;
-# with the present code this run gives row 13's generated sets and row 16's
+# with the present code this run gives row 13's generated sets and row 17's
 # reharmonized ones.
 eval_run 16-chronological-crops-final-bass "$new" &
 wait
