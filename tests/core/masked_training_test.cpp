@@ -162,22 +162,30 @@ TEST(CoreChronologicalLikelihood, AKnownVoiceIsHeardInTheFutureAndTheOthersAreNo
   for (int v = 0; v < music::kNumVoices; ++v) EXPECT_TRUE(torch::equal(none[v], plain[v])) << v;
 }
 
-TEST(CoreChronologicalTraining, TrainsAndIsStoredInTheModelFile) {
-  TempDir dir("chronological_training");
+// Options for `steps` steps of a tiny "fast" model on the fixture chorale,
+// writing `name` in `dir`.
+train::TrainOptions tiny_training(const TempDir& dir, const std::string& name, int steps, int threads) {
   train::TrainOptions o;
   o.corpus = {chorale_path()};
   o.config = tiny_config("fast");
-  o.config.chronological = 0.5;
-  o.output = dir.file("chronological.dqm");
+  o.output = dir.file(name);
   o.cache_dir = dir.file("cache");
   o.lr = 1e-2;
   o.crop = 64;
   o.batch = 4;
-  o.max_steps = 6;
-  o.eval_every = 6;
+  o.max_steps = steps;
+  o.eval_every = steps;
   o.patience = 0;
-  o.threads = 2;  // each thread's part has chronological and masked crops
+  o.threads = threads;
   o.progress = false;
+  return o;
+}
+
+TEST(CoreChronologicalTraining, TrainsAndIsStoredInTheModelFile) {
+  TempDir dir("chronological_training");
+  // Two threads: each thread's part has chronological and masked crops.
+  train::TrainOptions o = tiny_training(dir, "chronological.dqm", 6, 2);
+  o.config.chronological = 0.5;
   train::TrainResult r = train::train(o);
   EXPECT_EQ(r.steps, 6);
   EXPECT_TRUE(std::isfinite(r.best.mean_loss()));
@@ -190,20 +198,8 @@ TEST(CoreChronologicalTraining, TrainsAndIsStoredInTheModelFile) {
 model::Model& masked_model() {
   static TempDir dir("masked_model");
   static model::Model model = [] {
-    train::TrainOptions o;
-    o.corpus = {chorale_path()};
-    o.config = tiny_config("fast");
+    train::TrainOptions o = tiny_training(dir, "masked.dqm", 5, 1);
     o.config.masking = 0.5;
-    o.output = dir.file("masked.dqm");
-    o.cache_dir = dir.file("cache");
-    o.lr = 1e-2;
-    o.crop = 64;
-    o.batch = 4;
-    o.max_steps = 5;
-    o.eval_every = 5;
-    o.patience = 0;
-    o.threads = 1;
-    o.progress = false;
     train::train(o);
     return model::load_model(o.output);
   }();
