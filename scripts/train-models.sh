@@ -14,20 +14,10 @@ train_bach() {
     --minutes 80 --threads 1 --patience 10 ${DQ_TRAIN_FLAGS:-}
 }
 
-# The Bach chorales (MusicXML) and the string quartets: Haydn, Mozart and
-# Beethoven from the kern editions (the music21 MusicXML copies of the same
-# works are left out, and so are Mozart's flute and oboe quartets K. 285, 298
-# and 370), every other composer from OpenScore. Styles come from the folders:
-# bach, haydn, mozart, beethoven, quartet (everyone else).
+# The chorales and string quartets of scripts/quartet-corpus.sh.
 train_quartet() {
   list=$(mktemp)
-  {
-    find "$CORPUS/bach-chorales/musicxml" -type f
-    find "$CORPUS/quartets/haydn/kern" "$CORPUS/quartets/haydn/kern-op20-napulen" \
-         "$CORPUS/quartets/beethoven/kern" -type f -name '*.krn'
-    find "$CORPUS/quartets/mozart/kern" -name '*.krn' | grep -v -E 'k285|k298|k370'
-    find "$CORPUS"/quartets/*/musicxml-openscore -name '*.mxl'
-  } | sort > "$list"
+  DQ_CORPUS=$CORPUS scripts/quartet-corpus.sh > "$list"
   # shellcheck disable=SC2046
   build/deepquartet train --corpus $(cat "$list") -o runs/quartet.dqm --half \
     --minutes 80 --threads 1 --patience 10 ${DQ_TRAIN_FLAGS:-}

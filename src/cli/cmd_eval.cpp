@@ -10,6 +10,7 @@
 #include "cli/sampling_flags.h"
 #include "eval/benchmark.h"
 #include "eval/melody_report.h"
+#include "eval/quartet_report.h"
 #include "model/model.h"
 #include "music/error.h"
 
@@ -22,6 +23,9 @@ struct EvalOptions {
   std::string output = "eval/report.md";
   std::string conditions = "generated-on,generated-off,reharmonized-on,reharmonized-off";
   std::string melodies;  // a folder: the melody report instead of the evaluation
+  std::vector<std::string> quartets;  // the quartet corpus: the quartet evaluation instead
+  std::string styles = "haydn,mozart,beethoven";
+  bool voice_leading_given = false;
   eval::BenchmarkOptions benchmark;
 };
 
@@ -37,6 +41,39 @@ int run_melody_report(const EvalOptions& o, model::Model& model, const std::stri
   for (const auto& r : report.melodies) failed += !r.error.empty();
   std::printf("melody report: %s (and .json); %zu melodies, %d failed\n", o.output.c_str(), report.melodies.size(),
               failed);
+  return 0;
+}
+
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> items;
+  std::string item;
+  for (char c : list + ",") {
+    if (c != ',') {
+      item += c;
+    } else if (!item.empty()) {
+      items.push_back(item);
+      item.clear();
+    }
+  }
+  return items;
+}
+
+// The quartet styles are sampled without the chorale prior unless
+// --voice-leading asks for it.
+int run_quartet_report(const EvalOptions& o, model::Model& model, const std::string& path) {
+  eval::QuartetReportOptions q;
+  q.corpus = o.quartets;
+  q.styles = split_list(o.styles);
+  q.generated = o.benchmark.generated;
+  q.bars = o.benchmark.bars;
+  q.sampling = o.benchmark.sampling;
+  if (!o.voice_leading_given) q.sampling.voice_leading_penalty = 0;
+  q.classifier = o.benchmark.classifier;
+  q.progress = o.benchmark.progress;
+  if (q.styles.empty()) throw Error("--styles lists no style");
+  const eval::QuartetReport report = eval::run_quartet_report(model, path, q);
+  eval::write_quartet_report(report, o.output);
+  std::printf("quartet report: %s (and .json)\n", o.output.c_str());
   return 0;
 }
 
@@ -57,6 +94,7 @@ int run_eval(EvalOptions o) {
   check_counts(o.benchmark);
   model::Model model = model::load_model(path);
   if (!o.melodies.empty()) return run_melody_report(o, model, path);
+  if (!o.quartets.empty()) return run_quartet_report(o, model, path);
   eval::EvalReport report = eval::run_benchmark(model, path, o.benchmark);
   eval::write_report(report, o.output);
   std::printf("report: %s (and .json, charts beside it)\n", o.output.c_str());
@@ -79,6 +117,13 @@ void add_eval(CLI::App& app, Runner& run) {
                   "A folder of melodies: harmonize each (as reharmonize does) and write the melody report "
                   "instead (key, transposition, fermatas, cadences, final chord, harmonic rhythm against the "
                   "meter, Bach's figures beside)");
+  cmd->add_option("--quartets", o->quartets,
+                  "The quartet corpus (files or folders; scripts/quartet-corpus.sh lists the shipped model's): "
+                  "the quartet evaluation instead (pieces generated in each of --styles against the openings of "
+                  "held-out movements of that style, and a style classifier; no voice-leading prior unless "
+                  "--voice-leading)");
+  cmd->add_option("--styles", o->styles, "Quartet evaluation: the styles to generate, comma-separated")
+      ->capture_default_str();
   cmd->add_option("--conditions", o->conditions,
                   "Sets to measure against Bach, comma-separated; the first is also graded")
       ->capture_default_str();
@@ -90,7 +135,8 @@ void add_eval(CLI::App& app, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--voice-leading", b.sampling.voice_leading_penalty,
                   "Voice-leading prior of the \"-on\" conditions (nats per fault)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([o](const std::string&) { o->voice_leading_given = true; });
   add_sampler_flags(cmd, b.sampling);
   cmd->add_option("--seed", b.sampling.seed, "Random seed of the sampler")->capture_default_str();
   cmd->add_option("--threads", b.sampling.threads, "CPU threads")->capture_default_str();

@@ -28,6 +28,9 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
           {"auto", sample::Start::kAuto}, {"noise", sample::Start::kNoise},
           {"chronological", sample::Start::kChronological}}))
       ->default_str("auto");
+  cmd->add_flag("--keep-rhythm", options.keep_rhythm,
+                "Fast preset, chronological start: the sweeps after the first pass redraw pitches only, "
+                "keeping the rhythm the first pass wrote");
 }
 
 void SamplingFlags::add_to(CLI::App* cmd) {

@@ -16,11 +16,14 @@ using corpus::kStartIndex;
 using music::kNumVoices;
 
 bool starts_chronologically(const model::Model& m, const SampleOptions& o) {
-  if (o.start == Start::kNoise) return false;
-  if (o.start == Start::kChronological && !m.trained_with_masks()) {
+  const bool chronological = o.start != Start::kNoise && m.trained_with_masks();
+  if (o.start == Start::kChronological && !chronological) {
     throw Error("a chronological start needs a model trained with masks (train --masking)");
   }
-  return m.trained_with_masks();
+  if (o.keep_rhythm && !chronological) {
+    throw Error("keeping the first pass's rhythm needs a chronological start (a model trained with masks)");
+  }
+  return chronological;
 }
 
 FixedMask no_fixed(int length) {

@@ -60,6 +60,10 @@ struct SampleOptions {
   // final cadence), not any cadence the other fermatas allow.
   bool final_tonic = true;
   Start start = Start::kAuto;
+  // "fast", chronological start: the sweeps after the chronological pass
+  // redraw pitches only; where the pass wrote a hold or a rest it stays, and
+  // a note stays a note. The rhythm is the chronological pass's.
+  bool keep_rhythm = false;
   uint64_t seed = 1;
   int threads = 2;
   bool progress = false;           // progress bar on stderr

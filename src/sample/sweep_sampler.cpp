@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "corpus/encoding.h"
 #include "model/lstm_layer.h"
 #include "music/error.h"
 #include "sample/half_gemv.h"
@@ -285,6 +286,20 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
     r->stacked_input = torch::empty({B, 2 * H});
     r->reset_to_zero(w.layers, B, H);
   }
+  // Ticks under a fermata or within a quarter before one: there the sweeps
+  // redraw the rhythm too (keep_rhythm), so that cadences can form.
+  std::vector<bool> cadence_zone(B * L, false);
+  if (o.keep_rhythm) {
+    const torch::Tensor fermata_channel = s.meta.select(1, corpus::kFermata).contiguous();
+    auto fermata = fermata_channel.accessor<int64_t, 2>();
+    for (int64_t b = 0; b < B; ++b) {
+      for (int64_t t = 0; t < L; ++t) {
+        for (int64_t u = t; u < std::min(L, t + music::kTicksPerQuarter + 1); ++u) {
+          if (fermata[b][u] == 2) cadence_zone[b * L + t] = true;
+        }
+      }
+    }
+  }
   auto current = [&](int64_t t) { return [&, t](int64_t b, int u) { return token(b, u, t); }; };
 
   // The forward LSTM left of the region and the backward LSTM right of it
@@ -312,6 +327,7 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     const double temperature = temperature_at(o, sweep, sweeps);
     const bool rightward = sweep % 2 == 0;
+    const bool rhythm_kept = o.keep_rhythm && sweep > 0;
     // The fixed side of every head for this sweep, from the recorded states.
     const torch::Tensor& recorded = rightward ? future_rec : past_rec;
     torch::Tensor other = (torch::matmul(recorded, (rightward ? w.future_all : w.past_all).weight.t()) + w.head_bias_all)
@@ -361,6 +377,11 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
         float* lp = logits[v].data_ptr<float>();
         for (int64_t b = 0; b < B; ++b) {
           if (!free[(b * kNumVoices + v) * L + t]) continue;
+          if (rhythm_kept && !cadence_zone[b * L + t]) {
+            const int64_t current_token = token(b, v, t);
+            if (current_token == corpus::kHoldIndex || current_token == corpus::kRestIndex) continue;
+            lp[b * V + corpus::kHoldIndex] = lp[b * V + corpus::kRestIndex] = -1e30f;
+          }
           token(b, v, t) = draw_token(lp + b * V, V, temperature, prior, tok + b * kNumVoices * L,
                                       s.cadences.data() + b * L, L, v, t, rng);
         }
