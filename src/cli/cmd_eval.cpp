@@ -25,7 +25,6 @@ struct EvalOptions {
   std::string melodies;  // a folder: the melody report instead of the evaluation
   std::vector<std::string> quartets;  // the quartet corpus: the quartet evaluation instead
   std::string styles = "haydn,mozart,beethoven";
-  bool voice_leading_given = false;
   eval::BenchmarkOptions benchmark;
 };
 
@@ -58,8 +57,6 @@ std::vector<std::string> split_list(const std::string& list) {
   return items;
 }
 
-// The quartet styles are sampled without the chorale prior unless
-// --voice-leading asks for it.
 int run_quartet_report(const EvalOptions& o, model::Model& model, const std::string& path) {
   eval::QuartetReportOptions q;
   q.corpus = o.quartets;
@@ -67,7 +64,6 @@ int run_quartet_report(const EvalOptions& o, model::Model& model, const std::str
   q.generated = o.benchmark.generated;
   q.bars = o.benchmark.bars;
   q.sampling = o.benchmark.sampling;
-  if (!o.voice_leading_given) q.sampling.voice_leading_penalty = 0;
   q.classifier = o.benchmark.classifier;
   q.progress = o.benchmark.progress;
   if (q.styles.empty()) throw Error("--styles lists no style");
@@ -135,8 +131,7 @@ void add_eval(CLI::App& app, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--voice-leading", b.sampling.voice_leading_penalty,
                   "Voice-leading prior of the \"-on\" conditions (nats per fault)")
-      ->capture_default_str()
-      ->each([o](const std::string&) { o->voice_leading_given = true; });
+      ->default_str("6; the quartet evaluation: 0, the quartet styles' default");
   add_sampler_flags(cmd, b.sampling);
   cmd->add_option("--seed", b.sampling.seed, "Random seed of the sampler")->capture_default_str();
   cmd->add_option("--threads", b.sampling.threads, "CPU threads")->capture_default_str();

@@ -28,9 +28,9 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
           {"auto", sample::Start::kAuto}, {"noise", sample::Start::kNoise},
           {"chronological", sample::Start::kChronological}}))
       ->default_str("auto");
-  cmd->add_flag("--keep-rhythm", options.keep_rhythm,
-                "Fast preset, chronological start: the sweeps after the first pass redraw pitches only, "
-                "keeping the rhythm the first pass wrote");
+  cmd->add_flag("!--free-rhythm", options.keep_rhythm,
+                "Let the sweeps redraw the rhythm everywhere (by default, after a chronological first pass, they "
+                "keep its rhythm except at fermatas and redraw pitches)");
 }
 
 void SamplingFlags::add_to(CLI::App* cmd) {
@@ -44,7 +44,7 @@ void SamplingFlags::add_to(CLI::App* cmd) {
   cmd->add_option("--voice-leading", options.voice_leading_penalty,
                   "Penalty in nats per parallel/hidden fifth or octave or leap beyond an octave a draw would make "
                   "(0: the model alone)")
-      ->capture_default_str();
+      ->default_str("6 for chorales, 0 for the quartet styles");
   add_sampler_flags(cmd, options);
   cmd->add_option("--parallel", options.parallel, "Positions per voice per iteration (deepbach preset)")
       ->capture_default_str();

@@ -80,6 +80,7 @@ void load_bach(const BenchmarkOptions& o, BachSplits& bach) {
 
 sample::SampleOptions sampling_for(Condition c, const BenchmarkOptions& o) {
   sample::SampleOptions so = o.sampling;
+  if (so.voice_leading_penalty < 0) so.voice_leading_penalty = sample::kChoralePriorNats;
   if (!is_prior_on(c)) so.voice_leading_penalty = 0;
   so.progress = false;
   return so;
@@ -255,6 +256,7 @@ void add_facts(EvalReport& report, const model::Model& model, const std::string&
       {"sampling", (so.iterations > 0 ? std::to_string(so.iterations) : "default") +
                        " iterations, temperature " + fixed(so.start_temperature, 2) + " -> " +
                        fixed(so.temperature, 2) + ", start " + start_text(model, so) +
+                       (so.keep_rhythm && sample::starts_chronologically(model, so) ? " (its rhythm kept)" : "") +
                        (so.final_tonic ? ", last fermata on the tonic (prior)" : ", free ending") +
                        ", seed " + std::to_string(so.seed) + ", " + std::to_string(so.threads) +
                        " thread(s), one piece at a time"});

@@ -6,7 +6,8 @@
 // - generated-on / generated-off: new chorales of `bars` bars, the key and
 //   meter of each drawn from the test chorales (the key: music::home_key),
 //   fermatas every two bars, with the sampler's voice-leading prior at
-//   `sampling.voice_leading_penalty` nats (on) or 0 (off); piece i has the
+//   `sampling.voice_leading_penalty` nats (on; negative: the chorale's
+//   sample::kChoralePriorNats) or 0 (off); piece i has the
 //   same key, meter and seed in both;
 // - reharmonized-on / reharmonized-off: the first `reharmonized` test
 //   chorales with Bach's soprano kept (its key, fermatas and meter), alto,

@@ -181,9 +181,10 @@ std::string sampling_text(const model::Model& model, const sample::SampleOptions
   return (so.iterations > 0 ? std::to_string(so.iterations) : std::string("default")) + " iterations, temperature " +
          fixed(so.start_temperature, 2) + " -> " + fixed(so.temperature, 2) + ", start " +
          (sample::starts_chronologically(model, so) ? "chronological" : "noise") +
-         (so.keep_rhythm ? ", rhythm of the first pass kept" : "") + ", " +
-         (so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
-                                       : std::string("no voice-leading prior")) +
+         (so.keep_rhythm && sample::starts_chronologically(model, so) ? ", rhythm of the first pass kept" : "") + ", " +
+         (so.voice_leading_penalty > 0   ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
+          : so.voice_leading_penalty < 0 ? std::string("the styles' own voice-leading prior (none for quartet styles)")
+                                         : std::string("no voice-leading prior")) +
          ", no fermatas, seed " + std::to_string(so.seed) + ", " + std::to_string(so.threads) + " thread(s)";
 }
 

@@ -20,10 +20,13 @@ bool starts_chronologically(const model::Model& m, const SampleOptions& o) {
   if (o.start == Start::kChronological && !chronological) {
     throw Error("a chronological start needs a model trained with masks (train --masking)");
   }
-  if (o.keep_rhythm && !chronological) {
-    throw Error("keeping the first pass's rhythm needs a chronological start (a model trained with masks)");
-  }
   return chronological;
+}
+
+double default_voice_leading(const model::Model& m, int style) {
+  const auto& styles = m.config.styles;
+  const bool chorale = styles.empty() || styles.at(static_cast<size_t>(style)) == "bach";
+  return chorale ? kChoralePriorNats : 0.0;
 }
 
 FixedMask no_fixed(int length) {
@@ -198,11 +201,14 @@ std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> 
   model.module().eval();
   std::mt19937_64 rng(options.seed);
   SamplingState state = encode_state(model, scores, fixed, style, options, rng);
+  SampleOptions resolved = options;
+  if (resolved.voice_leading_penalty < 0) resolved.voice_leading_penalty = default_voice_leading(model, style);
+  resolved.keep_rhythm = options.keep_rhythm && starts_chronologically(model, options);
   if (state.last >= state.first) {
     if (model.fast) {
-      sweep_sample(*model.fast, state, options, rng);
+      sweep_sample(*model.fast, state, resolved, rng);
     } else {
-      parallel_sample(*model.deepbach, state, options, rng);
+      parallel_sample(*model.deepbach, state, resolved, rng);
     }
   }
   return decode_state(model, state, fixed, std::move(scores));

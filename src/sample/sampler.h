@@ -54,16 +54,20 @@ struct SampleOptions {
   double decay = 0.0;              // per iteration; 0 = reach the target at half the iterations
   // Nats taken off a candidate's log-weight per voice-leading fault it would
   // make (parallel/hidden fifths and octaves, leaps beyond an octave); 0: the
-  // model alone. See voice_leading.h.
-  double voice_leading_penalty = 6.0;
+  // model alone; negative: the style's own (default_voice_leading). See
+  // voice_leading.h.
+  double voice_leading_penalty = -1;
   // With the prior on: the last fermata's chord must be the tonic triad (a
   // final cadence), not any cadence the other fermatas allow.
   bool final_tonic = true;
   Start start = Start::kAuto;
-  // "fast", chronological start: the sweeps after the chronological pass
-  // redraw pitches only; where the pass wrote a hold or a rest it stays, and
-  // a note stays a note. The rhythm is the chronological pass's.
-  bool keep_rhythm = false;
+  // "fast", where the start is chronological: the sweeps after the
+  // chronological pass redraw pitches only, except under a fermata and in
+  // the quarter before it (where cadences form): elsewhere a hold or a rest
+  // the pass wrote stays, and a note stays a note. The Gibbs sweeps alone
+  // drift towards quarter notes (26% eighths against the pass's and Bach's
+  // 39%; README, ablation row 18). false: the sweeps redraw everything.
+  bool keep_rhythm = true;
   uint64_t seed = 1;
   int threads = 2;
   bool progress = false;           // progress bar on stderr
@@ -71,6 +75,14 @@ struct SampleOptions {
   // (sample() then throws dq::Error("cancelled")).
   std::function<bool(double)> on_progress;
 };
+
+// The voice-leading prior of the chorale style, in nats per fault.
+constexpr double kChoralePriorNats = 6.0;
+
+// The prior a style is sampled with unless asked otherwise: the chorale's
+// for "bach" (and a model without styles), none for the string-quartet
+// styles, whose octave doublings and free voice leading it would forbid.
+double default_voice_leading(const model::Model& m, int style);
 
 // Whether sampling `m` with `options` starts chronologically (kAuto: where
 // the model was trained with masks); throws dq::Error for kChronological on a

@@ -8,7 +8,10 @@
 // right-to-left sweep does the mirror image with the recorded past. So each
 // sweep is a true Gibbs scan at the cost of one LSTM step per tick, and a
 // region regeneration only sweeps the region. The parts of the heads that do
-// not change within a sweep are computed for all ticks at once.
+// not change within a sweep are computed for all ticks at once. With
+// options.keep_rhythm (the caller sets it only after a chronological start,
+// which the first sweep draws) the later sweeps keep the rhythm outside the
+// cadences (SampleOptions::keep_rhythm).
 #pragma once
 
 #include <random>

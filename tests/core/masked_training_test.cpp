@@ -4,6 +4,7 @@
 // must never change a fixed note.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "core_test_util.h"
@@ -78,6 +79,27 @@ model::ModelConfig fixture_config(int meta_channels) {
   c.styles = {"bach"};
   c.meta_channels = meta_channels;
   return c;
+}
+
+TEST(CoreSampleDefaults, TheChoralePriorIsTheChoraleStylesOnly) {
+  model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
+  c.styles = {"bach", "haydn"};
+  model::Model m = model::Model::create(c);
+  EXPECT_DOUBLE_EQ(sample::default_voice_leading(m, 0), sample::kChoralePriorNats);
+  EXPECT_DOUBLE_EQ(sample::default_voice_leading(m, 1), 0.0);
+  // Sampling with the default options is sampling with the style's own prior.
+  const Score chorale = io::read_score(chorale_path());
+  const sample::FixedMask free = sample::no_fixed(chorale.length());
+  sample::SampleOptions by_style;
+  by_style.iterations = 2;
+  by_style.threads = 1;
+  for (int style : {0, 1}) {
+    sample::SampleOptions explicit_prior = by_style;
+    explicit_prior.voice_leading_penalty = style == 0 ? sample::kChoralePriorNats : 0.0;
+    const Score a = sample::sample(m, {chorale}, {free}, style, by_style)[0];
+    const Score b = sample::sample(m, {chorale}, {free}, style, explicit_prior)[0];
+    EXPECT_TRUE(a.same_music(b)) << "style " << style;
+  }
 }
 
 TEST(CoreWarmStart, AModelWithANewMetadataChannelComputesWhatItsSourceComputed) {
@@ -239,6 +261,44 @@ TEST(CoreChronological, TheFirstPassAndLaterSweepsNeverChangeAFixedNote) {
   sample::SampleOptions o;
   o.start = sample::Start::kChronological;
   expect_fixed_notes_kept(o, 23);
+}
+
+enum class Rhythm { kNote, kHold, kRest };
+Rhythm rhythm_of(music::Token t) {
+  return t == music::kHold ? Rhythm::kHold : t == music::kRest ? Rhythm::kRest : Rhythm::kNote;
+}
+
+// Where the sweeps may redraw the rhythm: under a fermata or in the quarter before it.
+bool near_fermata(const Score& s, int t) {
+  for (int u = t; u < std::min(s.length(), t + music::kTicksPerQuarter + 1); ++u)
+    if (s.meta[u].fermata) return true;
+  return false;
+}
+
+TEST(CoreChronological, LaterSweepsKeepTheFirstPassRhythmOutsideTheCadences) {
+  Score chorale = io::read_score(chorale_path());
+  const sample::FixedMask free = sample::no_fixed(chorale.length());
+  sample::SampleOptions o;
+  o.threads = 1;
+  o.seed = 7;
+  o.iterations = 1;  // the chronological pass alone
+  const Score first = sample::sample(masked_model(), {chorale}, {free}, 0, o)[0];
+  o.iterations = 6;  // the same first pass (same seed, same temperature), then five sweeps
+  const Score kept = sample::sample(masked_model(), {chorale}, {free}, 0, o)[0];
+  o.keep_rhythm = false;
+  const Score redrawn = sample::sample(masked_model(), {chorale}, {free}, 0, o)[0];
+  int pitches_changed = 0, rhythm_changed_when_free = 0;
+  for (int v = 0; v < music::kNumVoices; ++v) {
+    for (int t = 0; t < chorale.length(); ++t) {
+      const bool same_rhythm = rhythm_of(kept.voices[v][t]) == rhythm_of(first.voices[v][t]);
+      if (!near_fermata(chorale, t)) ASSERT_TRUE(same_rhythm) << "voice " << v << " tick " << t;
+      pitches_changed += kept.voices[v][t] != first.voices[v][t];
+      rhythm_changed_when_free += rhythm_of(redrawn.voices[v][t]) != rhythm_of(first.voices[v][t]);
+    }
+  }
+  EXPECT_GT(pitches_changed, 0);  // the sweeps did redraw
+  EXPECT_GT(rhythm_changed_when_free, 0);
+  EXPECT_EQ(music::validate(kept), "");
 }
 
 TEST(CoreChronological, NeedsAModelTrainedWithMasks) {
