@@ -19,26 +19,40 @@ eval_run 1-old-model-free-ending "$old" --start noise --free-ending &
 eval_run 2-old-model-final-tonic "$old" --start noise &
 wait
 eval_run 3-new-model-noise "$new" --start noise &
-eval_run 4-new-model-chronological "$new" --start chronological &
+eval_run 4-new-model-chronological "$new" --start chronological --free-rhythm &
 wait
-eval_run 5-new-model-chronological-10-sweeps "$new" --start chronological --iterations 10 &
-eval_run 6-new-model-chronological-only "$new" --start chronological --iterations 1 &
+eval_run 5-new-model-chronological-10-sweeps "$new" --start chronological --iterations 10 --free-rhythm &
+eval_run 6-new-model-chronological-only "$new" --start chronological --iterations 1 --free-rhythm &
 wait
 # Screens (the "generated, prior on" condition only). Rows 7-8 (Coconet's
 # annealed blocked Gibbs) and 11-12 (the temperature on the network alone)
 # ran on sampler variants that were measured, not kept, and removed; the
 # README describes them.
 screen() { eval_run "$@" --conditions generated-on; }
-screen 9-new-model-temperature-1.1 "$new" --temperature 1.1 --start-temperature 1.2 &
-screen 10-new-model-temperature-1.2 "$new" --temperature 1.2 --start-temperature 1.3 &
+screen 9-new-model-temperature-1.1 "$new" --temperature 1.1 --start-temperature 1.2 --free-rhythm &
+screen 10-new-model-temperature-1.2 "$new" --temperature 1.2 --start-temperature 1.3 --free-rhythm &
 wait
 # Rows 13-17: NEW_MODEL trained on with chronological crops (train
 # --chronological 0.4; README, model card). Row 13 ran before the bass was
 # fixed on the tonic under a soprano ending on it (16) and the inner voices
 # held over it (17); rows 14-15 (the final
 # cadence asked of every tick of the last fermata) were measured and removed;
-# with the present code this run gives row 13's generated sets and row 17's
-# reharmonized ones.
-eval_run 16-chronological-crops-final-bass "$new" &
+# with the present code and --free-rhythm this run gives row 13's generated
+# sets and row 17's reharmonized ones.
+eval_run 17-chronological-crops-final-bass "$new" --free-rhythm &
+# Row 18: the sweeps keep the chronological pass's rhythm outside the
+# cadences (the default now).
+eval_run 18-rhythm-kept "$new" &
+wait
+# Rows 19-22: the free rhythm after 1, 2, 4 and 10 sweeps; 26: the kept
+# rhythm after 10. Rows 23-25 (other spans where the rhythm is redrawn) ran on
+# sampler variants that were measured and not kept (README).
+eval_run 19-chronological-pass-alone "$new" --free-rhythm --iterations 1 --reharmonized 0 &
+screen 20-two-sweeps "$new" --free-rhythm --iterations 2 --reharmonized 0
+wait
+screen 21-four-sweeps "$new" --free-rhythm --iterations 4 --reharmonized 0 &
+screen 22-ten-sweeps "$new" --free-rhythm --iterations 10 --reharmonized 0
+wait
+screen 26-rhythm-kept-ten-sweeps "$new" --iterations 10 --reharmonized 0
 wait
 for d in "$out"/*/; do echo "$d"; grep -A12 "^## The honest measure" "$d/report.md" | grep "^|" || true; done

@@ -146,8 +146,7 @@ int style_index(const model::Model& model, const std::string& style) {
 }
 
 std::string default_fermatas(const model::Model& model, const std::string& style) {
-  const auto& styles = model.config.styles;
-  return styles.empty() || styles[style_index(model, style)] == "bach" ? "every:2bars" : "none";
+  return is_chorale_style(model, style_index(model, style)) ? "every:2bars" : "none";
 }
 
 std::vector<Score> generate(model::Model& model, const PieceRequest& r, const SampleOptions& options) {
@@ -155,7 +154,7 @@ std::vector<Score> generate(model::Model& model, const PieceRequest& r, const Sa
   if (r.count < 1 || r.count > 1000) throw Error("--count must be between 1 and 1000");
   int style = style_index(model, r.style);
   Score base = music::make_empty_score(r.bars * r.time.ticks_per_bar(), r.key, r.time);
-  if (!model.config.styles.empty() && model.config.styles[style] != "bach") {
+  if (!is_chorale_style(model, style)) {
     base.ensemble = music::Ensemble::kStringQuartet;
     base.part_names = music::default_part_names(base.ensemble);
   }
@@ -455,38 +454,40 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   info.key_detected = !r.key.has_value();
   info.key = r.key ? music::transpose_key(*r.key, info.transposition) : detect_key(score, r.keep);
   for (auto& m : score.meta) m.key = info.key;
-  // Fermatas: given, from the file, or inferred at phrase ends.
+  // Fermatas: given, from the file, or (chorales) at its phrase marks or
+  // inferred at phrase ends; a string quartet has only those asked for or
+  // written in the file.
+  const int style = style_index(model, r.style);
+  const bool chorale = is_chorale_style(model, style);
   if (!r.fermatas.empty()) {
     apply_fermatas(score, r.fermatas);
-  } else if (count_fermatas(score) == 0 && fermatas_at_phrase_ends(score) > 0) {
+  } else if (chorale && count_fermatas(score) == 0 && fermatas_at_phrase_ends(score) > 0) {
     info.fermatas_from_phrase_marks = true;
-  } else if (count_fermatas(score) == 0) {
+  } else if (chorale && count_fermatas(score) == 0) {
     infer_fermatas(score);
     info.fermatas_inferred = true;
   }
   const bool melody_kept = std::find(r.keep.begin(), r.keep.end(), 0) != r.keep.end();
-  if (melody_kept && lower(trim(r.fermatas)) != "none") info.final_fermata_added = mark_last_note(score);
+  if (chorale && melody_kept && lower(trim(r.fermatas)) != "none") info.final_fermata_added = mark_last_note(score);
   info.fermata_count = count_fermatas(score);
-  // Kept voices are fixed note for note; the others are free, except that
-  // they rest where the melody rests: a choir breathes together, and no chord
-  // is attacked under the melody's rest.
+  // Kept voices are fixed note for note; the others are free, except that in
+  // a chorale they rest where the melody rests: a choir breathes together,
+  // and no chord is attacked under the melody's rest (a quartet's
+  // accompaniment may go on).
   FixedMask fixed = no_fixed(score.length());
   for (int v : r.keep) fixed[v].assign(score.length(), true);
   for (int v = 0; v < kNumVoices; ++v) {
     if (std::find(r.keep.begin(), r.keep.end(), v) != r.keep.end()) continue;
     score.voices[v].assign(score.length(), music::kRest);
     score.letters[v].clear();
-    if (!melody_kept) continue;
+    if (!melody_kept || !chorale) continue;
     for (int t = 0; t < score.length(); ++t) fixed[v][t] = score.voices[0][t] == music::kRest;
   }
   const bool bass_free = std::find(r.keep.begin(), r.keep.end(), kNumVoices - 1) == r.keep.end();
   if (melody_kept && bass_free && options.final_tonic) {
     info.final_bass_fixed = fix_final_bass(score, fixed, model.config.vocab[kNumVoices - 1], info.key);
   }
-  int style = style_index(model, r.style);
-  if (!model.config.styles.empty() && model.config.styles[style] != "bach") {
-    score.ensemble = music::Ensemble::kStringQuartet;
-  }
+  if (!chorale) score.ensemble = music::Ensemble::kStringQuartet;
   score.part_names = music::default_part_names(score.ensemble);
   std::vector<Score> scores(r.count, score);
   std::vector<FixedMask> masks(r.count, fixed);

@@ -89,10 +89,13 @@ struct ReharmonizeReport {
 // Harmonizes the melody in voice 0 of `input` (or keeps the voices `keep` of
 // a four-voice score): the input is transposed (request.transpose), then the
 // kept voices are fixed note for note and the others are generated. With the
-// melody kept, the other voices rest where it rests, and its last note ends
-// the last phrase (a fermata, where the final cadence falls; not with
-// fermatas "none"); where it ends on the tonic, the bass sounds the tonic
-// under it (not with options.final_tonic off: --free-ending).
+// melody kept in the chorale style, the other voices rest where it rests,
+// and its last note ends the last phrase (a fermata, where the final cadence
+// falls; not with fermatas "none"); in a string-quartet style the
+// accompaniment may play on under the melody's rests, and there are no
+// fermatas but those asked for or in the file. Where the melody ends on the
+// tonic, the bass sounds the tonic under it (not with options.final_tonic
+// off: --free-ending).
 std::vector<music::Score> reharmonize(model::Model& model, const music::Score& input, const ReharmonizeRequest& request,
                                       const SampleOptions& options, ReharmonizeReport* report = nullptr);
 

@@ -23,10 +23,13 @@ bool starts_chronologically(const model::Model& m, const SampleOptions& o) {
   return chronological;
 }
 
-double default_voice_leading(const model::Model& m, int style) {
+bool is_chorale_style(const model::Model& m, int style) {
   const auto& styles = m.config.styles;
-  const bool chorale = styles.empty() || styles.at(static_cast<size_t>(style)) == "bach";
-  return chorale ? kChoralePriorNats : 0.0;
+  return styles.empty() || styles.at(static_cast<size_t>(style)) == "bach";
+}
+
+double default_voice_leading(const model::Model& m, int style) {
+  return is_chorale_style(m, style) ? kChoralePriorNats : 0.0;
 }
 
 FixedMask no_fixed(int length) {

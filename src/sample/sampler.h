@@ -76,6 +76,10 @@ struct SampleOptions {
   std::function<bool(double)> on_progress;
 };
 
+// Whether style index `style` of `m` is the chorale style ("bach", or a model
+// without styles); the others are string-quartet styles.
+bool is_chorale_style(const model::Model& m, int style);
+
 // The voice-leading prior of the chorale style, in nats per fault.
 constexpr double kChoralePriorNats = 6.0;
 

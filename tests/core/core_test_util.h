@@ -111,6 +111,16 @@ inline std::pair<int, int> chorale_range(int voice) {
   return {low, high};
 }
 
+// A tiny "fast" configuration with the chorale's ranges and style "bach",
+// reading `meta_channels` metadata channels.
+inline model::ModelConfig fixture_config(int meta_channels) {
+  model::ModelConfig c = tiny_config("fast");
+  for (int v = 0; v < music::kNumVoices; ++v) c.vocab[v] = {chorale_range(v).first, chorale_range(v).second};
+  c.styles = {"bach"};
+  c.meta_channels = meta_channels;
+  return c;
+}
+
 // Ticks with a fermata: the soprano's two half notes that carry one.
 inline bool chorale_fermata(int tick) { return (tick >= 24 && tick < 32) || (tick >= 56 && tick < 64); }
 

@@ -73,34 +73,6 @@ TEST(CoreMaskCrops, EdgeCropsStartOrEndWithThePiece) {
   EXPECT_GT(ends, 60);
 }
 
-model::ModelConfig fixture_config(int meta_channels) {
-  model::ModelConfig c = tiny_config("fast");
-  for (int v = 0; v < music::kNumVoices; ++v) c.vocab[v] = {chorale_range(v).first, chorale_range(v).second};
-  c.styles = {"bach"};
-  c.meta_channels = meta_channels;
-  return c;
-}
-
-TEST(CoreSampleDefaults, TheChoralePriorIsTheChoraleStylesOnly) {
-  model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
-  c.styles = {"bach", "haydn"};
-  model::Model m = model::Model::create(c);
-  EXPECT_DOUBLE_EQ(sample::default_voice_leading(m, 0), sample::kChoralePriorNats);
-  EXPECT_DOUBLE_EQ(sample::default_voice_leading(m, 1), 0.0);
-  // Sampling with the default options is sampling with the style's own prior.
-  const Score chorale = io::read_score(chorale_path());
-  const sample::FixedMask free = sample::no_fixed(chorale.length());
-  sample::SampleOptions by_style;
-  by_style.iterations = 2;
-  by_style.threads = 1;
-  for (int style : {0, 1}) {
-    sample::SampleOptions explicit_prior = by_style;
-    explicit_prior.voice_leading_penalty = style == 0 ? sample::kChoralePriorNats : 0.0;
-    const Score a = sample::sample(m, {chorale}, {free}, style, by_style)[0];
-    const Score b = sample::sample(m, {chorale}, {free}, style, explicit_prior)[0];
-    EXPECT_TRUE(a.same_music(b)) << "style " << style;
-  }
-}
 
 TEST(CoreWarmStart, AModelWithANewMetadataChannelComputesWhatItsSourceComputed) {
   TempDir dir("warm_start");
