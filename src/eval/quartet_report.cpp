@@ -9,11 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "corpus/corpus.h"
+#include "corpus/dataset.h"
 #include "eval/markdown.h"
 #include "eval/style_classifier.h"
 #include "io/file_util.h"
 #include "music/error.h"
 #include "music/excerpt.h"
+#include "model/batches.h"
+#include "model/scoring.h"
 #include "music/harmony.h"
 #include "sample/compose.h"
 #include "util/progress.h"
@@ -67,6 +70,7 @@ struct StyleMovements {
   std::vector<Piece> held_out;  // openings of valid and test movements
   std::vector<Piece> training;  // openings of training movements
   std::vector<Piece> training_windows;  // up to kWindowsPerMovement windows per training movement
+  std::vector<const corpus::CorpusPiece*> held_out_movements;  // whole, for the model's metrics
 };
 
 // Consecutive windows of `bars` bars from the start of `score` (the first with
@@ -98,6 +102,7 @@ std::map<std::string, StyleMovements> movements_by_style(const std::vector<corpu
       m.training_windows.insert(m.training_windows.end(), windows.begin(), windows.end());
     } else {
       m.held_out.push_back(windows[0]);
+      m.held_out_movements.push_back(&p);
     }
   }
   return by_style;
@@ -279,6 +284,12 @@ QuartetReport run_quartet_report(model::Model& model, const std::string& model_p
     r.texture = texture_rows(generated_rows, real_rows, names);
     r.labelled_as.assign(classes, 0);
     for (const auto& f : generated_rows) ++r.labelled_as[classifier.predict(f)];
+    const corpus::SplitTensors split =
+        corpus::encode_split(m.held_out_movements, model.config.vocab, model.config.styles, {0});
+    const model::VoiceScores scores = model::score_split(model, model::SplitView(split));
+    r.model_loss = scores.mean_loss();
+    r.model_accuracy = scores.mean_accuracy();
+    for (double a : scores.onset_accuracy) r.model_onset_accuracy += a / kNumVoices;
     report.styles.push_back(std::move(r));
   }
   return report;
@@ -363,6 +374,14 @@ std::string markdown(const QuartetReport& report) {
     cells.push_back(percent(own_style_share(report, r)));
     table_row(md, cells);
   }
+  md << "\n## The model on the held-out movements\n\n";
+  table_head(md, {"Style", "Movements", "loss (nats)", "accuracy (all ticks)", "accuracy (note onsets)"});
+  for (const StyleResult& r : report.styles) {
+    table_row(md, {r.style, std::to_string(r.real_pieces), fixed(r.model_loss, 4), fixed(r.model_accuracy, 4),
+                   fixed(r.model_onset_accuracy, 4)});
+  }
+  md << "\nWhole movements in their own keys, every sixteenth of every voice given all the others (the "
+        "training's validation measure); onsets only is the harder figure.\n";
   for (const StyleResult& r : report.styles) separating_table(md, r);
   return md.str();
 }
@@ -390,6 +409,9 @@ nlohmann::ordered_json json_of(const QuartetReport& report) {
                                 {"generated_vs_real", json_of(r.generated_vs_real)},
                                 {"floor", json_of(r.floor)},
                                 {"labelled_as", r.labelled_as},
+                                {"model_loss", r.model_loss},
+                                {"model_accuracy", r.model_accuracy},
+                                {"model_onset_accuracy", r.model_onset_accuracy},
                                 {"own_style_share", own_style_share(report, r)}};
     s["texture"] = nlohmann::ordered_json::array();
     for (const TextureRow& t : r.texture) {

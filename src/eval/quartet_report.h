@@ -21,7 +21,8 @@
 //   movements of every quartet style of the corpus (haydn, mozart,
 //   beethoven, quartet: everyone else; up to kWindowsPerMovement windows of
 //   `bars` bars each): its accuracy on the held-out openings, and the share of
-//   each generated set it labels with the style asked for.
+//   each generated set it labels with the style asked for;
+// - the model's loss and accuracy on the held-out movements of each style.
 #pragma once
 
 #include <string>
@@ -71,6 +72,8 @@ struct StyleResult {
   TwoSampleResult floor;              // set A: training-split openings, set B: real
   std::vector<TextureRow> texture;
   std::vector<int> labelled_as;       // generated pieces per style of the style classifier
+  // The model on the held-out movements of the style (whole movements, original keys).
+  double model_loss = 0, model_accuracy = 0, model_onset_accuracy = 0;
 };
 
 struct QuartetReport {

@@ -411,5 +411,22 @@ TEST(CoreCli, ShippedQuartetModelWritesForStrings) {
   expect_failure(r, 1, "haydn");
 }
 
+TEST(CoreCli, QuartetEvaluationComparesGeneratedPiecesWithHeldOutMovements) {
+  TempDir dir("cli_quartet_eval");
+  const std::string model = quote(kSourceDir + "/models/quartet.dqm");
+  const std::string haydn = quote(std::string(DQ_CORPUS) + "/quartets/haydn/kern");
+  CliRun r = run_in(dir, "eval --model " + model + " --quartets " + haydn +
+                             " --styles haydn --generated 4 --cv-folds 2 --cv-repeats 1 --iterations 1 --threads 1"
+                             " -o q/report.md");
+  ASSERT_EQ(r.code, 0) << describe(r);
+  const std::string report = io::read_file_bytes(dir.file("q/report.md"));
+  EXPECT_NE(report.find("| haydn | 27 | 4 |"), std::string::npos) << report;  // 27 held-out Haydn movements
+  EXPECT_NE(report.find("real haydn (held out)"), std::string::npos) << report;
+  EXPECT_NE(report.find("violin I: repeated notes"), std::string::npos) << report;
+  EXPECT_TRUE(fs::exists(dir.file("q/report.json")));
+  expect_failure(run_in(dir, "eval --model " + model + " --quartets " + haydn + " --styles schubert -o x.md"), 1,
+                 "schubert");
+}
+
 }  // namespace
 }  // namespace dq::testing
