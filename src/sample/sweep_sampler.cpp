@@ -258,6 +258,25 @@ struct Runner {
   }
 };
 
+// zone[b * L + t]: tick t of piece b is under a fermata or within a quarter
+// before one. There the sweeps redraw the rhythm too (keep_rhythm), so that
+// cadences can form.
+std::vector<bool> cadence_zones(const SamplingState& s) {
+  const int64_t B = s.tokens.size(0), L = s.tokens.size(2);
+  constexpr int64_t kFermataValue = 2;  // corpus::encode_meta: 1 + fermata
+  const torch::Tensor fermata_channel = s.meta.select(1, corpus::kFermata).contiguous();
+  auto fermata = fermata_channel.accessor<int64_t, 2>();
+  std::vector<bool> zone(B * L, false);
+  for (int64_t b = 0; b < B; ++b) {
+    for (int64_t t = 0; t < L; ++t) {
+      for (int64_t u = t; u < std::min(L, t + music::kTicksPerQuarter + 1); ++u) {
+        if (fermata[b][u] == kFermataValue) zone[b * L + t] = true;
+      }
+    }
+  }
+  return zone;
+}
+
 }  // namespace
 
 void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions& o, std::mt19937_64& rng) {
@@ -286,20 +305,7 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
     r->stacked_input = torch::empty({B, 2 * H});
     r->reset_to_zero(w.layers, B, H);
   }
-  // Ticks under a fermata or within a quarter before one: there the sweeps
-  // redraw the rhythm too (keep_rhythm), so that cadences can form.
-  std::vector<bool> cadence_zone(B * L, false);
-  if (o.keep_rhythm) {
-    const torch::Tensor fermata_channel = s.meta.select(1, corpus::kFermata).contiguous();
-    auto fermata = fermata_channel.accessor<int64_t, 2>();
-    for (int64_t b = 0; b < B; ++b) {
-      for (int64_t t = 0; t < L; ++t) {
-        for (int64_t u = t; u < std::min(L, t + music::kTicksPerQuarter + 1); ++u) {
-          if (fermata[b][u] == 2) cadence_zone[b * L + t] = true;
-        }
-      }
-    }
-  }
+  const std::vector<bool> cadence_zone = o.keep_rhythm ? cadence_zones(s) : std::vector<bool>(B * L, false);
   auto current = [&](int64_t t) { return [&, t](int64_t b, int u) { return token(b, u, t); }; };
 
   // The forward LSTM left of the region and the backward LSTM right of it
