@@ -210,17 +210,22 @@ FeatureDistances distances(const Features& a, const Features& b) {
   return d;
 }
 
+double percentile(std::vector<double> values, double q) {
+  if (values.empty()) return kNaN;
+  std::sort(values.begin(), values.end());
+  double rank = q * (values.size() - 1);
+  size_t lo = static_cast<size_t>(rank);
+  size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (rank - lo) * (values[hi] - values[lo]);
+}
+
 Spread spread_of(std::vector<double> values) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); }),
                values.end());
   if (values.empty()) return {kNaN, kNaN};
-  std::sort(values.begin(), values.end());
   Spread s;
   s.mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
-  double rank = 0.9 * (values.size() - 1);
-  size_t lo = static_cast<size_t>(rank);
-  size_t hi = std::min(lo + 1, values.size() - 1);
-  s.p90 = values[lo] + (rank - lo) * (values[hi] - values[lo]);
+  s.p90 = percentile(std::move(values), 0.9);
   return s;
 }
 

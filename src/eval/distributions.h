@@ -104,6 +104,10 @@ using FeatureDistances = std::array<double, kNumFeatures>;
 // Distances of every feature between `a` and `b` (NaN where one is empty).
 FeatureDistances distances(const Features& a, const Features& b);
 
+// The q-quantile (0..1, linear interpolation between order statistics) of
+// `values`; NaN if it is empty.
+double percentile(std::vector<double> values, double q);
+
 // Mean and 90th percentile (linear interpolation) of the finite values of
 // `values`; both NaN if there are none.
 struct Spread {

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+
+#include "io/file_util.h"
 
 namespace dq::eval {
 
@@ -39,6 +42,13 @@ void table_head(std::ostringstream& md, const std::vector<std::string>& columns)
   md << '|';
   for (size_t i = 0; i < columns.size(); ++i) md << (i == 0 ? " --- |" : " ---: |");
   md << '\n';
+}
+
+void write_markdown_and_json(const std::string& path, const std::string& markdown, const std::string& json) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  io::write_file_atomically(std::filesystem::path(path).replace_extension(".json").string(), json);
+  io::write_file_atomically(path, markdown);
 }
 
 }  // namespace dq::eval

@@ -1,5 +1,6 @@
 // Markdown helpers shared by the evaluation reports: numbers formatted for a
-// table cell and GitHub-style tables written into a stream.
+// table cell, GitHub-style tables written into a stream, and the report's
+// two files written side by side.
 #pragma once
 
 #include <sstream>
@@ -19,5 +20,9 @@ void table_row(std::ostringstream& md, const std::vector<std::string>& cells);
 
 // The header row and the alignment row (first column left, others right).
 void table_head(std::ostringstream& md, const std::vector<std::string>& columns);
+
+// Writes `markdown` to `path` and `json` beside it (.json), creating the
+// folder; each file is written atomically.
+void write_markdown_and_json(const std::string& path, const std::string& markdown, const std::string& json);
 
 }  // namespace dq::eval

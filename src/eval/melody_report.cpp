@@ -11,7 +11,6 @@
 #include "eval/grader.h"
 #include "eval/markdown.h"
 #include "eval/progression.h"
-#include "io/file_util.h"
 #include "io/score_file.h"
 #include "music/error.h"
 #include "music/harmony.h"
@@ -295,11 +294,7 @@ nlohmann::ordered_json json_of(const MelodyReport& report) {
 }  // namespace
 
 void write_melody_report(const MelodyReport& report, const std::string& path) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
-  io::write_file_atomically(std::filesystem::path(path).replace_extension(".json").string(),
-                            json_of(report).dump(2) + "\n");
-  io::write_file_atomically(path, markdown(report, report.folder));
+  write_markdown_and_json(path, markdown(report, report.folder), json_of(report).dump(2) + "\n");
 }
 
 }  // namespace dq::eval

@@ -1,7 +1,6 @@
 #include "eval/quartet_report.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <random>
 #include <sstream>
@@ -10,9 +9,9 @@
 
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
+#include "eval/distributions.h"
 #include "eval/markdown.h"
 #include "eval/style_classifier.h"
-#include "io/file_util.h"
 #include "music/error.h"
 #include "music/excerpt.h"
 #include "model/batches.h"
@@ -95,9 +94,10 @@ std::map<std::string, StyleMovements> movements_by_style(const std::vector<corpu
     if (!p.accepted || p.style == "bach") continue;
     const music::KeySignature key = music::home_key(p.score);
     StyleMovements& m = by_style[p.style];
-    std::vector<Piece> windows = windows_of(p.score, key, bars, kWindowsPerMovement);
+    const bool training = p.split == corpus::Split::kTrain;
+    std::vector<Piece> windows = windows_of(p.score, key, bars, training ? kWindowsPerMovement : 1);
     if (windows.empty()) continue;
-    if (p.split == corpus::Split::kTrain) {
+    if (training) {
       m.training.push_back(windows[0]);
       m.training_windows.insert(m.training_windows.end(), windows.begin(), windows.end());
     } else {
@@ -139,14 +139,6 @@ std::vector<Piece> generate_style(model::Model& model, const std::string& style,
   bar.finish();
   seconds_per_piece = bar.elapsed_seconds() / std::max(1, o.generated);
   return pieces;
-}
-
-double percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const double at = q * static_cast<double>(values.size() - 1);
-  const size_t below = static_cast<size_t>(at);
-  const size_t above = std::min(below + 1, values.size() - 1);
-  return values[below] + (at - static_cast<double>(below)) * (values[above] - values[below]);
 }
 
 bool is_texture_feature(const std::string& name) {
@@ -430,11 +422,7 @@ nlohmann::ordered_json json_of(const QuartetReport& report) {
 }  // namespace
 
 void write_quartet_report(const QuartetReport& report, const std::string& path) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
-  io::write_file_atomically(std::filesystem::path(path).replace_extension(".json").string(),
-                            json_of(report).dump(2) + "\n");
-  io::write_file_atomically(path, markdown(report));
+  write_markdown_and_json(path, markdown(report), json_of(report).dump(2) + "\n");
 }
 
 }  // namespace dq::eval
