@@ -21,6 +21,7 @@ void add_reharmonize(CLI::App& app, Runner& run);
 void add_regenerate(CLI::App& app, Runner& run);
 void add_eval(CLI::App& app, Runner& run);
 void add_serve(CLI::App& app, Runner& run);
+void add_musescore(CLI::App& app, Runner& run);
 
 // The shipped model used when --model is not given: models/bach.dqm next to
 // the sources (or $DEEPQUARTET_MODEL).

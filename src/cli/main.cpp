@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   dq::cli::add_regenerate(app, run);
   dq::cli::add_eval(app, run);
   dq::cli::add_serve(app, run);
+  dq::cli::add_musescore(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -136,6 +136,58 @@ nlohmann::json form_fields(const std::vector<std::pair<std::string, std::string>
   return j;
 }
 
+
+// A score file sent to the server: a multipart form with the file in the
+// field "file" and the options as fields, or the raw file as the body with
+// ?filename= and the options as query parameters.
+struct Upload {
+  std::string filename;
+  std::string bytes;
+  std::vector<std::pair<std::string, std::string>> fields;  // the options
+};
+
+Upload read_upload(const httplib::Request& req) {
+  Upload upload;
+  if (req.is_multipart_form_data()) {
+    for (const auto& [name, part] : req.files) {
+      if (name == "file") {
+        upload.filename = part.filename;
+        upload.bytes = part.content;
+      } else {
+        upload.fields.emplace_back(name, part.content);
+      }
+    }
+    if (upload.filename.empty()) throw ApiError(400, "the form has no file field \"file\" with a file name");
+  } else {
+    upload.filename = req.get_param_value("filename");
+    upload.bytes = req.body;
+    if (upload.filename.empty()) throw ApiError(400, "give the file name as ?filename=melody.mid (or upload a form)");
+  }
+  for (const auto& [name, value] : req.params) {
+    if (name != "filename") upload.fields.emplace_back(name, value);
+  }
+  const std::string& filename = upload.filename;
+  if (filename.size() > 200) throw ApiError(400, "the file name is too long");
+  if (!can_parse_upload(filename)) {
+    throw ApiError(415, filename + ": unsupported file type (upload .mid, .midi, .musicxml, .xml, .mxl or .krn)");
+  }
+  if (upload.bytes.size() > kMaxUploadBytes) {
+    throw ApiError(413, filename + ": larger than the upload limit of " + std::to_string(kMaxUploadBytes >> 20) + " MB");
+  }
+  if (upload.bytes.empty()) throw ApiError(400, filename + ": the file is empty");
+  return upload;
+}
+
+// The score in `upload`, at most `max_ticks` long (else a 400).
+music::Score parse_checked_upload(const Upload& upload, int max_ticks) {
+  music::Score score = parse_upload(upload.bytes, upload.filename);
+  if (score.length() > max_ticks) {
+    throw ApiError(400, upload.filename + ": too long for the web app (" + std::to_string(score.length()) +
+                            " ticks, limit " + std::to_string(max_ticks) + ")");
+  }
+  return score;
+}
+
 }  // namespace
 
 Api::Api(model::Model& model, const std::string& model_file, const ApiLimits& limits, WorkQueue& queue,
@@ -184,6 +236,7 @@ void Api::install(httplib::Server& server) {
   server.Get("/api/model", wrap(&Api::get_model));
   server.Get("/api/health", wrap(&Api::get_health));
   server.Post("/api/piece", wrap(&Api::new_piece));
+  server.Post("/api/piece/import", wrap(&Api::import_piece));
   server.Get(kPiece, wrap(&Api::get_piece));
   server.Post(kPiece + "/regenerate", wrap(&Api::regenerate));
   server.Post(kPiece + "/choose", wrap(&Api::choose));
@@ -418,36 +471,9 @@ void Api::settings(const httplib::Request& req, httplib::Response& res) {
 }
 
 void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
-  std::string filename, bytes;
-  std::vector<std::pair<std::string, std::string>> fields;
-  if (req.is_multipart_form_data()) {
-    for (const auto& [name, part] : req.files) {
-      if (name == "file") {
-        filename = part.filename;
-        bytes = part.content;
-      } else {
-        fields.emplace_back(name, part.content);
-      }
-    }
-    if (filename.empty()) throw ApiError(400, "the form has no file field \"file\" with a file name");
-  } else {
-    filename = req.get_param_value("filename");
-    bytes = req.body;
-    if (filename.empty()) throw ApiError(400, "give the file name as ?filename=melody.mid (or upload a form)");
-  }
-  for (const auto& [name, value] : req.params) {
-    if (name != "filename") fields.emplace_back(name, value);
-  }
-  if (filename.size() > 200) throw ApiError(400, "the file name is too long");
-  if (!can_parse_upload(filename)) {
-    throw ApiError(415, filename + ": unsupported file type (upload .mid, .midi, .musicxml, .xml, .mxl or .krn)");
-  }
-  if (bytes.size() > kMaxUploadBytes) {
-    throw ApiError(413, filename + ": larger than the upload limit of " + std::to_string(kMaxUploadBytes >> 20) + " MB");
-  }
-  if (bytes.empty()) throw ApiError(400, filename + ": the file is empty");
-
-  nlohmann::json options = form_fields(fields);
+  Upload upload = read_upload(req);
+  const std::string& filename = upload.filename;
+  nlohmann::json options = form_fields(upload.fields);
   check_fields(options, {"key", "fermatas", "keep", "transpose", "style", "temperature", "seed"});
   sample::ReharmonizeRequest request;
   std::optional<std::string> key_text = string_field(options, "key");
@@ -470,11 +496,7 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
   uint64_t seed = seed_field(options, "seed").value_or(random_seed());
   sample::style_index(model_, request.style);
 
-  music::Score input = parse_upload(bytes, filename);
-  if (input.length() > limits_.max_ticks) {
-    throw ApiError(400, filename + ": too long for the web app (" + std::to_string(input.length()) + " ticks, limit " +
-                            std::to_string(limits_.max_ticks) + ")");
-  }
+  music::Score input = parse_checked_upload(upload, limits_.max_ticks);
   for (int v : request.keep) {
     if (music::voice_notes(input, v).empty()) {
       throw ApiError(400, filename + ": voice " + std::to_string(v + 1) + " (kept from the file) has no notes");
@@ -507,6 +529,26 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
                    {"quantization", {{"notes_read", q.notes_read}, {"changed", q.total_changed()}}}};
     return j;
   }, res);
+}
+
+void Api::import_piece(const httplib::Request& req, httplib::Response& res) {
+  Upload upload = read_upload(req);
+  nlohmann::json options = form_fields(upload.fields);
+  check_fields(options, {"lock", "style", "temperature", "musicxml"});
+  std::vector<int> lock = voices_field(options, "lock").value_or(std::vector<int>{});
+  std::string style = string_field(options, "style").value_or("");
+  double temperature = number_field(options, "temperature", kMinTemperature, kMaxTemperature).value_or(1.0);
+  bool with_musicxml = string_field(options, "musicxml").value_or("1") != "0";
+  sample::style_index(model_, style);
+  music::Score score = parse_checked_upload(upload, limits_.max_ticks);
+  if (score.length() == 0) throw ApiError(400, upload.filename + ": the score has no music");
+  PieceState state{score, sample::no_fixed(score.length())};
+  for (int v : lock) state.locked[v].assign(score.length(), true);
+  auto session = sessions_.create(std::move(state), PieceSettings{style, temperature});
+  nlohmann::json j = piece_json(session->id(), session->snapshot(), with_musicxml);
+  j["report"] = {{"file", upload.filename}, {"quantization", {{"notes_read", score.quantization.notes_read},
+                                                              {"changed", score.quantization.total_changed()}}}};
+  send_json(res, 200, j);
 }
 
 void Api::export_piece(const httplib::Request& req, httplib::Response& res) {

@@ -58,6 +58,7 @@ class Api {
   void fermata(const httplib::Request& req, httplib::Response& res);
   void settings(const httplib::Request& req, httplib::Response& res);
   void reharmonize(const httplib::Request& req, httplib::Response& res);
+  void import_piece(const httplib::Request& req, httplib::Response& res);
   void export_piece(const httplib::Request& req, httplib::Response& res);
   void get_job(const httplib::Request& req, httplib::Response& res);
   void cancel_job(const httplib::Request& req, httplib::Response& res);

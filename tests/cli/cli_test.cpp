@@ -124,6 +124,25 @@ TEST(CoreCli, HelpAndVersionSucceed) {
   EXPECT_NE(r.out.find("--steps"), std::string::npos) << describe(r);
 }
 
+// `musescore install` writes the plugin's files, byte for byte the ones in
+// musescore/deepquartet, where it is told (or MuseScore 3's default folder).
+TEST(CoreCli, MusescoreInstallWritesThePlugin) {
+  TempDir dir("cli_musescore");
+  CliRun r = run_in(dir, "musescore install --dir plugins");
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_NE(r.out.find("Plugin Manager"), std::string::npos) << describe(r);
+  for (const char* name : {"deepquartet.qml", "deepquartet.js"}) {
+    std::string installed = dir.file("plugins/deepquartet/") + name;
+    ASSERT_TRUE(fs::exists(installed)) << installed;
+    EXPECT_EQ(io::read_file_bytes(installed),
+              io::read_file_bytes(std::string(DQ_SOURCE_DIR) + "/musescore/deepquartet/" + name));
+  }
+  r = run_in(dir, "musescore install --dir " + quote("/proc/no/such"));
+  EXPECT_EQ(r.code, 1) << describe(r);
+  EXPECT_NE(r.err.find("/proc/no/such"), std::string::npos) << describe(r);
+  EXPECT_EQ(run_in(dir, "musescore").code, 2);
+}
+
 TEST(CoreCli, InfoOnBadFilesFailsNamingTheFile) {
   TempDir dir("cli_info_bad");
   expect_failure(run_in(dir, "info missing.musicxml"), 1, "missing.musicxml");

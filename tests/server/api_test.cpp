@@ -347,6 +347,41 @@ TEST_F(ApiTest, ReharmonizeKeepsTheMelody) {
   EXPECT_FALSE(bad_key.body["error"].get<std::string>().empty());
 }
 
+// POST /api/piece/import: a whole score becomes a piece as it is (nothing
+// sampled, nothing locked unless asked), so that a region of it can be
+// regenerated with the rest as context (the MuseScore plugin's path).
+TEST_F(ApiTest, ImportedScoreRegeneratesOnlyTheRegion) {
+  std::string xml = io::read_file_bytes(kFixtures + "/mx_satb.musicxml");
+  music::Score input = io::parse_musicxml(xml, "mx_satb.musicxml");
+  Reply imported = wrap(client().Post("/api/piece/import?filename=score.musicxml&musicxml=0", xml, "application/xml"));
+  ASSERT_EQ(imported.status, 200) << imported.raw;
+  const json& score = imported.body["score"];
+  EXPECT_FALSE(score.contains("musicxml"));
+  EXPECT_EQ(imported.body["report"]["file"], "score.musicxml");
+  ASSERT_EQ(score["ticks"], input.length());
+  for (int v = 0; v < 4; ++v) {
+    for (int t = 0; t < input.length(); ++t) EXPECT_EQ(score["voices"][v][t], input.voices[v][t]) << v << " " << t;
+    EXPECT_TRUE(score["locked"][v].empty());
+  }
+  std::string id = imported.body["id"];
+  json result = done(post("/api/piece/" + id + "/regenerate",
+                          json{{"from_tick", 4}, {"to_tick", 12}, {"voices", {"alto", "tenor"}}, {"seed", 2}}));
+  ASSERT_EQ(result["alternatives"].size(), 1u);
+  expect_changed_only(score, result["alternatives"][0], 4, 12, {1, 2});
+
+  // Locked voices, a multipart form, and the errors.
+  httplib::MultipartFormDataItems form = {{"file", xml, "score.musicxml", "application/xml"}, {"lock", "soprano", "", ""}};
+  Reply locked = wrap(client().Post("/api/piece/import", form));
+  ASSERT_EQ(locked.status, 200) << locked.raw;
+  EXPECT_EQ(locked.body["score"]["locked"][0], json::array({json::array({0, input.length()})}));
+  EXPECT_TRUE(locked.body["score"]["locked"][1].empty());
+  EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.musicxml", "<score", "application/xml")).status, 400);
+  EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.exe", xml, "application/xml")).status, 415);
+  EXPECT_EQ(wrap(client().Post("/api/piece/import", xml, "application/xml")).status, 400);
+  EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.musicxml&lock=descant", xml, "application/xml")).status, 400);
+  EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.musicxml&seed=1", xml, "application/xml")).status, 400);
+}
+
 TEST_F(ApiTest, Exports) {
   json piece = new_piece({{"bars", 2}, {"seed", 6}});
   std::string base = "/api/piece/" + piece["id"].get<std::string>() + "/export.";
@@ -423,7 +458,9 @@ TEST_F(ApiTest, RandomBodiesNeverBreakTheServer) {
       {"/api/reharmonize?filename=x.mid", {}},
       {"/api/reharmonize?filename=x.musicxml", {}},
       {"/api/reharmonize?filename=x.krn", {}},
-      {"/api/reharmonize?filename=x.mxl", {}}};
+      {"/api/reharmonize?filename=x.mxl", {}},
+      {"/api/piece/import?filename=x.musicxml", {}},
+      {"/api/piece/import?filename=x.mid", {}}};
   std::vector<json> values = {nullptr, -1, 0, 1, 3, 1e308, -1e308, 2.5, "", "x", "soprano", json::array(),
                               json::array({-1, 9}), json::array({0, "bass"}), json::object(), true, "D major",
                               "4/4", "every:0bars", "2,3", 4294967296.0};
