@@ -8,6 +8,8 @@ packages=(
   build-essential cmake pkg-config git clang libclang-rt-14-dev
   # neural network (OpenBLAS: LibTorch otherwise falls back to the ~6x slower reference BLAS)
   libtorch-dev libopenblas0-pthread
+  # distributed training: c10d's ProcessGroupGloo (its symbols are in libtorch_cpu; the headers need Gloo's)
+  libgloo-dev
   # file formats, command line, server
   libpugixml-dev libzip-dev zlib1g-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
   # audio and score rendering

@@ -1,5 +1,6 @@
 // `deepquartet train`: trains a model on a corpus (see train/trainer.h).
 #include <cstdio>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "model/config.h"
@@ -16,6 +17,10 @@ struct TrainCommand {
   int note_embedding = -1, meta_embedding = -1, lstm_hidden = -1, lstm_layers = -1, linear_hidden = -1, window = -1;
   double dropout = -1, input_dropout = -1, masking = -1, chronological = -1;
   bool no_augment = false;
+  // The process group: -1 / empty = from the launcher's environment.
+  int rank = -1, world_size = 0;
+  std::string master;
+  double timeout = 60;
 };
 
 int run_train(TrainCommand c) {
@@ -39,7 +44,16 @@ int run_train(TrainCommand c) {
   if (c.input_dropout >= 0) config.input_dropout = c.input_dropout;
   c.options.config = config;
   c.options.augment = !c.no_augment;
+  train::GroupOptions flags;
+  flags.rank = c.rank;
+  flags.world_size = c.world_size;
+  flags.master_port = 0;
+  if (!c.master.empty()) std::tie(flags.master_addr, flags.master_port) = train::parse_master(c.master);
+  flags.timeout_seconds = c.timeout;
+  c.options.group = train::group_from_environment(flags);
+  const bool leader = c.options.group.rank == 0;
   train::TrainResult r = train::train(c.options);
+  if (!leader) return 0;
   std::printf("trained %lld steps in %.1f min%s; best mean validation accuracy %.4f (voices %.4f %.4f %.4f %.4f)\n",
               static_cast<long long>(r.steps), r.seconds / 60, r.stopped_early ? " (stopped early)" : "",
               r.best.mean_accuracy(), r.best.accuracy[0], r.best.accuracy[1], r.best.accuracy[2], r.best.accuracy[3]);
@@ -102,6 +116,14 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--dropout", c->dropout, "Dropout between LSTM layers (default 0.5)");
   cmd->add_option("--input-dropout", c->input_dropout, "Dropout on inputs and before heads (fast, default 0.2)");
   cmd->add_option("--window", c->window, "Ticks of context each side (deepbach, default 16)");
+  cmd->add_option("--rank", c->rank,
+                  "This process's rank in a group training together (default: $RANK, $SLURM_PROCID, or 0)");
+  cmd->add_option("--world-size", c->world_size,
+                  "Processes in the group (default: $WORLD_SIZE, $SLURM_NTASKS, or 1: no group)");
+  cmd->add_option("--master", c->master, "Rank 0's host:port (default: $MASTER_ADDR:$MASTER_PORT, port 29500)");
+  cmd->add_option("--timeout", c->timeout,
+                  "Seconds to wait for the group's processes to arrive, or for a peer that hangs")
+      ->capture_default_str();
   cmd->callback([c, &run] { run = [c] { return run_train(*c); }; });
 }
 

@@ -13,6 +13,7 @@
 #include "model/batches.h"
 #include "model/model.h"
 #include "music/error.h"
+#include "train/distributed.h"
 #include "util/plot.h"
 #include "util/progress.h"
 
@@ -28,7 +29,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Everything a checkpoint restores besides the weights and optimizer state.
-struct Progress_ {
+struct TrainingState {
   int64_t step = 0;
   double seconds = 0;  // training time spent so far, over all runs
   double best = -1;    // best validation score (see selection_score)
@@ -42,7 +43,7 @@ struct Progress_ {
 struct Run {
   Model model;
   std::vector<std::unique_ptr<torch::optim::Adam>> optimizers;  // one ("fast") or one per voice
-  Progress_ state;
+  TrainingState state;
   // "fast" with several threads: copies of the network, one per extra thread,
   // each computing the gradient of its share of the batch (data parallelism).
   std::vector<model::FastNet> replicas;
@@ -61,7 +62,7 @@ void set_lr(Run& run, double lr) {
     for (auto& group : opt->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 }
 
-nlohmann::json state_json(const Progress_& s) {
+nlohmann::json state_json(const TrainingState& s) {
   return {{"step", s.step}, {"seconds", s.seconds}, {"best", s.best}, {"bad_evals", s.bad_evals},
           {"lr", s.lr}, {"log", s.log}, {"stopped_early", s.stopped_early}, {"best_scores", s.best_scores.to_json()}};
 }
@@ -136,14 +137,13 @@ void run_parallel(int n, int workers, const Task& task) {
 }
 
 // Logits of every voice at every tick of crops `tokens` [B, 4, L]: the first
-// round(chronological * B) crops through the chronological factorization
-// (their voices `known` [B, 4] known throughout), the others through the
-// training forward of `inputs` (the crops, some positions hidden).
+// `first` crops through the chronological factorization (their voices
+// `known` [B, 4] known throughout), the others through the training forward
+// of `inputs` (the crops, some positions hidden).
 std::array<torch::Tensor, 4> crop_logits(model::FastNetImpl& net, const torch::Tensor& tokens,
                                          const torch::Tensor& inputs, const torch::Tensor& meta,
-                                         const torch::Tensor& known, double chronological) {
+                                         const torch::Tensor& known, int64_t first) {
   const int64_t B = tokens.size(0);
-  const int64_t first = std::llround(chronological * static_cast<double>(B));
   if (first == 0) return net.forward(inputs, meta);
   if (first == B) return net.chronological(tokens, meta, known);
   auto ordered = net.chronological(tokens.narrow(0, 0, first), meta.narrow(0, 0, first), known.narrow(0, 0, first));
@@ -153,37 +153,71 @@ std::array<torch::Tensor, 4> crop_logits(model::FastNetImpl& net, const torch::T
   return ordered;
 }
 
+// This process's part of a global batch (dimension 0): all of it without a
+// group, else the rank's contiguous share.
+torch::Tensor share_of(const torch::Tensor& batch, const ProcessGroup* group) {
+  if (!group) return batch;
+  const int64_t n = batch.size(0), r = group->rank(), w = group->size();
+  return batch.narrow(0, n * r / w, n * (r + 1) / w - n * r / w);
+}
+
+// Sums the gradients of `modules` and the losses over the group (a no-op
+// without one); undefined gradients count as zeros on every rank.
+void reduce_gradients(const std::vector<torch::nn::Module*>& modules, torch::Tensor& losses, ProcessGroup* group,
+                      int64_t step) {
+  if (!group) return;
+  std::vector<torch::Tensor> tensors;
+  for (torch::nn::Module* m : modules) {
+    for (auto& p : m->parameters()) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      tensors.push_back(p.mutable_grad());
+    }
+  }
+  tensors.push_back(losses);
+  group->all_reduce_sum(tensors, "the gradients of step " + std::to_string(step + 1));
+}
+
 // One optimization step of the "fast" preset; returns the mean voice loss.
-// The batch is split between the network and its replicas, one per thread.
-// Each part's loss is its share of the whole batch's loss (per voice: the sum
-// of its targets' cross-entropies over the whole batch's count of targets),
-// so the sum of the parts' gradients is the whole batch's gradient.
-double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng) {
-  auto [tokens, meta] = model::sample_crops(train, o.batch, o.crop, rng, o.edge_crops);
+// Every rank draws the same global batch (seeded by step) and computes its
+// share of it; a rank's share is split between the network and its replicas,
+// one per thread. Each part's loss is its share of the global batch's loss
+// (per voice: the sum of its targets' cross-entropies over the global batch's
+// count of targets), so the sum of the parts' gradients, over threads and
+// ranks, is the global batch's gradient.
+double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng, ProcessGroup* group) {
+  auto [global_tokens, global_meta] = model::sample_crops(train, o.batch, o.crop, rng, o.edge_crops);
   const double masking = run.model.config.masking;
-  torch::Tensor inputs = masking > 0 ? model::mask_crops(tokens, masking, rng) : tokens;
+  torch::Tensor global_inputs = masking > 0 ? model::mask_crops(global_tokens, masking, rng) : global_tokens;
   // Chronological crops: each voice known throughout with probability 1/4.
-  torch::Tensor known = torch::zeros({o.batch, kNumVoices}, torch::kBool);
+  torch::Tensor global_known = torch::zeros({o.batch, kNumVoices}, torch::kBool);
   if (run.model.config.chronological > 0) {
     std::bernoulli_distribution is_known(0.25);
-    auto k = known.accessor<bool, 2>();
+    auto k = global_known.accessor<bool, 2>();
     for (int b = 0; b < o.batch; ++b)
       for (int v = 0; v < kNumVoices; ++v) k[b][v] = is_known(rng);
   }
-  std::vector<model::FastNet> nets = {run.model.fast};
-  nets.insert(nets.end(), run.replicas.begin(), run.replicas.end());
-  const int parts = std::min<int>(static_cast<int>(nets.size()), o.batch);
+  // The first round(chronological * batch) crops of the global batch go
+  // through the chronological factorization, wherever they are computed.
+  const int64_t chronological = std::llround(run.model.config.chronological * o.batch);
+  torch::Tensor global_ordered = torch::arange(o.batch) < chronological;
   std::array<double, kNumVoices> targets{};
   for (int v = 0; v < kNumVoices; ++v)
-    targets[v] = std::max<int64_t>(1, (tokens.select(1, v) >= corpus::kRestIndex).sum().item<int64_t>());
+    targets[v] = std::max<int64_t>(1, (global_tokens.select(1, v) >= corpus::kRestIndex).sum().item<int64_t>());
+  const torch::Tensor tokens = share_of(global_tokens, group), inputs = share_of(global_inputs, group);
+  const torch::Tensor meta = share_of(global_meta, group), known = share_of(global_known, group);
+  const torch::Tensor ordered = share_of(global_ordered, group);
 
+  std::vector<model::FastNet> nets = {run.model.fast};
+  nets.insert(nets.end(), run.replicas.begin(), run.replicas.end());
+  const int parts = std::min<int>(static_cast<int>(nets.size()), static_cast<int>(tokens.size(0)));
   std::vector<double> losses(parts);
   auto chunks_tokens = tokens.chunk(parts, 0);
   auto chunks_inputs = inputs.chunk(parts, 0);
   auto chunks_meta = meta.chunk(parts, 0);
   auto chunks_known = known.chunk(parts, 0);
+  auto chunks_ordered = ordered.chunk(parts, 0);
   run.optimizers[0]->zero_grad();
-  run_parallel(parts, parts, [&](int part) {
+  run_parallel(static_cast<int>(chunks_tokens.size()), parts, [&](int part) {
     model::FastNet& net = nets[part];
     if (part > 0) {
       torch::NoGradGuard no_grad;
@@ -197,7 +231,7 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
     }
     const torch::Tensor& part_tokens = chunks_tokens[part];
     auto logits = crop_logits(*net, part_tokens, chunks_inputs[part], chunks_meta[part], chunks_known[part],
-                              run.model.config.chronological);
+                              chunks_ordered[part].sum().item<int64_t>());
     torch::Tensor loss = torch::zeros({});
     for (int v = 0; v < kNumVoices; ++v) {
       torch::Tensor target = part_tokens.select(1, v).reshape({-1});
@@ -211,10 +245,10 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
     loss.backward();
     losses[part] = loss.item<double>();
   });
-  if (parts > 1) {
+  if (chunks_tokens.size() > 1) {
     torch::NoGradGuard no_grad;
     auto params = run.model.fast->parameters();
-    for (int part = 1; part < parts; ++part) {
+    for (size_t part = 1; part < chunks_tokens.size(); ++part) {
       auto replica = nets[part]->parameters();
       for (size_t i = 0; i < params.size(); ++i) {
         if (!replica[i].grad().defined()) continue;
@@ -226,30 +260,43 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
       }
     }
   }
+  double local_loss = 0;
+  for (double l : losses) local_loss += l;
+  torch::Tensor loss = torch::tensor({local_loss}, torch::kFloat32);
+  reduce_gradients(optimized_modules(run.model), loss, group, run.state.step);
   run.optimizers[0]->step();
-  double loss = 0;
-  for (double l : losses) loss += l;
-  return loss;
+  return loss.item<double>();
 }
 
 // One step of the "deepbach" preset: each voice model on its own batch of
-// windows, the voices spread over `threads` threads.
-double deepbach_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng) {
+// windows (every rank draws the same global batches and computes its share,
+// whose loss is its part of the global batch's mean), the voices spread over
+// `threads` threads; the gradients are summed over the group before the
+// optimizers step.
+double deepbach_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng,
+                     ProcessGroup* group) {
   std::array<model::Targets, kNumVoices> targets;
   for (int v = 0; v < kNumVoices; ++v) targets[v] = model::sample_targets(train, o.batch, rng);
-  std::array<double, kNumVoices> losses{};
+  torch::Tensor losses = torch::zeros({kNumVoices}, torch::kFloat32);
+  std::array<double, kNumVoices> voice_loss{};
   auto train_voice = [&](int v) {
-    const model::Targets& t = targets[v];
+    const model::Targets t{share_of(targets[v].start, group), share_of(targets[v].length, group),
+                           share_of(targets[v].tick, group)};
     model::Windows w = model::cut_windows(train.tokens, train.meta, t.start, t.length, t.tick, run.model.config.window);
     torch::Tensor logits = run.model.deepbach->voice(v)->forward(w);
-    torch::Tensor loss = torch::nn::functional::cross_entropy(logits, w.center_tokens.select(1, v));
+    torch::Tensor loss = torch::nn::functional::cross_entropy(
+                             logits, w.center_tokens.select(1, v),
+                             torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+                         o.batch;
     run.optimizers[v]->zero_grad();
     loss.backward();
-    run.optimizers[v]->step();
-    losses[v] = loss.item<double>();
+    voice_loss[v] = loss.item<double>();
   };
   run_parallel(kNumVoices, std::clamp(o.threads, 1, kNumVoices), train_voice);
-  return (losses[0] + losses[1] + losses[2] + losses[3]) / kNumVoices;
+  for (int v = 0; v < kNumVoices; ++v) losses[v] = voice_loss[v];
+  reduce_gradients(optimized_modules(run.model), losses, group, run.state.step);
+  for (auto& optimizer : run.optimizers) optimizer->step();
+  return losses.sum().item<double>() / kNumVoices;
 }
 
 void write_curve(const std::string& csv, const std::string& path) {
@@ -283,7 +330,10 @@ Series accuracy_curve(const std::string& csv, const std::string& name) {
   return curve;
 }
 
-TrainResult train(const TrainOptions& input) {
+namespace {
+
+// `input` with the preset's defaults filled in; throws dq::Error on bad options.
+TrainOptions checked_options(const TrainOptions& input) {
   TrainOptions o = input;
   const bool fast = o.config.preset == "fast";
   if (o.batch <= 0) o.batch = fast ? 16 : 256;
@@ -294,46 +344,154 @@ TrainResult train(const TrainOptions& input) {
   }
   if (o.output.empty()) throw Error("an output model path (-o) is required");
   if (o.minutes <= 0 && o.epochs <= 0 && o.max_steps <= 0) o.minutes = 30;
-  // Both presets use threads for whole tasks (voices, or parts of the batch):
-  // on this kind of machine that is faster than splitting each operation.
-  at::set_num_threads(1);
+  if (o.batch < o.group.world_size) {
+    throw Error("--batch (" + std::to_string(o.batch) + ") must be at least the number of processes (" +
+                std::to_string(o.group.world_size) + "): every process computes a share of each batch");
+  }
+  return o;
+}
 
+// The dataset (from the cache when it is there). In a group, rank 0 builds
+// it first (and fills the cache), then the others read it.
+corpus::Dataset load_dataset(const TrainOptions& o, ProcessGroup* group) {
   corpus::DatasetOptions dataset_options;
   dataset_options.roots = o.corpus;
   dataset_options.augment = o.augment;
   dataset_options.cache_dir = o.cache_dir;
   dataset_options.progress = o.progress;
-  corpus::Dataset data = corpus::build_dataset(dataset_options);
+  corpus::Dataset data;
+  auto build = [&] {
+    data = corpus::build_dataset(dataset_options);
+    return std::vector<double>{};
+  };
+  if (group) {
+    group->leader_only(build, 0, "building the dataset");
+    if (!group->is_leader()) build();
+  } else {
+    build();
+  }
   if (data.train.size() == 0) throw Error("the corpus has no training pieces");
-  SplitView train_view(data.train);
-  SplitView valid_view(data.valid.size() > 0 ? data.valid : data.train);
-  if (data.valid.size() == 0) std::fprintf(stderr, "warning: no validation pieces; validating on the training split\n");
-  std::fprintf(stderr, "Dataset: %zu pieces (%d rejected), %zu training sequences (%lld ticks), %zu valid, %s in %.1f s\n",
-               data.pieces.size(), data.rejected, data.train.size(), static_cast<long long>(data.train.ticks()),
-               data.valid.size(), data.from_cache ? "from cache" : "built", data.build_seconds);
+  if (o.progress) {
+    if (data.valid.size() == 0) std::fprintf(stderr, "warning: no validation pieces; validating on the training split\n");
+    std::fprintf(stderr, "Dataset: %zu pieces (%d rejected), %zu training sequences (%lld ticks), %zu valid, %s in %.1f s\n",
+                 data.pieces.size(), data.rejected, data.train.size(), static_cast<long long>(data.train.ticks()),
+                 data.valid.size(), data.from_cache ? "from cache" : "built", data.build_seconds);
+  }
+  return data;
+}
 
-  o.config.vocab = data.vocab;
-  o.config.styles = data.styles;
+// The model (new, warm-started from --init, or resumed from the checkpoint),
+// its optimizers and the replicas of the data-parallel threads. Every rank
+// builds the same: the same seed, the same files.
+Run make_run(const TrainOptions& o, const corpus::Dataset& data, const std::string& checkpoint) {
   torch::manual_seed(o.seed);
   Run run{Model::create(o.config), {}, {}, {}};
   if (!o.init.empty()) {
     model::warm_start(run.model, model::load_model(o.init), o.init);
-    std::fprintf(stderr, "Starting from the weights of %s\n", o.init.c_str());
+    if (o.progress) std::fprintf(stderr, "Starting from the weights of %s\n", o.init.c_str());
   }
   for (torch::nn::Module* m : optimized_modules(run.model))
     run.optimizers.push_back(std::make_unique<torch::optim::Adam>(m->parameters(), torch::optim::AdamOptions(o.lr)));
   run.state.lr = o.lr;
-  if (fast) {
+  if (o.config.preset == "fast") {
     for (int i = 1; i < std::max(1, o.threads); ++i) run.replicas.push_back(model::FastNet(o.config));
   }
-
-  const std::string checkpoint = o.output + ".ckpt";
   if (o.resume) {
     if (!fs::exists(checkpoint)) throw Error(checkpoint + ": no checkpoint to resume from");
     load_checkpoint(run, checkpoint, data.cache_key);
-    std::fprintf(stderr, "Resuming at step %lld (%.1f min trained)\n", static_cast<long long>(run.state.step),
-                 run.state.seconds / 60);
+    if (o.progress) {
+      std::fprintf(stderr, "Resuming at step %lld (%.1f min trained)\n", static_cast<long long>(run.state.step),
+                   run.state.seconds / 60);
+    }
   }
+  return run;
+}
+
+// Validates `run` on `valid` and appends a row to its log; saves the model if
+// its score is the best so far, else counts a bad evaluation (halving the
+// rate on a plateau, stopping after `patience`). Returns the status line.
+std::string validate(Run& run, const SplitView& valid, const corpus::Dataset& data, const TrainOptions& o,
+                     double seconds, double train_loss) {
+  model::VoiceScores scores = model::score_split(run.model, valid, o.valid_targets);
+  double acc = scores.mean_accuracy();
+  double onset = (scores.onset_accuracy[0] + scores.onset_accuracy[1] + scores.onset_accuracy[2] +
+                  scores.onset_accuracy[3]) / 4;
+  std::ostringstream row;
+  row << run.state.step << ',' << seconds << ',' << run.state.lr << ',' << train_loss << ',' << scores.mean_loss()
+      << ',' << acc;
+  for (double a : scores.accuracy) row << ',' << a;
+  row << ',' << onset << ',';
+  // The conditional the chronological start draws from (nats per voice and tick).
+  const double chronological_nll =
+      run.model.trained_with_masks() ? model::chronological_nll(run.model, valid).mean_nll : 0;
+  if (run.model.trained_with_masks()) row << chronological_nll;
+  row << '\n';
+  run.state.log += row.str();
+  // The saved model: the best mean accuracy; a model trained on chronological
+  // crops as well serves two conditionals (the sweeps' and the chronological
+  // pass's), so it is chosen by the mean of their validation losses, as the
+  // geometric-mean probability per variable exp(-mean loss).
+  const double score = run.model.config.chronological > 0 ? std::exp(-(scores.mean_loss() + chronological_nll) / 2) : acc;
+  if (score > run.state.best) {
+    run.state.best = score;
+    run.state.bad_evals = 0;
+    run.state.best_scores = scores;
+    run.model.metrics = {{"valid", scores.to_json()}, {"step", run.state.step}};
+    run.model.corpus = {{"roots", o.corpus}, {"pieces", data.pieces.size()}, {"rejected", data.rejected},
+                        {"train_sequences", data.train.size()}, {"train_ticks", data.train.ticks()},
+                        {"valid_pieces", data.valid.size()}, {"styles", data.styles},
+                        {"transposition_augmentation", o.augment}};
+    run.model.training = {{"minutes", seconds / 60}, {"steps", run.state.step}, {"lr", o.lr},
+                          {"lr_schedule", o.lr_schedule}, {"batch", o.batch}, {"crop", o.crop},
+                          {"edge_crops", o.edge_crops}, {"init", o.init},
+                          {"seed", o.seed}, {"threads", o.threads}, {"processes", o.group.world_size}};
+    save_model(run.model, o.output, o.half);
+  } else {
+    ++run.state.bad_evals;
+    if (o.lr_schedule == "plateau" && o.patience > 1 && run.state.bad_evals % std::max(1, o.patience / 2) == 0) {
+      set_lr(run, run.state.lr * 0.5);
+    }
+    if (o.patience > 0 && run.state.bad_evals >= o.patience) run.state.stopped_early = true;
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "step %lld loss %.3f valid acc %.4f (best score %.4f)",
+                static_cast<long long>(run.state.step), train_loss, acc, run.state.best);
+  io::write_file_atomically(o.output + ".csv", run.state.log);
+  return buf;
+}
+
+// The checkpoint, log and curve at the end of a run (rank 0).
+void finish(Run& run, const TrainOptions& o, const std::string& checkpoint, const std::string& dataset_key) {
+  save_checkpoint(run, checkpoint, dataset_key);
+  io::write_file_atomically(o.output + ".csv", run.state.log);
+  try {
+    write_curve(run.state.log, o.output + ".curve.png");
+  } catch (const Error& e) {
+    std::fprintf(stderr, "warning: %s\n", e.what());
+  }
+  if (run.state.best < 0) save_model(run.model, o.output, o.half);  // no validation ran
+}
+
+}  // namespace
+
+TrainResult train(const TrainOptions& input) {
+  TrainOptions o = checked_options(input);
+  const bool fast = o.config.preset == "fast";
+  // Both presets use threads for whole tasks (voices, or parts of the batch):
+  // on this kind of machine that is faster than splitting each operation.
+  at::set_num_threads(1);
+  std::unique_ptr<ProcessGroup> group;
+  if (o.group.world_size > 1) group = std::make_unique<ProcessGroup>(o.group);
+  const bool leader = !group || group->is_leader();
+  if (!leader) o.progress = false;  // rank 0 alone reports, validates and writes files
+
+  corpus::Dataset data = load_dataset(o, group.get());
+  SplitView train_view(data.train);
+  SplitView valid_view(data.valid.size() > 0 ? data.valid : data.train);
+  o.config.vocab = data.vocab;
+  o.config.styles = data.styles;
+  const std::string checkpoint = o.output + ".ckpt";
+  Run run = make_run(o, data, checkpoint);
 
   const int64_t ticks_per_step = fast ? int64_t{o.batch} * o.crop : int64_t{o.batch};
   const double steps_per_epoch = std::max(1.0, static_cast<double>(train_view.ticks()) / ticks_per_step);
@@ -341,13 +499,11 @@ TrainResult train(const TrainOptions& input) {
   if (o.epochs > 0) step_budget = std::min<int64_t>(step_budget, static_cast<int64_t>(o.epochs * steps_per_epoch));
   const double second_budget = o.minutes > 0 ? o.minutes * 60 : 1e18;
 
-  // Measure a step to place validations about every two minutes.
-  int eval_every = o.eval_every;
+  int eval_every = o.eval_every;  // 0: measured on the first step, for a validation about every two minutes
   const auto run_start = Clock::now();
   const double seconds_before = run.state.seconds;
   auto elapsed = [&] { return seconds_before + std::chrono::duration<double>(Clock::now() - run_start).count(); };
   auto last_checkpoint = Clock::now();
-
   if (!o.resume) {
     run.state.log = "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy,valid_chronological_nll\n";
   }
@@ -357,20 +513,56 @@ TrainResult train(const TrainOptions& input) {
   int loss_count = 0;
   std::string status;
 
-  while (run.state.step < step_budget && elapsed() < second_budget && !run.state.stopped_early) {
+  // Rank 0 decides for the group (its clock is the one that counts): whether
+  // to take another step, and at what learning rate.
+  auto decide = [&]() -> std::vector<double> {
     const int64_t step = run.state.step;
-    // Batches and dropout depend only on (seed, step): a resumed run repeats them.
-    std::mt19937_64 rng(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step));
-    torch::manual_seed(o.seed * 1000003 + static_cast<uint64_t>(step));
-    if (o.lr_schedule == "cosine") {
+    const bool go = step < step_budget && elapsed() < second_budget && !run.state.stopped_early;
+    if (go && o.lr_schedule == "cosine") {
       // Down to zero at the end of the budget, in steps or in time, whichever ends first.
       const double done = std::min(1.0, std::max(static_cast<double>(step) / static_cast<double>(step_budget),
                                                  elapsed() / second_budget));
       set_lr(run, o.lr * 0.5 * (1 + std::cos(M_PI * done)));
     }
+    return {go ? 1.0 : 0.0, run.state.lr};
+  };
+  // After a step, on rank 0: validation, model and checkpoint when due.
+  auto after_step = [&] {
+    const bool last = run.state.step >= step_budget || elapsed() >= second_budget;
+    if (run.state.step % eval_every == 0 || last) {
+      status = validate(run, valid_view, data, o, elapsed(), loss_sum / loss_count);
+      loss_sum = 0;
+      loss_count = 0;
+    }
+    const bool checkpoint_due =
+        std::chrono::duration<double>(Clock::now() - last_checkpoint).count() >= o.checkpoint_minutes * 60 ||
+        (o.checkpoint_every > 0 && run.state.step % o.checkpoint_every == 0) || last || run.state.stopped_early;
+    if (checkpoint_due) {
+      run.state.seconds = elapsed();
+      save_checkpoint(run, checkpoint, data.cache_key);
+      last_checkpoint = Clock::now();
+    }
+    bar.update(budget_in_steps ? run.state.step : static_cast<long long>(elapsed()), status);
+  };
+  // Runs `work` (rank 0's) and shares rank 0's decision with the group.
+  auto share = [&](const std::function<void()>& work, const std::string& what) {
+    auto decision = [&] {
+      if (work) work();
+      return decide();
+    };
+    return group ? group->leader_only(decision, 2, what) : decision();
+  };
+
+  std::vector<double> decision = share(nullptr, "the start");
+  while (decision[0] == 1) {
+    set_lr(run, decision[1]);
+    const int64_t step = run.state.step;
+    // Batches and dropout depend only on (seed, step): a resumed run repeats them.
+    std::mt19937_64 rng(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step));
+    torch::manual_seed(o.seed * 1000003 + static_cast<uint64_t>(step));
     run.model.module().train();
     auto step_start = Clock::now();
-    double loss = fast ? fast_step(run, train_view, o, rng) : deepbach_step(run, train_view, o, rng);
+    double loss = fast ? fast_step(run, train_view, o, rng, group.get()) : deepbach_step(run, train_view, o, rng, group.get());
     if (eval_every <= 0) {
       double step_seconds = std::chrono::duration<double>(Clock::now() - step_start).count();
       eval_every = std::max(10, static_cast<int>(120 / std::max(1e-3, step_seconds)));
@@ -379,80 +571,12 @@ TrainResult train(const TrainOptions& input) {
     loss_sum += loss;
     ++loss_count;
     run.state.step = step + 1;
-
-    bool last = run.state.step >= step_budget || elapsed() >= second_budget;
-    if (run.state.step % eval_every == 0 || last) {
-      model::VoiceScores scores = model::score_split(run.model, valid_view, o.valid_targets);
-      double acc = scores.mean_accuracy();
-      double onset = (scores.onset_accuracy[0] + scores.onset_accuracy[1] + scores.onset_accuracy[2] +
-                      scores.onset_accuracy[3]) / 4;
-      const double train_loss = loss_sum / loss_count;
-      std::ostringstream row;
-      row << run.state.step << ',' << elapsed() << ',' << run.state.lr << ',' << train_loss << ','
-          << scores.mean_loss() << ',' << acc;
-      for (double a : scores.accuracy) row << ',' << a;
-      row << ',' << onset << ',';
-      // The conditional the chronological start draws from (nats per voice and tick).
-      const double chronological_nll =
-          run.model.trained_with_masks() ? model::chronological_nll(run.model, valid_view).mean_nll : 0;
-      if (run.model.trained_with_masks()) row << chronological_nll;
-      row << '\n';
-      run.state.log += row.str();
-      loss_sum = 0;
-      loss_count = 0;
-      // The saved model: the best mean accuracy; a model trained on chronological
-      // crops as well serves two conditionals (the sweeps' and the chronological
-      // pass's), so it is chosen by the mean of their validation losses, as the
-      // geometric-mean probability per variable exp(-mean loss).
-      const double score = run.model.config.chronological > 0 ? std::exp(-(scores.mean_loss() + chronological_nll) / 2) : acc;
-      if (score > run.state.best) {
-        run.state.best = score;
-        run.state.bad_evals = 0;
-        run.state.best_scores = scores;
-        run.model.metrics = {{"valid", scores.to_json()}, {"step", run.state.step}};
-        run.model.corpus = {{"roots", o.corpus}, {"pieces", data.pieces.size()}, {"rejected", data.rejected},
-                            {"train_sequences", data.train.size()}, {"train_ticks", data.train.ticks()},
-                            {"valid_pieces", data.valid.size()}, {"styles", data.styles},
-                            {"transposition_augmentation", o.augment}};
-        run.model.training = {{"minutes", elapsed() / 60}, {"steps", run.state.step}, {"lr", o.lr},
-                              {"lr_schedule", o.lr_schedule}, {"batch", o.batch}, {"crop", o.crop},
-                              {"edge_crops", o.edge_crops}, {"init", o.init},
-                              {"seed", o.seed}, {"threads", o.threads}};
-        save_model(run.model, o.output, o.half);
-      } else {
-        ++run.state.bad_evals;
-        if (o.lr_schedule == "plateau" && o.patience > 1 && run.state.bad_evals % std::max(1, o.patience / 2) == 0) {
-          set_lr(run, run.state.lr * 0.5);
-        }
-        if (o.patience > 0 && run.state.bad_evals >= o.patience) run.state.stopped_early = true;
-      }
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "step %lld loss %.3f valid acc %.4f (best score %.4f)",
-                    static_cast<long long>(run.state.step), train_loss, acc, run.state.best);
-      status = buf;
-      io::write_file_atomically(o.output + ".csv", run.state.log);
-    }
-    bool checkpoint_due = std::chrono::duration<double>(Clock::now() - last_checkpoint).count() >= o.checkpoint_minutes * 60 ||
-                          (o.checkpoint_every > 0 && run.state.step % o.checkpoint_every == 0) || last ||
-                          run.state.stopped_early;
-    if (checkpoint_due) {
-      run.state.seconds = elapsed();
-      save_checkpoint(run, checkpoint, data.cache_key);
-      last_checkpoint = Clock::now();
-    }
-    bar.update(budget_in_steps ? run.state.step : static_cast<long long>(elapsed()), status);
+    decision = share(after_step, "step " + std::to_string(step + 1));
   }
-  bar.finish(status);
   run.state.seconds = elapsed();
-  save_checkpoint(run, checkpoint, data.cache_key);
-  io::write_file_atomically(o.output + ".csv", run.state.log);
-  try {
-    write_curve(run.state.log, o.output + ".curve.png");
-  } catch (const Error& e) {
-    std::fprintf(stderr, "warning: %s\n", e.what());
-  }
-  if (run.state.best < 0) {  // no validation ran
-    save_model(run.model, o.output, o.half);
+  if (leader) {
+    bar.finish(status);
+    finish(run, o, checkpoint, data.cache_key);
   }
   TrainResult result;
   result.best = run.state.best_scores;

@@ -1,7 +1,9 @@
 // Training a model on a corpus: Adam on per-voice cross-entropy, validation
 // on the valid split at regular steps, early stopping, a CSV log and a curve,
 // atomic checkpoints, and a resume that continues exactly where a killed run
-// left its last checkpoint (batches and dropout are seeded by step).
+// left its last checkpoint (batches and dropout are seeded by step); on one
+// process (threads splitting each batch) or on a group of processes on one
+// or more machines (train/distributed.h).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 
 #include "model/config.h"
 #include "model/scoring.h"
+#include "train/distributed.h"
 #include "util/plot.h"
 
 namespace dq::train {
@@ -41,6 +44,9 @@ struct TrainOptions {
   std::string cache_dir = ".cache";
   int64_t valid_targets = 16384;  // "deepbach": validation ticks sampled per evaluation
   bool progress = true;
+  // Processes training together (see train/distributed.h): each computes a
+  // share of every batch; rank 0 validates, logs and writes the files.
+  GroupOptions group;
 };
 
 struct TrainResult {
