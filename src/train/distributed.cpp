@@ -10,10 +10,11 @@
 #include <optional>
 #include <thread>
 
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::train {
 
@@ -138,14 +139,19 @@ ProcessGroup::ProcessGroup(const GroupOptions& options) : impl_(std::make_unique
   impl_->host = host_name();
   const milliseconds timeout(static_cast<int64_t>(options.timeout_seconds * 1000));
   const std::string where = options.master_addr + ":" + std::to_string(options.master_port);
+  // Under torchrun the launcher's agent already serves a store at the master's
+  // port (it says so in TORCHELASTIC_USE_AGENT_STORE): every rank joins it as a
+  // client. Otherwise rank 0 serves it and waits for the others to arrive.
+  const bool agent_store = environment("TORCHELASTIC_USE_AGENT_STORE").value_or("") == "True";
   c10d::TCPStoreOptions store_options;
   store_options.port = static_cast<uint16_t>(options.master_port);
-  store_options.isServer = options.rank == 0;
+  store_options.isServer = options.rank == 0 && !agent_store;
   store_options.numWorkers = options.world_size;
-  store_options.waitWorkers = true;
+  store_options.waitWorkers = !agent_store;
   store_options.timeout = timeout;
   try {
-    impl_->store = c10::make_intrusive<c10d::TCPStore>(options.master_addr, store_options);
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(options.master_addr, store_options);
+    impl_->store = c10::make_intrusive<c10d::PrefixStore>("deepquartet", tcp);
     auto group_options = c10d::ProcessGroupGloo::Options::create(timeout);
     group_options->devices.push_back(device_for(options.master_addr));
     impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, options.rank, options.world_size,
