@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "music/pitch.h"
 #include "util/blas_threads.h"
 #include "model/model.h"
 #include "sample/compose.h"
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
   o.iterations = argc > 2 ? std::atoi(argv[2]) : (fast ? 62 : 0);
   dq::sample::PieceRequest request;
   request.bars = 16;
-  request.key = dq::sample::parse_key("D major");
+  request.key = dq::music::parse_key("D major");
   auto start = std::chrono::steady_clock::now();
   dq::music::Score piece = dq::sample::generate(model, request, o)[0];
   double generate_s = dq::bench::seconds_since(start);

@@ -5,7 +5,7 @@
 #include <exception>
 #include <string>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "train/trainer.h"
 #include "util/plot.h"
 
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
       const size_t eq = arg.find('=');
       if (eq == std::string::npos || eq == 0) throw std::runtime_error("expected NAME=LOG.csv, got '" + arg + "'");
       const std::string path = arg.substr(eq + 1);
-      chart.series.push_back(dq::train::accuracy_curve(dq::io::read_file_bytes(path), arg.substr(0, eq)));
+      chart.series.push_back(dq::train::accuracy_curve(dq::util::read_file_bytes(path), arg.substr(0, eq)));
       if (chart.series.back().x.empty()) throw std::runtime_error(path + ": no validation rows");
     }
     dq::write_chart(chart, argv[1]);

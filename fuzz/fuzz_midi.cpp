@@ -5,7 +5,7 @@
 #include <string>
 
 #include "io/midi_reader.h"
-#include "music/error.h"
+#include "util/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

@@ -7,7 +7,7 @@
 
 #include "io/musicxml_reader.h"
 #include "io/mxl_archive.h"
-#include "music/error.h"
+#include "util/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

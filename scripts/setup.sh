@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the dependencies, builds deepquartet into build/, and runs the main
+# Installs the dependencies (Debian packages; the web page's Verovio from
+# web/package-lock.json), builds deepquartet into build/, and runs the main
 # job: a new chorale from the shipped model, written as MIDI, MusicXML, PNG and
 # WAV into out/, and a harmonization of a bundled melody (Old Hundredth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+(cd web && npm ci --omit=dev --no-audit --no-fund)  # Verovio, which engraves the score in the page
 scripts/build.sh
 
 mkdir -p out

@@ -4,7 +4,8 @@
 
 #include "cli/commands.h"
 #include "io/score_file.h"
-#include "music/error.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::cli {
 
@@ -19,7 +20,7 @@ struct ConvertOptions {
 int run_convert(const ConvertOptions& o) {
   for (const auto& out : o.outputs) {
     if (!io::can_write(out)) {
-      throw Error(out + ": cannot write format '" + io::extension_of(out) +
+      throw Error(out + ": cannot write format '" + util::extension_of(out) +
                   "' (writable: .mid .midi .xml .musicxml .mxl .wav .png .pdf .svg)");
     }
   }

@@ -8,7 +8,7 @@
 
 #include "cli/commands.h"
 #include "corpus/corpus.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "music/pitch.h"
 #include "music/range.h"
 
@@ -37,7 +37,7 @@ int run_scan(const ScanOptions& o) {
       music::VoiceRanges r = music::score_ranges(s);
       for (int v = 0; v < music::kNumVoices; ++v) ranges[v].include(r[v]);
       ++keys[music::key_name(s.meta[0].key)];
-      ++meters[std::to_string(s.meta[0].time.numerator) + "/" + std::to_string(s.meta[0].time.denominator)];
+      ++meters[music::meter_name(s.meta[0].time)];
       ++styles[p.style];
       ++splits[corpus::split_name(p.split)];
       total += s.quantization;
@@ -93,7 +93,7 @@ int run_scan(const ScanOptions& o) {
                                {"moved", total.onsets_moved}, {"dropped_short", total.notes_dropped_short},
                                {"dropped_grace", total.notes_dropped_grace}, {"dropped_chord", total.notes_dropped_chord},
                                {"dropped_second_voice", total.notes_dropped_layer}, {"truncated", total.notes_truncated}}}};
-    io::write_file_atomically(o.json_path, report.dump(2) + "\n");
+    util::write_file_atomically(o.json_path, report.dump(2) + "\n");
   }
   return 0;
 }

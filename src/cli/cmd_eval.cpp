@@ -1,18 +1,18 @@
 // `deepquartet eval`: the honest measure (a classifier two-sample test against
 // Bach's test chorales and the tonal measures, for generated and
 // reharmonized chorales with the voice-leading prior on and off), the
-// model's metrics, the grader, the reharmonization benchmark and the copying
+// model's metrics, the grader, the reharmonization measure and the copying
 // check, written as a Markdown report with PNG charts and JSON.
 #include <cstdio>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/sampling_flags.h"
-#include "eval/benchmark.h"
+#include "eval/chorale_evaluation.h"
 #include "eval/melody_report.h"
 #include "eval/quartet_report.h"
 #include "model/model.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::cli {
 
@@ -20,20 +20,20 @@ namespace {
 
 struct EvalOptions {
   std::string model_path;
-  std::string output = "eval/report.md";
+  std::string output = "reports/report.md";
   std::string conditions = "generated-on,generated-off,reharmonized-on,reharmonized-off";
   std::string melodies;  // a folder: the melody report instead of the evaluation
   std::vector<std::string> quartets;  // the quartet corpus: the quartet evaluation instead
   std::string styles = "haydn,mozart,beethoven";
-  eval::BenchmarkOptions benchmark;
+  eval::ChoraleEvalOptions chorales;
 };
 
 int run_melody_report(const EvalOptions& o, model::Model& model, const std::string& path) {
   eval::MelodyReportOptions m;
   m.melodies = o.melodies;
-  m.bach_corpus = o.benchmark.corpus;
-  m.sampling = o.benchmark.sampling;
-  m.progress = o.benchmark.progress;
+  m.bach_corpus = o.chorales.corpus;
+  m.sampling = o.chorales.sampling;
+  m.progress = o.chorales.progress;
   eval::MelodyReport report = eval::run_melody_report(model, path, m);
   eval::write_melody_report(report, o.output);
   int failed = 0;
@@ -61,11 +61,11 @@ int run_quartet_report(const EvalOptions& o, model::Model& model, const std::str
   eval::QuartetReportOptions q;
   q.corpus = o.quartets;
   q.styles = split_list(o.styles);
-  q.generated = o.benchmark.generated;
-  q.bars = o.benchmark.bars;
-  q.sampling = o.benchmark.sampling;
-  q.classifier = o.benchmark.classifier;
-  q.progress = o.benchmark.progress;
+  q.generated = o.chorales.generated;
+  q.bars = o.chorales.bars;
+  q.sampling = o.chorales.sampling;
+  q.classifier = o.chorales.classifier;
+  q.progress = o.chorales.progress;
   if (q.styles.empty()) throw Error("--styles lists no style");
   const eval::QuartetReport report = eval::run_quartet_report(model, path, q);
   eval::write_quartet_report(report, o.output);
@@ -73,7 +73,7 @@ int run_quartet_report(const EvalOptions& o, model::Model& model, const std::str
   return 0;
 }
 
-void check_counts(const eval::BenchmarkOptions& b) {
+void check_counts(const eval::ChoraleEvalOptions& b) {
   if (b.generated < 2 || b.generated > 1000) throw Error("--generated must be 2 to 1000");
   if (b.reharmonized < 0) throw Error("--reharmonized must be 0 or more");
   if (b.bars < 1 || b.bars > 256) throw Error("--bars must be 1 to 256");
@@ -86,12 +86,12 @@ void check_counts(const eval::BenchmarkOptions& b) {
 int run_eval(EvalOptions o) {
   std::string path = o.model_path.empty() ? default_model_path() : o.model_path;
   if (!std::filesystem::exists(path)) throw Error(path + ": model file not found");
-  o.benchmark.conditions = eval::parse_conditions(o.conditions);
-  check_counts(o.benchmark);
+  o.chorales.conditions = eval::parse_conditions(o.conditions);
+  check_counts(o.chorales);
   model::Model model = model::load_model(path);
   if (!o.melodies.empty()) return run_melody_report(o, model, path);
   if (!o.quartets.empty()) return run_quartet_report(o, model, path);
-  eval::EvalReport report = eval::run_benchmark(model, path, o.benchmark);
+  eval::EvalReport report = eval::evaluate_chorales(model, path, o.chorales);
   eval::write_report(report, o.output);
   std::printf("report: %s (and .json, charts beside it)\n", o.output.c_str());
   return 0;
@@ -101,7 +101,7 @@ int run_eval(EvalOptions o) {
 
 void add_eval(CLI::App& app, Runner& run) {
   auto o = std::make_shared<EvalOptions>();
-  eval::BenchmarkOptions& b = o->benchmark;
+  eval::ChoraleEvalOptions& b = o->chorales;
   b.corpus = std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml";
   CLI::App* cmd = app.add_subcommand(
       "eval", "Evaluate a model against the Bach test chorales (report with charts)");

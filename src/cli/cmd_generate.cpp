@@ -4,9 +4,10 @@
 
 #include "cli/commands.h"
 #include "cli/sampling_flags.h"
-#include "music/error.h"
+#include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/constraints.h"
+#include "util/error.h"
 
 namespace dq::cli {
 
@@ -24,8 +25,8 @@ int run_generate(GenerateOptions o) {
   o.flags.check_outputs();
   sample::PieceRequest request;
   request.bars = o.bars;
-  request.key = sample::parse_key(o.key);
-  request.time = sample::parse_meter(o.meter);
+  request.key = music::parse_key(o.key);
+  request.time = music::parse_meter(o.meter);
   request.fermatas = o.fermatas;
   request.style = o.flags.style;
   request.count = o.flags.count;

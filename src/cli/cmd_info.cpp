@@ -27,10 +27,6 @@ nlohmann::json quantization_json(const music::QuantizationReport& q) {
           {"truncated", q.notes_truncated},     {"total_changed", q.total_changed()}};
 }
 
-std::string meter_name(const music::TimeSignature& t) {
-  return std::to_string(t.numerator) + "/" + std::to_string(t.denominator);
-}
-
 int run_info(const InfoOptions& o) {
   io::ReadOptions read;
   for (int p : o.parts) read.parts.push_back(p - 1);
@@ -43,7 +39,7 @@ int run_info(const InfoOptions& o) {
     const auto& m = s.meta[t];
     std::string k = music::key_name(m.key);
     if (keys.empty() || keys.back() != k) keys.push_back(k);
-    if (meters.empty() || meters.back() != meter_name(m.time)) meters.push_back(meter_name(m.time));
+    if (meters.empty() || meters.back() != music::meter_name(m.time)) meters.push_back(music::meter_name(m.time));
   }
   nlohmann::json voices = nlohmann::json::array();
   for (int v = 0; v < music::kNumVoices; ++v) {

@@ -7,8 +7,8 @@
 
 #include "cli/commands.h"
 #include "cli/musescore_plugin.h"
-#include "io/file_util.h"
-#include "music/error.h"
+#include "util/file_util.h"
+#include "util/error.h"
 
 namespace dq::cli {
 
@@ -33,7 +33,7 @@ int run_install(const MusescoreOptions& o) {
   fs::create_directories(dir, ec);
   if (ec) throw Error(dir.string() + ": cannot create the folder (" + ec.message() + ")");
   for (const PluginFile& file : musescore_plugin_files()) {
-    io::write_file_atomically((dir / file.name).string(), file.text);
+    util::write_file_atomically((dir / file.name).string(), file.text);
   }
   std::cout << "Installed the deepquartet plugin in " << dir.string() << "\n"
             << "In MuseScore 3: Plugins > Plugin Manager..., tick \"deepquartet\", OK; then Plugins > deepquartet.\n"

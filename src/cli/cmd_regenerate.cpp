@@ -5,9 +5,9 @@
 #include "cli/commands.h"
 #include "cli/sampling_flags.h"
 #include "io/score_file.h"
-#include "music/error.h"
 #include "sample/compose.h"
 #include "sample/constraints.h"
+#include "util/error.h"
 
 namespace dq::cli {
 

@@ -5,10 +5,10 @@
 #include "cli/commands.h"
 #include "cli/sampling_flags.h"
 #include "io/score_file.h"
-#include "music/error.h"
 #include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/constraints.h"
+#include "util/error.h"
 
 namespace dq::cli {
 
@@ -30,7 +30,7 @@ int run_reharmonize(ReharmonizeOptions o) {
   if (o.part > 0) read.parts = {o.part - 1};
   music::Score input = io::read_score(o.input, read);
   sample::ReharmonizeRequest request;
-  if (!o.key.empty()) request.key = sample::parse_key(o.key);
+  if (!o.key.empty()) request.key = music::parse_key(o.key);
   request.fermatas = o.fermatas;
   request.keep = sample::parse_voices(o.keep);
   request.transpose = sample::parse_transpose(o.transpose);

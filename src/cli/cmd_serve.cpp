@@ -6,7 +6,7 @@ namespace dq::cli {
 
 void add_serve(CLI::App& app, Runner& run) {
   auto o = std::make_shared<server::ServeOptions>();
-  o->web_dir = std::string(DQ_SOURCE_DIR) + "/web";
+  o->web_dir = data_path("web");
   CLI::App* cmd = app.add_subcommand("serve", "Serve the web app: compose, regenerate regions, harmonize melodies");
   cmd->add_option("--host", o->host, "Address to listen on (127.0.0.1: this machine only)")->capture_default_str();
   cmd->add_option("--port", o->port, "Port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));

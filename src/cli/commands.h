@@ -23,8 +23,13 @@ void add_eval(CLI::App& app, Runner& run);
 void add_serve(CLI::App& app, Runner& run);
 void add_musescore(CLI::App& app, Runner& run);
 
-// The shipped model used when --model is not given: models/bach.dqm next to
-// the sources (or $DEEPQUARTET_MODEL).
+// `relative` (e.g. "models/bach.dqm", "web") in the installed data folder,
+// PREFIX/share/deepquartet beside PREFIX/bin/deepquartet (`cmake --install`),
+// else in the source tree the program was built from.
+std::string data_path(const std::string& relative);
+
+// The shipped model used when --model is not given: $DEEPQUARTET_MODEL, else
+// data_path("models/bach.dqm").
 std::string default_model_path();
 
 }  // namespace dq::cli

@@ -6,14 +6,25 @@
 #include <filesystem>
 
 #include "cli/commands.h"
-#include "music/error.h"
 #include "util/blas_threads.h"
+#include "util/error.h"
 
 namespace dq::cli {
 
+std::string data_path(const std::string& relative) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / "share" / "deepquartet" / relative;
+    if (fs::exists(installed, ec)) return installed.string();
+  }
+  return std::string(DQ_SOURCE_DIR) + "/" + relative;
+}
+
 std::string default_model_path() {
   if (const char* env = std::getenv("DEEPQUARTET_MODEL")) return env;
-  return std::string(DQ_SOURCE_DIR) + "/models/bach.dqm";
+  return data_path("models/bach.dqm");
 }
 
 }  // namespace dq::cli
@@ -23,7 +34,9 @@ int main(int argc, char** argv) {
   dq::pin_blas_threads();
   CLI::App app{"deepquartet: four-voice music (Bach chorales, string quartets) with DeepBach in C++"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "deepquartet 0.1.0");
+  app.set_version_flag("--version", std::string("deepquartet ") + DQ_VERSION + " (models and web page: " +
+                                         std::filesystem::path(dq::cli::data_path("models")).parent_path().string() +
+                                         ")");
   dq::cli::Runner run;
   dq::cli::add_info(app, run);
   dq::cli::add_convert(app, run);

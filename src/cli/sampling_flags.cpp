@@ -6,7 +6,8 @@
 
 #include "cli/commands.h"
 #include "io/score_file.h"
-#include "music/error.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::cli {
 
@@ -65,7 +66,7 @@ void SamplingFlags::check_outputs() const {
   if (count < 1 || count > 1000) throw Error("--count must be between 1 and 1000");
   for (const auto& out : outputs) {
     if (!io::can_write(out)) {
-      throw Error(out + ": cannot write format '" + io::extension_of(out) +
+      throw Error(out + ": cannot write format '" + util::extension_of(out) +
                   "' (writable: .mid .midi .xml .musicxml .mxl .wav .png .pdf .svg)");
     }
   }

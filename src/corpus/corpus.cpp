@@ -11,8 +11,9 @@
 #include <thread>
 
 #include "io/score_file.h"
-#include "music/error.h"
+#include "util/error.h"
 #include "util/progress.h"
+#include "util/text.h"
 
 namespace dq::corpus {
 
@@ -48,8 +49,7 @@ std::vector<std::string> list_score_files(const std::vector<std::string>& roots)
 }
 
 std::string style_of(const std::string& path, music::Ensemble ensemble) {
-  std::string p = path;
-  std::transform(p.begin(), p.end(), p.begin(), ::tolower);
+  const std::string p = util::to_lower(path);
   if (p.find("bach") != std::string::npos && p.find("quartet") == std::string::npos) return "bach";
   for (const char* composer : {"haydn", "mozart", "beethoven"}) {
     if (p.find(std::string("/") + composer + "/") != std::string::npos) return composer;
@@ -60,8 +60,7 @@ std::string style_of(const std::string& path, music::Ensemble ensemble) {
 std::string work_of(const std::string& path) {
   fs::path p(path);
   std::string stem = p.stem().string();
-  std::string lower = stem;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::string lower = util::to_lower(stem);
   std::string composer = p.parent_path().parent_path().filename().string();
   std::smatch m;
   // Beethoven's kern files are numbered by quartet: map them to opus numbers.

@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "io/file_util.h"
-#include "music/error.h"
+#include "util/file_util.h"
 #include "music/transpose.h"
+#include "util/error.h"
 
 namespace dq::corpus {
 
@@ -132,7 +132,7 @@ std::string cache_key_of(const DatasetOptions& options) {
   for (const std::string& file : list_score_files(options.roots)) {
     h = fnv1a(fs::weakly_canonical(fs::absolute(file)).string(), h);
     h = fnv1a(split_name(split_of(file, work_of(file))), h);
-    h = fnv1a(io::read_file_bytes(file), h);
+    h = fnv1a(util::read_file_bytes(file), h);
   }
   return hex(h);
 }
@@ -238,10 +238,10 @@ Dataset build_dataset(const DatasetOptions& options) {
     save_split(a, "train", d.train);
     save_split(a, "valid", d.valid);
     save_split(a, "test", d.test);
-    std::string tmp = io::temp_path_beside(cache.string());
+    std::string tmp = util::temp_path_beside(cache.string());
     try {
       a.save_to(tmp);
-      io::commit_temp_file(tmp, cache.string());
+      util::commit_temp_file(tmp, cache.string());
     } catch (const std::exception&) {
       fs::remove(tmp, ec);  // a cache that cannot be written is not an error
     }

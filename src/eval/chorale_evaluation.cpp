@@ -1,4 +1,4 @@
-#include "eval/benchmark.h"
+#include "eval/chorale_evaluation.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,9 +11,9 @@
 #include "eval/measure.h"
 #include "model/batches.h"
 #include "model/scoring.h"
-#include "music/error.h"
 #include "music/harmony.h"
 #include "sample/compose.h"
+#include "util/error.h"
 #include "util/progress.h"
 
 namespace dq::eval {
@@ -62,7 +62,7 @@ std::vector<music::KeySignature> home_keys(const std::vector<music::Score>& scor
   return keys;
 }
 
-void load_bach(const BenchmarkOptions& o, BachSplits& bach) {
+void load_bach(const ChoraleEvalOptions& o, BachSplits& bach) {
   bach.corpus = corpus::load_corpus({o.corpus}, 2, o.progress);
   for (const auto& p : bach.corpus) {
     if (!p.accepted || p.style != "bach") continue;
@@ -78,7 +78,7 @@ void load_bach(const BenchmarkOptions& o, BachSplits& bach) {
   }
 }
 
-sample::SampleOptions sampling_for(Condition c, const BenchmarkOptions& o) {
+sample::SampleOptions sampling_for(Condition c, const ChoraleEvalOptions& o) {
   sample::SampleOptions so = o.sampling;
   if (so.voice_leading_penalty < 0) so.voice_leading_penalty = sample::kChoralePriorNats;
   if (!is_prior_on(c)) so.voice_leading_penalty = 0;
@@ -98,7 +98,7 @@ std::string start_text(const model::Model& model, const sample::SampleOptions& s
 
 // New chorales in the keys and meters of test chorales drawn at random.
 ConditionSet generate_set(model::Model& model, const BachSplits& bach, Condition c,
-                          const BenchmarkOptions& o) {
+                          const ChoraleEvalOptions& o) {
   ConditionSet set;
   set.condition = c;
   set.name = condition_name(c);
@@ -128,7 +128,7 @@ ConditionSet generate_set(model::Model& model, const BachSplits& bach, Condition
 
 // Bach's sopranos kept, alto, tenor and bass generated.
 ConditionSet reharmonize_set(model::Model& model, const BachSplits& bach, Condition c,
-                             const BenchmarkOptions& o) {
+                             const ChoraleEvalOptions& o) {
   ConditionSet set;
   set.condition = c;
   set.name = condition_name(c);
@@ -220,7 +220,7 @@ void add_reharmonization(EvalReport& report, const ConditionSet& set) {
 }
 
 MeasureReport honest_measure(const BachSplits& bach, const std::vector<ConditionSet>& sets,
-                             const BenchmarkOptions& o) {
+                             const ChoraleEvalOptions& o) {
   const MeasuredSet test =
       measure_set("Bach test chorales", bach.test_scores, home_keys(bach.test_scores));
   const MeasuredSet valid =
@@ -247,7 +247,7 @@ MeasureReport honest_measure(const BachSplits& bach, const std::vector<Condition
 }
 
 void add_facts(EvalReport& report, const model::Model& model, const std::string& model_path,
-               const std::vector<ConditionSet>& sets, const BenchmarkOptions& o) {
+               const std::vector<ConditionSet>& sets, const ChoraleEvalOptions& o) {
   const sample::SampleOptions& so = o.sampling;
   report.facts.push_back({"model", model_path});
   report.facts.push_back({"preset", model.config.preset});
@@ -303,8 +303,8 @@ std::vector<Condition> parse_conditions(const std::string& list) {
   return conditions;
 }
 
-EvalReport run_benchmark(model::Model& model, const std::string& model_path,
-                         const BenchmarkOptions& o) {
+EvalReport evaluate_chorales(model::Model& model, const std::string& model_path,
+                         const ChoraleEvalOptions& o) {
   BachSplits bach;
   load_bach(o, bach);
   std::vector<ConditionSet> sets;

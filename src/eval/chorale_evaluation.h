@@ -38,7 +38,7 @@ const char* condition_id(Condition condition);
 // most once; throws dq::Error naming the unknown id and listing the known ones.
 std::vector<Condition> parse_conditions(const std::string& list);
 
-struct BenchmarkOptions {
+struct ChoraleEvalOptions {
   std::string corpus;     // the Bach chorales (with splits.tsv above them)
   int generated = 50;     // chorales per generated condition
   int bars = 16;
@@ -54,7 +54,7 @@ struct BenchmarkOptions {
 // Runs every condition of `options` with `model` (read from `model_path`, for
 // the report). Throws dq::Error when the corpus has fewer than two test or
 // valid chorales.
-EvalReport run_benchmark(model::Model& model, const std::string& model_path,
-                         const BenchmarkOptions& options);
+EvalReport evaluate_chorales(model::Model& model, const std::string& model_path,
+                         const ChoraleEvalOptions& options);
 
 }  // namespace dq::eval

@@ -7,8 +7,8 @@
 #include <numeric>
 
 #include "eval/grader.h"
-#include "music/error.h"
 #include "music/pitch.h"
+#include "util/error.h"
 
 namespace dq::eval {
 

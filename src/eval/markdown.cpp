@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 
 namespace dq::eval {
 
@@ -47,8 +47,8 @@ void table_head(std::ostringstream& md, const std::vector<std::string>& columns)
 void write_markdown_and_json(const std::string& path, const std::string& markdown, const std::string& json) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  io::write_file_atomically(std::filesystem::path(path).replace_extension(".json").string(), json);
-  io::write_file_atomically(path, markdown);
+  util::write_file_atomically(std::filesystem::path(path).replace_extension(".json").string(), json);
+  util::write_file_atomically(path, markdown);
 }
 
 }  // namespace dq::eval

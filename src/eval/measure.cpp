@@ -1,7 +1,7 @@
 #include "eval/measure.h"
 
 #include "eval/piece_features.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::eval {
 

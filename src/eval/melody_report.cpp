@@ -12,12 +12,12 @@
 #include "eval/markdown.h"
 #include "eval/progression.h"
 #include "io/score_file.h"
-#include "music/error.h"
 #include "music/harmony.h"
 #include "music/pitch.h"
 #include "music/spelling.h"
 #include "music/transpose.h"
 #include "sample/compose.h"
+#include "util/error.h"
 #include "util/progress.h"
 
 namespace dq::eval {
@@ -86,7 +86,7 @@ std::vector<std::string> melody_files(const std::string& folder) {
 std::string meters_of(const Score& score) {
   std::vector<std::string> meters;
   for (const music::TickMeta& m : score.meta) {
-    const std::string name = std::to_string(m.time.numerator) + "/" + std::to_string(m.time.denominator);
+    const std::string name = music::meter_name(m.time);
     if (std::find(meters.begin(), meters.end(), name) == meters.end()) meters.push_back(name);
   }
   std::string text;

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "eval/grader.h"
-#include "music/error.h"
 #include "music/pitch.h"
+#include "util/error.h"
 
 namespace dq::eval {
 

@@ -12,12 +12,12 @@
 #include "eval/distributions.h"
 #include "eval/markdown.h"
 #include "eval/style_classifier.h"
-#include "music/error.h"
-#include "music/excerpt.h"
 #include "model/batches.h"
 #include "model/scoring.h"
+#include "music/excerpt.h"
 #include "music/harmony.h"
 #include "sample/compose.h"
+#include "util/error.h"
 #include "util/progress.h"
 
 namespace dq::eval {

@@ -12,7 +12,7 @@
 
 #include "eval/markdown.h"
 #include "eval/measure_report.h"
-#include "music/error.h"
+#include "util/error.h"
 #include "util/plot.h"
 
 namespace dq::eval {

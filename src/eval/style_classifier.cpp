@@ -1,6 +1,6 @@
 #include "eval/style_classifier.h"
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::eval {
 

@@ -7,7 +7,7 @@
 
 #include <torch/torch.h>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::eval {
 

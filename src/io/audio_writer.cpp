@@ -9,9 +9,9 @@
 #include <mutex>
 #include <vector>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/midi_writer.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::io {
 
@@ -110,10 +110,11 @@ std::string to_wav(const music::Score& score) {
                 std::to_string(std::lround(times.back())) + " s, more than the limit of " +
                 std::to_string(std::lround(kMaxAudioSeconds)) + " s");
   }
-  const char* soundfont = DQ_SOUNDFONT;
+  const char* chosen = std::getenv("DEEPQUARTET_SOUNDFONT");
+  const std::string soundfont = chosen && *chosen ? chosen : DQ_SOUNDFONT;
   if (!std::filesystem::is_regular_file(soundfont)) {
-    throw Error(std::string("cannot render audio: soundfont ") + soundfont +
-                " not found (install the timgm6mb-soundfont package)");
+    throw Error("cannot render audio: soundfont " + soundfont +
+                " not found (install the timgm6mb-soundfont package, or set DEEPQUARTET_SOUNDFONT)");
   }
 
   silence_fluidsynth();
@@ -123,7 +124,7 @@ std::string to_wav(const music::Score& score) {
   fluid_settings_setnum(settings.get(), "synth.gain", kGain);
   std::unique_ptr<fluid_synth_t, SynthDeleter> synth(new_fluid_synth(settings.get()));
   if (!synth) throw Error("cannot render audio: FluidSynth could not start");
-  if (fluid_synth_sfload(synth.get(), soundfont, 1) == FLUID_FAILED) {
+  if (fluid_synth_sfload(synth.get(), soundfont.c_str(), 1) == FLUID_FAILED) {
     throw Error(std::string("cannot render audio: FluidSynth could not load ") + soundfont);
   }
   for (int v = 0; v < music::kNumVoices; ++v) {
@@ -163,7 +164,7 @@ void write_wav(const music::Score& score, const std::string& path) {
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
-  write_file_atomically(path, bytes);
+  util::write_file_atomically(path, bytes);
 }
 
 }  // namespace dq::io

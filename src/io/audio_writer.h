@@ -1,6 +1,7 @@
 // Rendering a Score to audio: a 16-bit stereo 44.1 kHz PCM WAV file, played
-// in-process by libfluidsynth with the General MIDI soundfont named by the
-// compile definition DQ_SOUNDFONT.
+// in-process by libfluidsynth with a General MIDI soundfont:
+// $DEEPQUARTET_SOUNDFONT, else Debian's TimGM6mb (the compile definition
+// DQ_SOUNDFONT).
 //
 // The voices use the programs and the tempo of the MIDI writer (choir: Choir
 // Aahs at quarter = 80; quartet: violins, viola, cello at quarter = 100).

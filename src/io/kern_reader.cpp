@@ -6,11 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include "io/file_util.h"
-#include "music/error.h"
+#include "util/file_util.h"
 #include "music/pitch.h"
 #include "music/rational.h"
 #include "music/score_builder.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::io {
 
@@ -158,8 +159,7 @@ music::Score KernParser::parse(std::string_view text) {
 
   // The instruments decide the ensemble; files without any (the CCARH
   // "stage1" quartets) often still say "String Quartet" in their title.
-  std::string lower_title = title_;
-  for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower_title = util::to_lower(title_);
   if (saw_strings_ || (!saw_voices_ && lower_title.find("string quartet") != std::string::npos)) {
     builder_.set_ensemble(music::Ensemble::kStringQuartet);
   } else if (saw_voices_) {
@@ -695,7 +695,7 @@ music::Score parse_kern(const std::string& text, const std::string& source,
 }
 
 music::Score read_kern(const std::string& path, const ReadOptions& options) {
-  return parse_kern(read_file_bytes(path), path, options);
+  return parse_kern(util::read_file_bytes(path), path, options);
 }
 
 }  // namespace dq::io

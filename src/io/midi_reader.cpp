@@ -5,11 +5,11 @@
 #include <map>
 #include <set>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/midi_writer.h"
 #include "io/smf.h"
-#include "music/error.h"
 #include "music/score_builder.h"
+#include "util/error.h"
 
 namespace dq::io {
 
@@ -330,7 +330,7 @@ music::Score parse_midi(const std::string& bytes, const std::string& source,
 }
 
 music::Score read_midi(const std::string& path, const ReadOptions& options) {
-  return parse_midi(read_file_bytes(path), path, options);
+  return parse_midi(util::read_file_bytes(path), path, options);
 }
 
 }  // namespace dq::io

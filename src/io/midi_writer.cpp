@@ -1,8 +1,8 @@
 #include "io/midi_writer.h"
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/smf.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::io {
 
@@ -137,7 +137,7 @@ void write_midi(const Score& score, const std::string& path) {
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
-  write_file_atomically(path, bytes);
+  util::write_file_atomically(path, bytes);
 }
 
 }  // namespace dq::io

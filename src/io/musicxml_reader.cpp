@@ -12,12 +12,13 @@
 #include <string_view>
 #include <vector>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/mxl_archive.h"
-#include "music/error.h"
 #include "music/pitch.h"
 #include "music/score_builder.h"
 #include "music/transpose.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::io {
 
@@ -478,11 +479,7 @@ void Reader::read_note(pugi::xml_node note) {
   if (!chord && !event.grace) advance(event.duration);
 }
 
-bool has_mxl_extension(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".mxl";
-}
+bool has_mxl_extension(const std::string& path) { return util::extension_of(path) == ".mxl"; }
 
 }  // namespace
 
@@ -511,7 +508,7 @@ music::Score parse_musicxml(const std::string& xml_text, const std::string& sour
 }
 
 music::Score read_musicxml(const std::string& path, const ReadOptions& options) {
-  std::string bytes = read_file_bytes(path);
+  std::string bytes = util::read_file_bytes(path);
   if (has_mxl_extension(path)) return parse_musicxml(unzip_mxl(bytes, path), path, options);
   return parse_musicxml(bytes, path, options);
 }

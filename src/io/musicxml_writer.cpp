@@ -8,11 +8,12 @@
 #include <sstream>
 #include <vector>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/mxl_archive.h"
-#include "music/error.h"
 #include "music/pitch.h"
 #include "music/spelling.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::io {
 
@@ -407,8 +408,7 @@ std::string to_musicxml(const Score& score) {
 }
 
 void write_musicxml(const Score& score, const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string ext = util::extension_of(path);
   std::string bytes;
   try {
     bytes = to_musicxml(score);
@@ -416,7 +416,7 @@ void write_musicxml(const Score& score, const std::string& path) {
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
-  write_file_atomically(path, bytes);
+  util::write_file_atomically(path, bytes);
 }
 
 }  // namespace dq::io

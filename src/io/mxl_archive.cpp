@@ -5,7 +5,7 @@
 #include <pugixml.hpp>
 #include <zip.h>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::io {
 

@@ -15,9 +15,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/musicxml_writer.h"
-#include "music/error.h"
+#include "util/error.h"
+#include "util/text.h"
 
 extern char** environ;
 
@@ -49,12 +50,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-std::string lower_extension(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
-}
 
 // The environment of this process with `overrides` ("NAME=value") replacing
 // the variables of the same names.
@@ -127,7 +122,7 @@ int run_program(std::vector<std::string> argv, std::vector<std::string> env,
 std::string log_tail(const std::string& log_path) {
   std::string log;
   try {
-    log = read_file_bytes(log_path);
+    log = util::read_file_bytes(log_path);
   } catch (const Error&) {
     return "";
   }
@@ -178,7 +173,7 @@ bool renderer_available() {
 }
 
 void render_score(const music::Score& score, const std::string& path) {
-  const std::string ext = lower_extension(path);
+  const std::string ext = util::extension_of(path);
   if (ext != ".png" && ext != ".pdf" && ext != ".svg") {
     throw Error(path + ": cannot render to '" + ext + "' (use .png, .pdf or .svg)");
   }
@@ -188,7 +183,7 @@ void render_score(const music::Score& score, const std::string& path) {
     const std::string output = dir.path() + "/out" + ext;
     const std::string runtime = dir.path() + "/xdg";
     const std::string log = dir.path() + "/mscore.log";
-    write_file_atomically(input, to_musicxml(score));
+    util::write_file_atomically(input, to_musicxml(score));
     if (mkdir(runtime.c_str(), 0700) != 0) throw Error("cannot create " + runtime);
 
     std::vector<std::string> argv = {kMuseScore, "-T", "10", "-r", "150", "-o", output, input};
@@ -210,8 +205,8 @@ void render_score(const music::Score& score, const std::string& path) {
     std::sort(pages.begin(), pages.end());
 
     for (size_t i = 0; i < pages.size(); ++i) {
-      write_file_atomically(page_path(path, static_cast<int>(i) + 1),
-                            read_file_bytes(pages[i].second));
+      util::write_file_atomically(page_path(path, static_cast<int>(i) + 1),
+                            util::read_file_bytes(pages[i].second));
     }
   } catch (const fs::filesystem_error& e) {
     throw Error(path + ": " + e.what());

@@ -10,18 +10,10 @@
 #include "io/musicxml_reader.h"
 #include "io/musicxml_writer.h"
 #include "io/renderer.h"
-#include "music/error.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::io {
-
-std::string extension_of(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  size_t dot = path.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
-  std::string ext = path.substr(dot);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext;
-}
 
 namespace {
 bool is_musicxml(const std::string& ext) { return ext == ".xml" || ext == ".musicxml" || ext == ".mxl"; }
@@ -30,17 +22,17 @@ bool is_image(const std::string& ext) { return ext == ".png" || ext == ".pdf" ||
 }  // namespace
 
 bool can_read(const std::string& path) {
-  std::string ext = extension_of(path);
+  std::string ext = util::extension_of(path);
   return is_musicxml(ext) || is_midi(ext) || ext == ".krn";
 }
 
 bool can_write(const std::string& path) {
-  std::string ext = extension_of(path);
+  std::string ext = util::extension_of(path);
   return is_musicxml(ext) || is_midi(ext) || is_image(ext) || ext == ".wav";
 }
 
 music::Score read_score(const std::string& path, const ReadOptions& options) {
-  std::string ext = extension_of(path);
+  std::string ext = util::extension_of(path);
   if (is_musicxml(ext)) return read_musicxml(path, options);
   if (is_midi(ext)) return read_midi(path, options);
   if (ext == ".krn") return read_kern(path, options);
@@ -49,7 +41,7 @@ music::Score read_score(const std::string& path, const ReadOptions& options) {
 }
 
 void write_score(const music::Score& score, const std::string& path) {
-  std::string ext = extension_of(path);
+  std::string ext = util::extension_of(path);
   if (is_musicxml(ext)) return write_musicxml(score, path);
   if (is_midi(ext)) return write_midi(score, path);
   if (ext == ".wav") return write_wav(score, path);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "music/score.h"
+#include "util/file_util.h"
 
 namespace dq::io {
 
@@ -21,15 +22,12 @@ struct ReadOptions {
 };
 
 // Largest input file any reader accepts (bytes); larger is an error.
-constexpr long long kMaxInputBytes = 64LL << 20;
+using util::kMaxInputBytes;
 
 bool can_read(const std::string& path);
 bool can_write(const std::string& path);
 
 music::Score read_score(const std::string& path, const ReadOptions& options = {});
 void write_score(const music::Score& score, const std::string& path);
-
-// Lower-cased extension with the dot (".mxl"), or "" if none.
-std::string extension_of(const std::string& path);
 
 }  // namespace dq::io

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::io::smf {
 

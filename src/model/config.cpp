@@ -1,6 +1,6 @@
 #include "model/config.h"
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::model {
 

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "io/file_util.h"
-#include "music/error.h"
+#include "util/file_util.h"
+#include "util/error.h"
 
 namespace dq::model {
 
@@ -105,14 +105,14 @@ void save_model(Model& model, const std::string& path, bool half) {
                          {"training", model.training}};
   archive.write("info", string_tensor(info.dump()));
   write_parameters(model.module(), archive, "param/", half);
-  std::string tmp = io::temp_path_beside(path);
+  std::string tmp = util::temp_path_beside(path);
   try {
     archive.save_to(tmp);
   } catch (const std::exception& e) {
     std::remove(tmp.c_str());
     throw Error(path + ": cannot write the model (" + std::string(e.what()).substr(0, 200) + ")");
   }
-  io::commit_temp_file(tmp, path);
+  util::commit_temp_file(tmp, path);
 }
 
 Model load_model(const std::string& path) {

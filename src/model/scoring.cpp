@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::model {
 

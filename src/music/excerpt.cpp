@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::music {
 

@@ -4,7 +4,8 @@
 #include <cctype>
 #include <map>
 
-#include "music/error.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::music {
 
@@ -27,14 +28,10 @@ bool on_grid(Rational quarters) {
   return ticks.den == 1;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool looks_like_strings(const std::vector<std::string>& names) {
   for (const std::string& n : names) {
-    std::string l = lower(n);
+    std::string l = util::to_lower(n);
     if (l.find("viol") != std::string::npos || l.find("cello") != std::string::npos) return true;
   }
   return false;

@@ -7,10 +7,11 @@
 #include <sstream>
 #include <tuple>
 
-#include "music/error.h"
 #include "music/pitch.h"
 #include "music/range.h"
 #include "music/transpose.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::sample {
 
@@ -19,32 +20,6 @@ using music::Score;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
-}
-
-int parse_int(const std::string& text, const std::string& what) {
-  try {
-    size_t used = 0;
-    int v = std::stoi(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
-    return v;
-  } catch (const std::exception&) {
-    throw Error("invalid " + what + " '" + text + "'");
-  }
-}
-
-// Fifths of the major key whose tonic has pitch class `pc`, spelled with at most 6 flats or sharps.
-int major_fifths(int pc) {
-  int f = (pc * 7) % 12;  // 0..11
-  return f > 6 ? f - 12 : f;
-}
 
 // Ticks of the last beat of the bar that ends at tick `end` (exclusive).
 void mark_last_beat(Score& score, int end) {
@@ -64,44 +39,8 @@ std::vector<int> bar_starts(const Score& score) {
 
 }  // namespace
 
-music::KeySignature parse_key(const std::string& text) {
-  std::istringstream in(trim(text));
-  std::string tonic, mode_word;
-  in >> tonic >> mode_word;
-  if (tonic.empty()) throw Error("empty key");
-  static const int kPc[] = {9, 11, 0, 2, 4, 5, 7};  // a b c d e f g
-  char letter = static_cast<char>(std::tolower(static_cast<unsigned char>(tonic[0])));
-  if (letter < 'a' || letter > 'g') throw Error("invalid key '" + text + "' (e.g. \"D major\", \"b minor\", \"Eb\")");
-  int pc = kPc[letter - 'a'];
-  for (size_t i = 1; i < tonic.size(); ++i) {
-    if (tonic[i] == '#') ++pc;
-    else if (tonic[i] == 'b' || tonic[i] == '-') --pc;
-    else throw Error("invalid key '" + text + "'");
-  }
-  pc = (pc % 12 + 12) % 12;
-  mode_word = lower(mode_word);
-  bool minor;
-  if (mode_word.empty()) minor = std::islower(static_cast<unsigned char>(tonic[0])) != 0;
-  else if (mode_word == "major" || mode_word == "maj") minor = false;
-  else if (mode_word == "minor" || mode_word == "min") minor = true;
-  else throw Error("invalid mode '" + mode_word + "' (major or minor)");
-  int fifths = major_fifths(minor ? (pc + 3) % 12 : pc);
-  return {fifths, minor ? music::Mode::kMinor : music::Mode::kMajor};
-}
-
-music::TimeSignature parse_meter(const std::string& text) {
-  size_t slash = text.find('/');
-  if (slash == std::string::npos) throw Error("invalid meter '" + text + "' (e.g. 4/4, 3/4)");
-  music::TimeSignature t{parse_int(trim(text.substr(0, slash)), "meter"), parse_int(trim(text.substr(slash + 1)), "meter")};
-  bool ok = t.numerator >= 1 && t.numerator <= 16 &&
-            (t.denominator == 2 || t.denominator == 4 || t.denominator == 8 || t.denominator == 16) &&
-            t.ticks_per_bar() > 0 && t.ticks_per_bar() % t.ticks_per_beat() == 0;
-  if (!ok) throw Error("unsupported meter '" + text + "'");
-  return t;
-}
-
 void apply_fermatas(Score& score, const std::string& spec_text) {
-  std::string spec = lower(trim(spec_text));
+  std::string spec = util::to_lower(util::trim(spec_text));
   for (auto& m : score.meta) m.fermata = false;
   if (spec.empty() || spec == "none") return;
   std::vector<int> starts = bar_starts(score);
@@ -111,7 +50,7 @@ void apply_fermatas(Score& score, const std::string& spec_text) {
     std::string n = spec.substr(6);
     if (n.size() > 4 && n.substr(n.size() - 4) == "bars") n = n.substr(0, n.size() - 4);
     else if (n.size() > 3 && n.substr(n.size() - 3) == "bar") n = n.substr(0, n.size() - 3);
-    int every = parse_int(n, "fermata spacing");
+    int every = util::parse_int(n, "fermata spacing");
     if (every < 1 || every > 64) throw Error("fermata spacing must be 1 to 64 bars");
     int first_full = score.pickup_ticks() > 0 ? 1 : 0;
     for (int i = first_full; i < bars; ++i)
@@ -122,7 +61,7 @@ void apply_fermatas(Score& score, const std::string& spec_text) {
   std::istringstream list(spec);
   std::string item;
   while (std::getline(list, item, ',')) {
-    int bar = parse_int(trim(item), "fermata bar");
+    int bar = util::parse_int(util::trim(item), "fermata bar");
     bool found = false;
     for (int i = 0; i < bars; ++i) {
       if (score.meta[starts[i]].measure == bar) {
@@ -139,7 +78,7 @@ int style_index(const model::Model& model, const std::string& style) {
   if (style.empty()) return 0;
   const auto& styles = model.config.styles;
   for (size_t i = 0; i < styles.size(); ++i)
-    if (styles[i] == lower(style)) return static_cast<int>(i);
+    if (styles[i] == util::to_lower(style)) return static_cast<int>(i);
   std::string known;
   for (const auto& s : styles) known += (known.empty() ? "" : ", ") + s;
   throw Error("this model has no style '" + style + "' (it knows: " + known + ")");
@@ -166,10 +105,10 @@ std::vector<Score> generate(model::Model& model, const PieceRequest& r, const Sa
 }
 
 int parse_position(const Score& score, const std::string& text, bool end) {
-  std::string t = trim(text);
+  std::string t = util::trim(text);
   size_t colon = t.find(':');
-  int bar = parse_int(colon == std::string::npos ? t : t.substr(0, colon), "bar");
-  int beat = colon == std::string::npos ? 0 : parse_int(t.substr(colon + 1), "beat");
+  int bar = util::parse_int(colon == std::string::npos ? t : t.substr(0, colon), "bar");
+  int beat = colon == std::string::npos ? 0 : util::parse_int(t.substr(colon + 1), "beat");
   if (colon != std::string::npos && beat < 1) throw Error("beats are numbered from 1 ('" + t + "')");
   std::vector<int> starts = bar_starts(score);
   for (size_t i = 0; i < starts.size(); ++i) {
@@ -196,7 +135,7 @@ std::vector<int> parse_voices(const std::string& list) {
   std::istringstream in(list);
   std::string item;
   while (std::getline(in, item, ',')) {
-    std::string name = lower(trim(item));
+    std::string name = util::to_lower(util::trim(item));
     if (name == "all") return {0, 1, 2, 3};
     int found = -1;
     for (const auto& [n, v] : kNames)
@@ -258,8 +197,8 @@ music::KeySignature best_key(const Score& score, const std::vector<int>& voices,
   }
   const double minor_third = weight[(best_tonic + 3) % 12], major_third = weight[(best_tonic + 4) % 12];
   if (third_decides && minor_third != major_third) minor_key = minor_third > major_third;
-  return minor_key ? music::KeySignature{major_fifths((best_tonic + 3) % 12), music::Mode::kMinor}
-                   : music::KeySignature{major_fifths(best_tonic), music::Mode::kMajor};
+  return minor_key ? music::KeySignature{music::major_key_fifths((best_tonic + 3) % 12), music::Mode::kMinor}
+                   : music::KeySignature{music::major_key_fifths(best_tonic), music::Mode::kMajor};
 }
 
 }  // namespace
@@ -425,10 +364,10 @@ int notes_outside(const corpus::VoiceVocabulary& vocab, const std::vector<music:
 }  // namespace
 
 std::optional<int> parse_transpose(const std::string& text) {
-  const std::string t = lower(trim(text));
+  const std::string t = util::to_lower(util::trim(text));
   if (t == "auto") return std::nullopt;
   if (t == "none") return 0;
-  const int semitones = parse_int(t, "transposition (auto, none or semitones)");
+  const int semitones = util::parse_int(t, "transposition (auto, none or semitones)");
   if (std::abs(semitones) > 36) throw Error("transposition " + t + " is more than three octaves");
   return semitones;
 }
@@ -468,7 +407,7 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
     info.fermatas_inferred = true;
   }
   const bool melody_kept = std::find(r.keep.begin(), r.keep.end(), 0) != r.keep.end();
-  if (chorale && melody_kept && lower(trim(r.fermatas)) != "none") info.final_fermata_added = mark_last_note(score);
+  if (chorale && melody_kept && util::to_lower(util::trim(r.fermatas)) != "none") info.final_fermata_added = mark_last_note(score);
   info.fermata_count = count_fermatas(score);
   // Kept voices are fixed note for note; the others are free, except that in
   // a chorale they rest where the melody rests: a choir breathes together,

@@ -25,10 +25,6 @@ struct PieceRequest {
   int count = 1;
 };
 
-// Parses "D major", "b minor", "Eb", "F# minor", "c"; throws dq::Error.
-music::KeySignature parse_key(const std::string& text);
-// Parses "4/4", "3/4", "3/2"...; throws dq::Error.
-music::TimeSignature parse_meter(const std::string& text);
 // Sets the fermata metadata of `score` from a fermata spec (see PieceRequest).
 void apply_fermatas(music::Score& score, const std::string& spec);
 

@@ -5,36 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/file_util.h"
-#include "music/error.h"
+#include "util/file_util.h"
 #include "music/pitch.h"
 #include "sample/compose.h"
+#include "util/error.h"
 
 namespace dq::sample {
-
-int parse_pitch(const std::string& text) {
-  if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
-    int p = std::atoi(text.c_str());
-    if (p < 0 || p > 127) throw Error("pitch " + text + " outside 0-127");
-    return p;
-  }
-  if (text.size() < 2) throw Error("invalid pitch '" + text + "' (e.g. C4, F#3, Bb2 or 60)");
-  char step = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-  if (step < 'A' || step > 'G') throw Error("invalid pitch '" + text + "'");
-  size_t i = 1;
-  int alter = 0;
-  while (i < text.size() && (text[i] == '#' || text[i] == 'b')) alter += text[i++] == '#' ? 1 : -1;
-  try {
-    size_t used = 0;
-    int octave = std::stoi(text.substr(i), &used);
-    if (i + used != text.size()) throw std::invalid_argument(text);
-    int p = music::midi_of(step, alter, octave);
-    if (p < 0 || p > 127) throw Error("pitch " + text + " outside MIDI range");
-    return p;
-  } catch (const std::logic_error&) {
-    throw Error("invalid pitch '" + text + "'");
-  }
-}
 
 Constraints parse_constraints(const std::string& text, const std::string& source) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
@@ -49,7 +25,7 @@ Constraints parse_constraints(const std::string& text, const std::string& source
       f.beat = n.value("beat", 1.0);
       f.beats = n.value("beats", 1.0);
       const auto& p = n.at("pitch");
-      f.pitch = p.is_string() ? parse_pitch(p.get<std::string>()) : p.get<int>();
+      f.pitch = p.is_string() ? music::parse_pitch(p.get<std::string>()) : p.get<int>();
       if (f.pitch < 0 || f.pitch > 127 || f.beat < 1 || f.beats <= 0 || f.beats > 64) {
         throw Error("a fixed note has an invalid pitch, beat or length");
       }
@@ -75,7 +51,7 @@ Constraints parse_constraints(const std::string& text, const std::string& source
   return c;
 }
 
-Constraints read_constraints(const std::string& path) { return parse_constraints(io::read_file_bytes(path), path); }
+Constraints read_constraints(const std::string& path) { return parse_constraints(util::read_file_bytes(path), path); }
 
 void apply_constraints(const Constraints& c, music::Score& score, FixedMask& fixed) {
   if (!c.fermatas.empty()) apply_fermatas(score, c.fermatas);

@@ -43,7 +43,4 @@ Constraints parse_constraints(const std::string& json_text, const std::string& s
 // the piece.
 void apply_constraints(const Constraints& constraints, music::Score& score, FixedMask& fixed);
 
-// "C4", "F#3", "Bb2" or "60" -> MIDI; throws dq::Error.
-int parse_pitch(const std::string& text);
-
 }  // namespace dq::sample

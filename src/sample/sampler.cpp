@@ -4,10 +4,10 @@
 #include <cmath>
 #include <random>
 
-#include "music/error.h"
 #include "sample/schedule.h"
 #include "sample/sweep_sampler.h"
 #include "sample/voice_leading.h"
+#include "util/error.h"
 
 namespace dq::sample {
 

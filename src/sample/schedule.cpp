@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "corpus/encoding.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::sample {
 

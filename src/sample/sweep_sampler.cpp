@@ -9,9 +9,9 @@
 
 #include "corpus/encoding.h"
 #include "model/lstm_layer.h"
-#include "music/error.h"
 #include "sample/half_gemv.h"
 #include "sample/voice_leading.h"
+#include "util/error.h"
 
 namespace dq::sample {
 

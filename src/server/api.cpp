@@ -6,7 +6,6 @@
 #include <random>
 
 #include "corpus/encoding.h"
-#include "music/error.h"
 #include "music/pitch.h"
 #include "music/range.h"
 #include "music/transpose.h"
@@ -15,6 +14,7 @@
 #include "server/request.h"
 #include "server/score_json.h"
 #include "server/upload.h"
+#include "util/error.h"
 
 namespace dq::server {
 
@@ -290,8 +290,8 @@ void Api::new_piece(const httplib::Request& req, httplib::Response& res) {
   sample::PieceRequest request;
   request.bars = int_field(body, "bars", 1, limits_.max_bars).value_or(16);
   try {
-    request.key = sample::parse_key(string_field(body, "key").value_or("C major"));
-    request.time = sample::parse_meter(string_field(body, "meter").value_or("4/4"));
+    request.key = music::parse_key(string_field(body, "key").value_or("C major"));
+    request.time = music::parse_meter(string_field(body, "meter").value_or("4/4"));
   } catch (const Error& e) {
     throw ApiError(400, e.what());
   }
@@ -447,8 +447,8 @@ void Api::settings(const httplib::Request& req, httplib::Response& res) {
   std::optional<music::KeySignature> key;
   std::optional<music::TimeSignature> time;
   try {
-    if (key_text) key = sample::parse_key(*key_text);
-    if (meter_text) time = sample::parse_meter(*meter_text);
+    if (key_text) key = music::parse_key(*key_text);
+    if (meter_text) time = music::parse_meter(*meter_text);
   } catch (const Error& e) {
     throw ApiError(400, e.what());
   }
@@ -479,7 +479,7 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
   std::optional<std::string> key_text = string_field(options, "key");
   if (key_text && !key_text->empty() && *key_text != "auto") {
     try {
-      request.key = sample::parse_key(*key_text);
+      request.key = music::parse_key(*key_text);
     } catch (const Error& e) {
       throw ApiError(400, e.what());
     }

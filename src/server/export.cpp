@@ -6,12 +6,12 @@
 #include <filesystem>
 
 #include "io/audio_writer.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/midi_writer.h"
 #include "io/musicxml_writer.h"
 #include "io/mxl_archive.h"
 #include "io/renderer.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::server {
 
@@ -28,7 +28,7 @@ std::string engrave(const music::Score& score, const std::string& format) {
   try {
     std::string path = (folder / ("score." + format)).string();
     io::render_score(score, path);
-    std::string bytes = io::read_file_bytes(path);
+    std::string bytes = util::read_file_bytes(path);
     std::error_code ec;
     fs::remove_all(folder, ec);
     return bytes;

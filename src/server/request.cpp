@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "music/error.h"
 #include "sample/compose.h"
+#include "util/error.h"
 
 namespace dq::server {
 
@@ -117,6 +117,8 @@ std::optional<std::vector<int>> voices_field(const nlohmann::json& body, const c
     } else {
       bad(name, "must be an array of voices");
     }
+  } catch (const ApiError&) {
+    throw;
   } catch (const Error& e) {
     bad(name, std::string("is invalid: ") + e.what());
   }

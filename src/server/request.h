@@ -7,18 +7,20 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "util/error.h"
+
 namespace dq::server {
 
-// An HTTP error answer: `status` (4xx, 5xx) and the message for the client.
-class ApiError : public std::runtime_error {
+// The project's Error with the HTTP status of its answer (4xx, 5xx); the
+// message is for the client.
+class ApiError : public Error {
  public:
-  ApiError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  ApiError(int status, const std::string& message) : Error(message), status_(status) {}
   int status() const { return status_; }
 
  private:

@@ -3,8 +3,8 @@
 #include "io/audio_writer.h"
 #include "io/midi_writer.h"
 #include "io/musicxml_writer.h"
-#include "music/error.h"
 #include "music/pitch.h"
+#include "util/error.h"
 
 namespace dq::server {
 
@@ -39,10 +39,6 @@ nlohmann::json runs(int length, Predicate on) {
 
 nlohmann::json key_json(music::KeySignature key) {
   return {{"fifths", key.fifths}, {"mode", mode_name(key.mode)}, {"name", music::key_name(key)}};
-}
-
-std::string meter_text(music::TimeSignature time) {
-  return std::to_string(time.numerator) + "/" + std::to_string(time.denominator);
 }
 
 nlohmann::json score_json(const music::Score& score, const sample::FixedMask& locked, bool with_musicxml) {
@@ -83,7 +79,7 @@ nlohmann::json score_json(const music::Score& score, const sample::FixedMask& lo
       {"ensemble", score.ensemble == music::Ensemble::kChoir ? "choir" : "string quartet"},
       {"part_names", score.part_names},
       {"key", key_json(key)},
-      {"meter", meter_text(time)},
+      {"meter", music::meter_name(time)},
       {"ticks_per_beat", time.ticks_per_beat()},
       {"pickup_ticks", score.pickup_ticks()},
       {"tempo_bpm", io::tempo_bpm(score.ensemble)},

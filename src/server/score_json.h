@@ -16,8 +16,6 @@ namespace dq::server {
 
 // {"fifths": 2, "mode": "major", "name": "D major"}
 nlohmann::json key_json(music::KeySignature key);
-// "4/4"
-std::string meter_text(music::TimeSignature time);
 
 // The Score JSON of `score` with the positions of `locked` (of the score's
 // length). `with_musicxml` adds the "musicxml" member (the slow part: a few

@@ -6,8 +6,8 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
-#include "music/error.h"
 #include "server/upload.h"
+#include "util/error.h"
 
 namespace dq::server {
 

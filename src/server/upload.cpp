@@ -5,17 +5,18 @@
 #include "io/musicxml_reader.h"
 #include "io/mxl_archive.h"
 #include "io/score_file.h"
-#include "music/error.h"
+#include "util/error.h"
+#include "util/text.h"
 
 namespace dq::server {
 
 bool can_parse_upload(const std::string& filename) {
-  std::string ext = io::extension_of(filename);
+  std::string ext = util::extension_of(filename);
   return ext == ".mid" || ext == ".midi" || ext == ".xml" || ext == ".musicxml" || ext == ".mxl" || ext == ".krn";
 }
 
 music::Score parse_upload(const std::string& bytes, const std::string& filename) {
-  std::string ext = io::extension_of(filename);
+  std::string ext = util::extension_of(filename);
   if (bytes.size() > kMaxUploadBytes) {
     throw Error(filename + ": larger than the upload limit of " + std::to_string(kMaxUploadBytes >> 20) + " MB");
   }

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <exception>
 
-#include "music/error.h"
 #include "server/random_id.h"
+#include "server/request.h"
+#include "util/error.h"
 
 namespace dq::server {
 
@@ -167,6 +168,8 @@ void WorkQueue::run(Entry& entry) {
   }
   try {
     job.finish(entry.task(job));
+  } catch (const ApiError& e) {
+    job.fail(e.status(), e.what());
   } catch (const Error& e) {
     job.fail(400, e.what());
   } catch (const std::bad_alloc&) {

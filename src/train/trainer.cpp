@@ -9,11 +9,11 @@
 #include <thread>
 
 #include "corpus/dataset.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "model/batches.h"
 #include "model/model.h"
-#include "music/error.h"
 #include "train/distributed.h"
+#include "util/error.h"
 #include "util/plot.h"
 #include "util/progress.h"
 
@@ -78,9 +78,9 @@ void save_checkpoint(Run& run, const std::string& path, const std::string& datas
     run.optimizers[i]->save(sub);
     archive.write("optimizer" + std::to_string(i), sub);
   }
-  std::string tmp = io::temp_path_beside(path);
+  std::string tmp = util::temp_path_beside(path);
   archive.save_to(tmp);
-  io::commit_temp_file(tmp, path);
+  util::commit_temp_file(tmp, path);
 }
 
 void load_checkpoint(Run& run, const std::string& path, const std::string& dataset_key) {
@@ -456,14 +456,14 @@ std::string validate(Run& run, const SplitView& valid, const corpus::Dataset& da
   char buf[160];
   std::snprintf(buf, sizeof buf, "step %lld loss %.3f valid acc %.4f (best score %.4f)",
                 static_cast<long long>(run.state.step), train_loss, acc, run.state.best);
-  io::write_file_atomically(o.output + ".csv", run.state.log);
+  util::write_file_atomically(o.output + ".csv", run.state.log);
   return buf;
 }
 
 // The checkpoint, log and curve at the end of a run (rank 0).
 void finish(Run& run, const TrainOptions& o, const std::string& checkpoint, const std::string& dataset_key) {
   save_checkpoint(run, checkpoint, dataset_key);
-  io::write_file_atomically(o.output + ".csv", run.state.log);
+  util::write_file_atomically(o.output + ".csv", run.state.log);
   try {
     write_curve(run.state.log, o.output + ".curve.png");
   } catch (const Error& e) {

@@ -1,4 +1,4 @@
-#include "io/file_util.h"
+#include "util/file_util.h"
 
 #include <atomic>
 #include <cstdio>
@@ -7,10 +7,9 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "io/score_file.h"
-#include "music/error.h"
+#include "util/error.h"
 
-namespace dq::io {
+namespace dq::util {
 
 namespace fs = std::filesystem;
 
@@ -66,4 +65,4 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   commit_temp_file(tmp, path);
 }
 
-}  // namespace dq::io
+}  // namespace dq::util

@@ -1,10 +1,14 @@
-// Small file helpers shared by the readers and writers: bounded whole-file
-// reads with clear errors, and atomic writes (temp file + rename).
+// Small file helpers for every layer (the readers and writers, the model file,
+// the trainer's logs): bounded whole-file reads with clear errors, and atomic
+// writes (temp file + rename).
 #pragma once
 
 #include <string>
 
-namespace dq::io {
+namespace dq::util {
+
+// Largest file read_file_bytes() accepts (bytes), and so any reader.
+constexpr long long kMaxInputBytes = 64LL << 20;
 
 // The bytes of `path`; throws dq::Error if it is missing, a directory,
 // unreadable or larger than kMaxInputBytes.
@@ -20,4 +24,4 @@ std::string temp_path_beside(const std::string& path);
 // Renames `from` over `to`; throws dq::Error (and removes `from`) on failure.
 void commit_temp_file(const std::string& from, const std::string& to);
 
-}  // namespace dq::io
+}  // namespace dq::util

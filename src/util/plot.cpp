@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq {
 

@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "../core/core_test_util.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/score_file.h"
 #include "model/model.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {
@@ -47,8 +47,8 @@ CliRun run_in(const TempDir& dir, const std::string& args) {
   CliRun r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = io::read_file_bytes(out);
-  r.err = io::read_file_bytes(err);
+  r.out = util::read_file_bytes(out);
+  r.err = util::read_file_bytes(err);
   fs::remove(out);
   fs::remove(err);
   return r;
@@ -134,13 +134,34 @@ TEST(CoreCli, MusescoreInstallWritesThePlugin) {
   for (const char* name : {"deepquartet.qml", "deepquartet.js"}) {
     std::string installed = dir.file("plugins/deepquartet/") + name;
     ASSERT_TRUE(fs::exists(installed)) << installed;
-    EXPECT_EQ(io::read_file_bytes(installed),
-              io::read_file_bytes(std::string(DQ_SOURCE_DIR) + "/musescore/deepquartet/" + name));
+    EXPECT_EQ(util::read_file_bytes(installed),
+              util::read_file_bytes(std::string(DQ_SOURCE_DIR) + "/musescore/deepquartet/" + name));
   }
   r = run_in(dir, "musescore install --dir " + quote("/proc/no/such"));
   EXPECT_EQ(r.code, 1) << describe(r);
   EXPECT_NE(r.err.find("/proc/no/such"), std::string::npos) << describe(r);
   EXPECT_EQ(run_in(dir, "musescore").code, 2);
+}
+
+// `cmake --install` makes a program that runs without the source tree: it
+// finds its models (and web page) in PREFIX/share/deepquartet.
+TEST(CoreCli, InstalledProgramFindsItsModelsBesideIt) {
+  TempDir dir("cli_install");
+  std::string prefix = dir.file("prefix");
+  std::string install = std::string(DQ_CMAKE) + " --install " + quote(DQ_BUILD_DIR) + " --prefix " + quote(prefix) +
+                        " > " + quote(dir.file("install.log")) + " 2>&1";
+  ASSERT_EQ(std::system(install.c_str()), 0) << util::read_file_bytes(dir.file("install.log"));
+  const std::string installed = prefix + "/bin/deepquartet";
+  ASSERT_TRUE(fs::exists(prefix + "/share/deepquartet/models/bach.dqm"));
+  ASSERT_TRUE(fs::exists(prefix + "/share/deepquartet/web/index.html"));
+  std::string version = "cd " + quote(dir.path().string()) + " && " + quote(installed) + " --version > v.txt";
+  ASSERT_EQ(std::system(version.c_str()), 0);
+  EXPECT_NE(util::read_file_bytes(dir.file("v.txt")).find(prefix + "/share/deepquartet"), std::string::npos)
+      << util::read_file_bytes(dir.file("v.txt"));
+  std::string generate = "cd " + quote(dir.path().string()) + " && env -u DEEPQUARTET_MODEL " + quote(installed) +
+                         " generate --bars 2 --seed 1 -o x.mid > g.txt 2>&1";
+  ASSERT_EQ(std::system(generate.c_str()), 0) << util::read_file_bytes(dir.file("g.txt"));
+  EXPECT_TRUE(fs::exists(dir.file("x.mid")));
 }
 
 TEST(CoreCli, InfoOnBadFilesFailsNamingTheFile) {
@@ -200,7 +221,7 @@ TEST(CoreCli, ConvertWritesEveryFormatAndNoTemporaryFiles) {
   music::Score back = io::read_score(dir.file("x.musicxml"));
   EXPECT_TRUE(back.same_music(original));
   // WAV: RIFF header.
-  EXPECT_EQ(io::read_file_bytes(dir.file("x.wav")).substr(0, 4), "RIFF");
+  EXPECT_EQ(util::read_file_bytes(dir.file("x.wav")).substr(0, 4), "RIFF");
 }
 
 TEST(CoreCli, ConvertToAnUnknownFormatWritesNothing) {
@@ -217,7 +238,7 @@ TEST(CoreCli, CorpusScanWritesAReport) {
   TempDir dir("cli_scan");
   CliRun r = run_in(dir, "corpus scan " + quote(DQ_FIXTURES) + " --json report.json");
   ASSERT_EQ(r.code, 0) << describe(r);
-  nlohmann::json report = nlohmann::json::parse(io::read_file_bytes(dir.file("report.json")), nullptr, false);
+  nlohmann::json report = nlohmann::json::parse(util::read_file_bytes(dir.file("report.json")), nullptr, false);
   ASSERT_FALSE(report.is_discarded());
   EXPECT_EQ(report["total"].get<int>(), static_cast<int>(report["files"].size()));
   EXPECT_EQ(report["accepted"].get<int>() + report["rejected"].get<int>(), report["total"].get<int>());
@@ -381,7 +402,7 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   fs::copy_file(dir.file("high.musicxml"), dir.file("tunes/high.musicxml"));
   r = run_in(dir, "eval --melodies tunes --corpus missing -o mr/report.md --model tiny.dqm --iterations 2 --threads 1");
   ASSERT_EQ(r.code, 0) << describe(r);
-  const std::string report = io::read_file_bytes(dir.file("mr/report.md"));
+  const std::string report = util::read_file_bytes(dir.file("mr/report.md"));
   EXPECT_NE(report.find("| melody.musicxml |"), std::string::npos) << report;
   EXPECT_NE(report.find("-12 semitones"), std::string::npos) << report;
   EXPECT_NE(report.find("2 of 2"), std::string::npos) << report;  // harmonized, melody kept
@@ -389,7 +410,7 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   expect_failure(run_in(dir, "eval --melodies nowhere -o x.md --model tiny.dqm"), 1, "nowhere");
 
   // A corrupt model file is bad input.
-  write_bytes(dir.file("tiny.dqm"), io::read_file_bytes(dir.file("tiny.dqm")).substr(0, 1000));
+  write_bytes(dir.file("tiny.dqm"), util::read_file_bytes(dir.file("tiny.dqm")).substr(0, 1000));
   expect_failure(run_in(dir, "generate --bars 2 -o z.mid" + common), 1, "tiny.dqm");
   EXPECT_FALSE(fs::exists(dir.file("z.mid")));
 }
@@ -438,7 +459,7 @@ TEST(CoreCli, QuartetEvaluationComparesGeneratedPiecesWithHeldOutMovements) {
                              " --styles haydn --generated 4 --cv-folds 2 --cv-repeats 1 --iterations 1 --threads 1"
                              " -o q/report.md");
   ASSERT_EQ(r.code, 0) << describe(r);
-  const std::string report = io::read_file_bytes(dir.file("q/report.md"));
+  const std::string report = util::read_file_bytes(dir.file("q/report.md"));
   EXPECT_NE(report.find("| haydn | 27 | 4 |"), std::string::npos) << report;  // 27 held-out Haydn movements
   EXPECT_NE(report.find("real haydn (held out)"), std::string::npos) << report;
   EXPECT_NE(report.find("violin I: repeated notes"), std::string::npos) << report;

@@ -5,9 +5,10 @@
 
 #include "core_test_util.h"
 #include "io/score_file.h"
-#include "music/error.h"
+#include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/constraints.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {
@@ -60,28 +61,28 @@ std::vector<std::pair<int, int>> quarters(const std::vector<int>& pitches, int f
 }
 
 TEST(CoreParse, Keys) {
-  EXPECT_EQ(sample::parse_key("D major"), (KeySignature{2, Mode::kMajor}));
-  EXPECT_EQ(sample::parse_key("b minor"), (KeySignature{2, Mode::kMinor}));
-  EXPECT_EQ(sample::parse_key("Eb"), (KeySignature{-3, Mode::kMajor}));
-  EXPECT_EQ(sample::parse_key("F# minor"), (KeySignature{3, Mode::kMinor}));
-  EXPECT_EQ(sample::parse_key("c"), (KeySignature{-3, Mode::kMinor}));
-  EXPECT_EQ(sample::parse_key("C"), (KeySignature{0, Mode::kMajor}));
-  EXPECT_EQ(sample::parse_key("  Bb Major "), (KeySignature{-2, Mode::kMajor}));
-  EXPECT_EQ(sample::parse_key("A min"), (KeySignature{0, Mode::kMinor}));
-  EXPECT_EQ(sample::parse_key("Gb major"), (KeySignature{6, Mode::kMajor}));  // spelled as F# major
+  EXPECT_EQ(music::parse_key("D major"), (KeySignature{2, Mode::kMajor}));
+  EXPECT_EQ(music::parse_key("b minor"), (KeySignature{2, Mode::kMinor}));
+  EXPECT_EQ(music::parse_key("Eb"), (KeySignature{-3, Mode::kMajor}));
+  EXPECT_EQ(music::parse_key("F# minor"), (KeySignature{3, Mode::kMinor}));
+  EXPECT_EQ(music::parse_key("c"), (KeySignature{-3, Mode::kMinor}));
+  EXPECT_EQ(music::parse_key("C"), (KeySignature{0, Mode::kMajor}));
+  EXPECT_EQ(music::parse_key("  Bb Major "), (KeySignature{-2, Mode::kMajor}));
+  EXPECT_EQ(music::parse_key("A min"), (KeySignature{0, Mode::kMinor}));
+  EXPECT_EQ(music::parse_key("Gb major"), (KeySignature{6, Mode::kMajor}));  // spelled as F# major
   for (const char* bad : {"H major", "", "   ", "D dorian", "C#x", "7", "Dbb#x minor"}) {
-    EXPECT_THROW(sample::parse_key(bad), Error) << "'" << bad << "'";
+    EXPECT_THROW(music::parse_key(bad), Error) << "'" << bad << "'";
   }
 }
 
 TEST(CoreParse, Meters) {
-  EXPECT_EQ(sample::parse_meter("4/4"), (music::TimeSignature{4, 4}));
-  EXPECT_EQ(sample::parse_meter("3/4"), (music::TimeSignature{3, 4}));
-  EXPECT_EQ(sample::parse_meter("6/8"), (music::TimeSignature{6, 8}));
-  EXPECT_EQ(sample::parse_meter("3/2"), (music::TimeSignature{3, 2}));
-  EXPECT_EQ(sample::parse_meter(" 2 / 2 "), (music::TimeSignature{2, 2}));
+  EXPECT_EQ(music::parse_meter("4/4"), (music::TimeSignature{4, 4}));
+  EXPECT_EQ(music::parse_meter("3/4"), (music::TimeSignature{3, 4}));
+  EXPECT_EQ(music::parse_meter("6/8"), (music::TimeSignature{6, 8}));
+  EXPECT_EQ(music::parse_meter("3/2"), (music::TimeSignature{3, 2}));
+  EXPECT_EQ(music::parse_meter(" 2 / 2 "), (music::TimeSignature{2, 2}));
   for (const char* bad : {"5/3", "4", "0/4", "x/4", "4/x", "4/4/4", "17/4", "-3/4", "4/0", "", "/"}) {
-    EXPECT_THROW(sample::parse_meter(bad), Error) << "'" << bad << "'";
+    EXPECT_THROW(music::parse_meter(bad), Error) << "'" << bad << "'";
   }
 }
 
@@ -251,13 +252,13 @@ TEST(CoreConstraints, NotesOutsideThePieceAreErrors) {
 }
 
 TEST(CoreConstraints, Pitches) {
-  EXPECT_EQ(sample::parse_pitch("C4"), 60);
-  EXPECT_EQ(sample::parse_pitch("F#3"), 54);
-  EXPECT_EQ(sample::parse_pitch("Bb2"), 46);
-  EXPECT_EQ(sample::parse_pitch("60"), 60);
-  EXPECT_EQ(sample::parse_pitch("A4"), 69);
+  EXPECT_EQ(music::parse_pitch("C4"), 60);
+  EXPECT_EQ(music::parse_pitch("F#3"), 54);
+  EXPECT_EQ(music::parse_pitch("Bb2"), 46);
+  EXPECT_EQ(music::parse_pitch("60"), 60);
+  EXPECT_EQ(music::parse_pitch("A4"), 69);
   for (const char* bad : {"128", "H4", "C", "C4x", "", "#4", "Cb"}) {
-    EXPECT_THROW(sample::parse_pitch(bad), Error) << "'" << bad << "'";
+    EXPECT_THROW(music::parse_pitch(bad), Error) << "'" << bad << "'";
   }
 }
 

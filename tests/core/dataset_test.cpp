@@ -11,8 +11,8 @@
 #include "corpus/dataset.h"
 #include "corpus/encoding.h"
 #include "io/score_file.h"
-#include "music/error.h"
 #include "music/transpose.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {

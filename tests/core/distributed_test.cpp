@@ -12,10 +12,10 @@
 #include <thread>
 
 #include "core_test_util.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "model/model.h"
-#include "music/error.h"
 #include "train/distributed.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {
@@ -41,7 +41,7 @@ struct Trainer {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
-  std::string log() const { return fs::exists(err) ? io::read_file_bytes(err) : ""; }
+  std::string log() const { return fs::exists(err) ? util::read_file_bytes(err) : ""; }
   ~Trainer() {
     if (pid > 0) {
       ::kill(pid, SIGKILL);
@@ -145,7 +145,7 @@ TEST(DistributedTraining, AKilledRankEndsTheOtherAndTheGroupResumes) {
   ASSERT_EQ(again1->wait(60), 0) << again1->log();
   EXPECT_NE(again0->log().find("Resuming at step"), std::string::npos) << again0->log();
   EXPECT_EQ(again0->log().find("Resuming at step 0 "), std::string::npos) << again0->log();
-  EXPECT_NE(io::read_file_bytes(dir.file("again0.stdout")).find("trained 40 steps"), std::string::npos);
+  EXPECT_NE(util::read_file_bytes(dir.file("again0.stdout")).find("trained 40 steps"), std::string::npos);
 }
 
 // A rank that never arrives ends the one waiting after --timeout, naming

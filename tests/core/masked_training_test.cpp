@@ -13,9 +13,9 @@
 #include "model/batches.h"
 #include "model/model.h"
 #include "model/scoring.h"
-#include "music/error.h"
 #include "sample/sampler.h"
 #include "train/trainer.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {

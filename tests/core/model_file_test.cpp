@@ -7,9 +7,9 @@
 #include <random>
 
 #include "core_test_util.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "model/model.h"
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {
@@ -122,7 +122,7 @@ TEST_F(CoreModelFile, HalfPrecisionFileIsSmallerAndClose) {
 }
 
 TEST_F(CoreModelFile, TruncatedFileIsAnError) {
-  std::string bytes = io::read_file_bytes(path_);
+  std::string bytes = util::read_file_bytes(path_);
   for (size_t keep : {bytes.size() / 2, bytes.size() - 100, size_t{30}}) {
     std::string truncated = dir_.file("truncated.dqm");
     write_bytes(truncated, bytes.substr(0, keep));

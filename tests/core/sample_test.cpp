@@ -13,11 +13,12 @@
 #include "core_test_util.h"
 #include "io/score_file.h"
 #include "model/model.h"
-#include "music/error.h"
+#include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/sampler.h"
 #include "sample/voice_leading.h"
 #include "train/trainer.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {
@@ -504,7 +505,7 @@ sample::SampleOptions greedy_options(double penalty) {
 music::Score sampled_piece(model::Model& m, int bars, const std::string& key) {
   sample::PieceRequest r;
   r.bars = bars;
-  r.key = sample::parse_key(key);
+  r.key = music::parse_key(key);
   sample::SampleOptions o = greedy_options(0.0);
   o.start_temperature = o.temperature = 1.0;
   return sample::generate(m, r, o)[0];
@@ -548,7 +549,7 @@ double greedy_agreement(double penalty) {
   model::Model& m = trained("fast");
   sample::PieceRequest r;
   r.bars = 4;
-  r.key = sample::parse_key("G major");
+  r.key = music::parse_key("G major");
   music::Score s = sample::generate(m, r, greedy_options(penalty))[0];
   return argmax_agreement(m, s, 0, s.length(), penalty);
 }

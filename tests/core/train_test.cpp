@@ -11,10 +11,10 @@
 #include "core_test_util.h"
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "model/model.h"
-#include "music/error.h"
 #include "train/trainer.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {
@@ -87,7 +87,7 @@ TEST(CoreTrain, FastModelLearnsOneChoraleByHeart) {
   EXPECT_NEAR(again.mean_accuracy(), r.best.mean_accuracy(), 1e-6);
 
   // The log, the curve and the checkpoint are written beside it.
-  std::string csv = io::read_file_bytes(o.output + ".csv");
+  std::string csv = util::read_file_bytes(o.output + ".csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3) << csv;  // header + 3 validations
   EXPECT_TRUE(fs::exists(o.output + ".ckpt"));
   EXPECT_EQ(checkpoint_state(o.output + ".ckpt")["step"], 120);

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "music/error.h"
 #include "score_maker.h"
+#include "util/error.h"
 
 namespace dq::eval {
 namespace {

@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "music/error.h"
 #include "score_maker.h"
+#include "util/error.h"
 
 namespace dq::eval {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::eval {
 namespace {

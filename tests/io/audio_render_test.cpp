@@ -9,9 +9,9 @@
 #include <filesystem>
 
 #include "io/audio_writer.h"
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/renderer.h"
-#include "music/error.h"
+#include "util/error.h"
 
 using namespace dq;
 using namespace dq::io;
@@ -93,7 +93,7 @@ TEST(AudioWav, QuartetFileIsWrittenAtomically) {
   s.ensemble = music::Ensemble::kStringQuartet;
   std::string path = (dir.path / "quartet.wav").string();
   write_wav(s, path);
-  std::string wav = read_file_bytes(path);
+  std::string wav = util::read_file_bytes(path);
   EXPECT_EQ(wav.substr(0, 4), "RIFF");
   double seconds = static_cast<double>(wav.size() - 44) / (44100.0 * 4);
   EXPECT_NEAR(seconds, audio_seconds(s) + 1.0, 0.01);
@@ -114,7 +114,7 @@ TEST(RenderScore, PngOfASmallScore) {
   ScratchDir dir;
   std::string path = (dir.path / "small.png").string();
   render_score(chorale(2), path);
-  std::string png = read_file_bytes(path);
+  std::string png = util::read_file_bytes(path);
   ASSERT_GT(png.size(), 1000u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
   EXPECT_FALSE(fs::exists(dir.path / "small-2.png"));
@@ -124,9 +124,9 @@ TEST(RenderScore, PdfAndSvg) {
   if (!renderer_available()) GTEST_SKIP() << "mscore3 not installed";
   ScratchDir dir;
   render_score(chorale(2), (dir.path / "small.pdf").string());
-  EXPECT_EQ(read_file_bytes((dir.path / "small.pdf").string()).substr(0, 5), "%PDF-");
+  EXPECT_EQ(util::read_file_bytes((dir.path / "small.pdf").string()).substr(0, 5), "%PDF-");
   render_score(chorale(2), (dir.path / "small.svg").string());
-  EXPECT_NE(read_file_bytes((dir.path / "small.svg").string()).find("<svg"), std::string::npos);
+  EXPECT_NE(util::read_file_bytes((dir.path / "small.svg").string()).find("<svg"), std::string::npos);
 }
 
 TEST(RenderScore, BadExtensionIsAnError) {

@@ -74,8 +74,8 @@
 #include <vector>
 
 #include "io/score_file.h"
-#include "music/error.h"
 #include "music/score.h"
+#include "util/error.h"
 
 namespace dq::io {
 namespace {

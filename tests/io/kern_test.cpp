@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "io/kern_reader.h"
-#include "music/error.h"
 #include "music/score.h"
+#include "util/error.h"
 
 using namespace dq;
 using namespace dq::music;

@@ -5,11 +5,11 @@
 #include <chrono>
 #include <filesystem>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/midi_reader.h"
 #include "io/midi_writer.h"
 #include "io/smf.h"
-#include "music/error.h"
+#include "util/error.h"
 
 using namespace dq;
 using namespace dq::io;
@@ -377,7 +377,7 @@ TEST(MidiWrite, AtomicFileAndInvalidScore) {
 TEST(MidiCorpus, GodSaveTheQueen) {
   std::string path = std::string(DQ_CORPUS) + "/melodies/god_save_the_queen.mid";
   if (!fs::exists(path)) GTEST_SKIP() << "corpus not found";
-  smf::File f = smf::parse(read_file_bytes(path), path);
+  smf::File f = smf::parse(util::read_file_bytes(path), path);
   EXPECT_EQ(f.tracks.size(), 3u);
   Score s = read_midi(path);
   EXPECT_GT(s.length(), 0);

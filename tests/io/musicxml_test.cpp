@@ -15,12 +15,12 @@
 #include <vector>
 #include <zip.h>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/musicxml_reader.h"
 #include "io/musicxml_writer.h"
 #include "io/mxl_archive.h"
-#include "music/error.h"
 #include "music/score.h"
+#include "util/error.h"
 
 namespace dq::io {
 namespace {
@@ -63,7 +63,7 @@ void write_text(const std::string& path, const std::string& text) {
   out << text;
 }
 
-std::string read_text(const std::string& path) { return read_file_bytes(path); }
+std::string read_text(const std::string& path) { return util::read_file_bytes(path); }
 
 // Writes a zip file holding `entries` (name, content).
 void write_zip(const std::string& path,

@@ -19,7 +19,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/musicxml_reader.h"
 #include "io/musicxml_writer.h"
 #include "music/score.h"
@@ -86,14 +86,14 @@ class PluginTest : public ::testing::Test {
   // result.json the action wrote.
   json run_plugin(const std::string& score, const std::string& select, const std::string& action,
                   const std::string& server = "") {
-    std::string driver = io::read_file_bytes(kSource + "/tests/musescore/driver.qml.in");
+    std::string driver = util::read_file_bytes(kSource + "/tests/musescore/driver.qml.in");
     driver = replace_all(driver, "@SELECT@", select);
     driver = replace_all(driver, "@ACTION@", action);
     driver = replace_all(driver, "@JS@", "file://" + kSource + "/musescore/deepquartet/deepquartet.js");
     driver = replace_all(driver, "@SERVER@", server.empty() ? "http://127.0.0.1:" + std::to_string(port_) : server);
     driver = replace_all(driver, "@OUT@", out_.string());
     fs::path qml = out_ / "driver.qml";
-    io::write_file_atomically(qml.string(), driver);
+    util::write_file_atomically(qml.string(), driver);
     std::string command = "cd " + out_.string() + " && QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=" + out_.string() +
                           " timeout 300 mscore3 -p " + qml.string() + " " + score + " > " + (out_ / "mscore.log").string() +
                           " 2>&1";
@@ -104,12 +104,12 @@ class PluginTest : public ::testing::Test {
       ADD_FAILURE() << "the plugin wrote no result\n" << log();
       return json::object();
     }
-    return json::parse(io::read_file_bytes(result.string()));
+    return json::parse(util::read_file_bytes(result.string()));
   }
 
   std::string log() const {
     fs::path path = out_ / "mscore.log";
-    return fs::exists(path) ? io::read_file_bytes(path.string()) : "";
+    return fs::exists(path) ? util::read_file_bytes(path.string()) : "";
   }
 
   music::Score saved(const std::string& name) const {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "music/error.h"
+#include "util/error.h"
 
 namespace dq::music {
 namespace {

@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
 
-#include "music/error.h"
 #include "music/pitch.h"
 #include "music/range.h"
 #include "music/score.h"
 #include "music/score_builder.h"
 #include "music/transpose.h"
+#include "util/error.h"
 
 using namespace dq;
 using namespace dq::music;

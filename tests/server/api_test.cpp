@@ -15,7 +15,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "io/file_util.h"
+#include "util/file_util.h"
 #include "io/midi_reader.h"
 #include "io/midi_writer.h"
 #include "io/musicxml_reader.h"
@@ -23,10 +23,10 @@
 #include "io/renderer.h"
 #include "model/config.h"
 #include "model/model.h"
-#include "music/error.h"
 #include "server/server.h"
 #include "server/upload.h"
 #include "train/trainer.h"
+#include "util/error.h"
 
 namespace dq::server {
 namespace {
@@ -314,7 +314,7 @@ TEST_F(ApiTest, Settings) {
 
 TEST_F(ApiTest, ReharmonizeKeepsTheMelody) {
   // The page's test melody (G4-D5) fits the tiny model's soprano range.
-  std::string xml = io::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
+  std::string xml = util::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
   music::Score melody = io::parse_musicxml(xml, "melody.musicxml");
   httplib::MultipartFormDataItems form = {{"file", xml, "melody.musicxml", "application/xml"}, {"seed", "3", "", ""}};
   json result = done(wrap(client().Post("/api/reharmonize", form)));
@@ -351,7 +351,7 @@ TEST_F(ApiTest, ReharmonizeKeepsTheMelody) {
 // sampled, nothing locked unless asked), so that a region of it can be
 // regenerated with the rest as context (the MuseScore plugin's path).
 TEST_F(ApiTest, ImportedScoreRegeneratesOnlyTheRegion) {
-  std::string xml = io::read_file_bytes(kFixtures + "/mx_satb.musicxml");
+  std::string xml = util::read_file_bytes(kFixtures + "/mx_satb.musicxml");
   music::Score input = io::parse_musicxml(xml, "mx_satb.musicxml");
   Reply imported = wrap(client().Post("/api/piece/import?filename=score.musicxml&musicxml=0", xml, "application/xml"));
   ASSERT_EQ(imported.status, 200) << imported.raw;
@@ -708,7 +708,7 @@ TEST_F(ApiTest, QueueFullCancelAndTimeLimit) {
   Reply full = post("/api/piece", json{{"bars", 1}}, port);
   EXPECT_EQ(full.status, 503);
   EXPECT_FALSE(full.body.value("error", "").empty()) << full.raw;
-  std::string xml = io::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
+  std::string xml = util::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
   Reply full_upload = wrap(client(port).Post("/api/reharmonize?filename=m.musicxml", xml, "application/xml"));
   EXPECT_EQ(full_upload.status, 503);
   EXPECT_FALSE(full_upload.body.value("error", "").empty()) << full_upload.raw;
@@ -810,7 +810,7 @@ TEST_F(ApiTest, EditErrorPaths) {
 // without notes, a file over 2 MB but within the request limit (413), and a
 // melody the model cannot sing, which fails in its job with status 400.
 TEST_F(ApiTest, ReharmonizeErrorPaths) {
-  std::string xml = io::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
+  std::string xml = util::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
   auto upload = [&](const httplib::MultipartFormDataItems& form) { return wrap(client().Post("/api/reharmonize", form)); };
   auto raw = [&](const std::string& query, const std::string& bytes) {
     return wrap(client().Post("/api/reharmonize" + query, bytes, "application/octet-stream"));
@@ -838,7 +838,7 @@ TEST_F(ApiTest, ReharmonizeErrorPaths) {
 // A melody wider than the soprano's range is harmonized all the same: the
 // notes outside it are kept as they are and counted in the report.
 TEST_F(ApiTest, ReharmonizeKeepsAMelodyWiderThanTheRange) {
-  std::string xml = io::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
+  std::string xml = util::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
   music::Score melody = io::parse_musicxml(xml, "melody.musicxml");
   int first = -1, last = -1;
   for (int t = 0; t < melody.length(); ++t) {
