@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 
 #include "util/error.h"
 #include "util/text.h"
@@ -44,6 +45,237 @@ struct PartNote {
   int pitch;
   Letter letter;
 };
+
+
+// The parts that become the voices, top first: the ones asked for, else every
+// part with notes (at most four).
+std::vector<int> chosen_parts(const std::vector<NoteEvent>& events, const std::vector<int>& selected,
+                              const std::string& source) {
+  std::vector<bool> has_notes(64, false);
+  for (const NoteEvent& e : events)
+    if (e.pitch != kRest && !e.grace) has_notes[e.part] = true;
+  std::vector<int> parts;
+  if (!selected.empty()) {
+    for (int p : selected) {
+      if (p < 0 || p >= 64 || !has_notes[p]) {
+        throw Error(source + ": part " + std::to_string(p + 1) + " does not exist or has no notes");
+      }
+      parts.push_back(p);
+    }
+    if (parts.size() > kNumVoices) throw Error(source + ": at most 4 parts can be selected");
+    return parts;
+  }
+  for (int p = 0; p < 64; ++p)
+    if (has_notes[p]) parts.push_back(p);
+  if (parts.empty()) throw Error(source + ": no notes found");
+  if (parts.size() > kNumVoices) {
+    throw Error(source + ": " + std::to_string(parts.size()) + " parts with notes; choose four (or fewer) with --parts");
+  }
+  return parts;
+}
+
+// The ensemble (as the file says, else from the part names) and the voices'
+// names (the file's, else the ensemble's defaults).
+void name_voices(Score& score, const std::vector<int>& parts, const std::vector<std::string>& part_names,
+                 std::optional<Ensemble> ensemble) {
+  std::vector<std::string> selected_names;
+  for (int p : parts) selected_names.push_back(p < static_cast<int>(part_names.size()) ? part_names[p] : "");
+  score.ensemble = ensemble ? *ensemble
+                            : (looks_like_strings(selected_names) ? Ensemble::kStringQuartet : Ensemble::kChoir);
+  score.part_names = default_part_names(score.ensemble);
+  for (size_t v = 0; v < parts.size(); ++v)
+    if (!selected_names[v].empty()) score.part_names[v] = selected_names[v];
+}
+
+// One voice's notes in time order: the primary layer only, ties merged into
+// one note, one note per onset (the highest, or the lowest in the bottom voice).
+std::vector<PartNote> one_line(std::vector<NoteEvent> events, bool bottom, QuantizationReport& report) {
+  std::vector<PartNote> out;
+  if (events.empty()) return out;
+  int primary = events[0].layer;
+  for (const NoteEvent& e : events) primary = std::min(primary, e.layer);
+  std::stable_sort(events.begin(), events.end(), [](const NoteEvent& a, const NoteEvent& b) { return a.onset < b.onset; });
+  for (const NoteEvent& e : events) {
+    if (e.layer != primary) {
+      ++report.notes_dropped_layer;
+      continue;
+    }
+    if (e.tie_from_previous) {
+      // Extend the note of the same pitch that ends where this one starts.
+      bool merged = false;
+      for (auto it = out.rbegin(); it != out.rend() && !merged; ++it) {
+        if (it->pitch == e.pitch && it->end == e.onset) {
+          it->end = e.onset + e.duration;
+          merged = true;
+        }
+      }
+      if (merged) {
+        --report.notes_read;
+        continue;
+      }
+    }
+    out.push_back({e.onset, e.onset + e.duration, e.pitch, e.letter});
+  }
+  std::vector<PartNote> single;
+  for (const PartNote& n : out) {
+    if (!single.empty() && single.back().onset == n.onset) {
+      ++report.notes_dropped_chord;
+      bool better = bottom ? n.pitch < single.back().pitch : n.pitch > single.back().pitch;
+      if (better) single.back() = n;
+      continue;
+    }
+    single.push_back(n);
+  }
+  return single;
+}
+
+// The notes of every voice (one_line), grace notes dropped and counted.
+std::array<std::vector<PartNote>, kNumVoices> one_line_per_voice(const std::vector<NoteEvent>& events,
+                                                                 const std::vector<int>& voice_of_part, int voices,
+                                                                 QuantizationReport& report) {
+  std::array<std::vector<NoteEvent>, kNumVoices> per_voice;
+  for (const NoteEvent& e : events) {
+    int v = voice_of_part[e.part];
+    if (v < 0 || e.pitch == kRest) continue;
+    ++report.notes_read;
+    if (e.grace || e.duration == Rational(0)) {
+      ++report.notes_dropped_grace;
+      continue;
+    }
+    per_voice[v].push_back(e);
+  }
+  std::array<std::vector<PartNote>, kNumVoices> notes;
+  for (int v = 0; v < kNumVoices; ++v) {
+    notes[v] = one_line(std::move(per_voice[v]), v == voices - 1 && voices == kNumVoices, report);
+  }
+  return notes;
+}
+
+// Voice `v` of `score` (`length` ticks) from its notes, rounded onto the grid:
+// a note that rounds to nothing or onto the previous one's onset is dropped,
+// one still sounding at the next onset is cut there.
+void quantize_voice(const std::vector<PartNote>& notes, int v, int64_t length, Score& score) {
+  QuantizationReport& report = score.quantization;
+  std::vector<Token>& tokens = score.voices[v];
+  tokens.assign(length, kRest);
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  std::vector<int> pitches;
+  std::vector<Letter> letters;
+  for (const PartNote& n : notes) {
+    int64_t start = round_to_tick(n.onset);
+    int64_t end = round_to_tick(n.end);
+    if (!on_grid(n.onset) || !on_grid(n.end)) ++report.onsets_moved;
+    if (end <= start) {
+      ++report.notes_dropped_short;
+      continue;
+    }
+    if (!spans.empty() && spans.back().first == start) {  // collided after rounding
+      ++report.notes_dropped_short;
+      continue;
+    }
+    if (!spans.empty() && spans.back().second > start) {
+      spans.back().second = start;
+      ++report.notes_truncated;
+    }
+    spans.emplace_back(start, end);
+    pitches.push_back(n.pitch);
+    letters.push_back(n.letter);
+  }
+  for (size_t i = 0; i < spans.size(); ++i) {
+    tokens[spans[i].first] = pitches[i];
+    if (letters[i] != kUnspelled) {
+      if (score.letters[v].empty()) score.letters[v].assign(length, kUnspelled);
+      score.letters[v][spans[i].first] = letters[i];
+    }
+    for (int64_t t = spans[i].first + 1; t < spans[i].second && t < length; ++t) tokens[t] = kHold;
+  }
+}
+
+// Phrase ends inside the piece, on the grid, once each.
+void place_phrase_ends(const std::vector<Rational>& phrase_ends, int64_t length, Score& score) {
+  for (const Rational& at : phrase_ends) {
+    const int64_t tick = round_to_tick(at);
+    if (tick > 0 && tick <= length) score.phrase_ends.push_back(static_cast<int>(tick));
+  }
+  std::sort(score.phrase_ends.begin(), score.phrase_ends.end());
+  score.phrase_ends.erase(std::unique(score.phrase_ends.begin(), score.phrase_ends.end()), score.phrase_ends.end());
+}
+
+// Every tick's time and key signature: each change holds from its tick on.
+void set_signatures(std::vector<std::pair<Rational, TimeSignature>> times,
+                    std::vector<std::pair<Rational, KeySignature>> keys, Score& score) {
+  const int64_t length = score.length();
+  auto apply = [&](auto& changes, auto setter) {
+    std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [at, value] : changes) {
+      int64_t from = std::clamp<int64_t>(round_to_tick(at), 0, length);
+      for (int64_t t = from; t < length; ++t) setter(score.meta[t], value);
+    }
+  };
+  apply(times, [](TickMeta& m, const TimeSignature& ts) { m.time = ts; });
+  apply(keys, [](TickMeta& m, const KeySignature& k) { m.key = k; });
+}
+
+// Bars: as the file wrote them (a short first measure, or a short one
+// completing a short one, is a pickup), or from the time signatures.
+void set_bars(std::vector<std::pair<Rational, int>> bars, Rational pickup, Score& score) {
+  const int64_t length = score.length();
+  if (bars.empty()) {
+    renumber_measures(score, static_cast<int>(round_to_tick(pickup)));
+    return;
+  }
+  std::stable_sort(bars.begin(), bars.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<int64_t, int>> starts;  // tick, number
+  for (const auto& [at, number] : bars) {
+    int64_t tick = round_to_tick(at);
+    if (tick >= length) continue;
+    if (!starts.empty() && starts.back().first == tick) {
+      starts.back().second = number;
+      continue;
+    }
+    starts.emplace_back(tick, number);
+  }
+  if (starts.empty() || starts[0].first > 0) starts.insert(starts.begin(), {0, 1});
+  bool previous_short = false;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    int64_t from = starts[i].first;
+    int64_t to = i + 1 < starts.size() ? starts[i + 1].first : length;
+    int bar = score.meta[from].time.ticks_per_bar();
+    int64_t measure_length = to - from;
+    bool is_last = i + 1 == starts.size();
+    bool is_short = measure_length < bar && !is_last;
+    int64_t offset = 0;
+    if (is_short && (i == 0 || previous_short)) offset = bar - measure_length;
+    for (int64_t t = from; t < to; ++t) {
+      TickMeta& m = score.meta[t];
+      int64_t pos = offset + (t - from);
+      int tpb = m.time.ticks_per_bar();
+      if (pos >= tpb) pos %= tpb;
+      m.tick_in_bar = static_cast<int>(pos);
+      m.measure = starts[i].second;
+    }
+    previous_short = is_short && offset == 0;  // waits for its completion
+  }
+}
+
+// Fermatas: on the top voice's note or rest covering each written fermata.
+void place_fermatas(const std::vector<NoteEvent>& events, const std::vector<int>& voice_of_part, Score& score) {
+  const int64_t length = score.length();
+  const std::vector<Token>& top = score.voices[0];
+  for (const NoteEvent& e : events) {
+    if (!e.fermata || e.grace || voice_of_part[e.part] < 0) continue;
+    int64_t t = std::clamp<int64_t>(round_to_tick(e.onset), 0, length - 1);
+    int64_t from = t, to = t + 1;
+    if (top[t] == kRest) {
+      while (from > 0 && top[from - 1] == kRest) --from;
+      while (to < length && top[to] == kRest) ++to;
+    } else {
+      while (from > 0 && top[from] == kHold) --from;
+      while (to < length && top[to] == kHold) ++to;
+    }
+    for (int64_t i = from; i < to; ++i) score.meta[i].fermata = true;
+  }
+}
 
 }  // namespace
 
@@ -97,225 +329,24 @@ Score ScoreBuilder::build() const {
   score.title = title_;
   score.composer = composer_;
   score.warnings = warnings_;
-  QuantizationReport& report = score.quantization;
-
-  // Part selection.
-  std::vector<bool> has_notes(64, false);
-  for (const NoteEvent& e : events_)
-    if (e.pitch != kRest && !e.grace) has_notes[e.part] = true;
-  std::vector<int> parts;
-  if (!selected_parts_.empty()) {
-    for (int p : selected_parts_) {
-      if (p < 0 || p >= 64 || !has_notes[p]) {
-        throw Error(source_ + ": part " + std::to_string(p + 1) + " does not exist or has no notes");
-      }
-      parts.push_back(p);
-    }
-    if (parts.size() > kNumVoices) throw Error(source_ + ": at most 4 parts can be selected");
-  } else {
-    for (int p = 0; p < 64; ++p)
-      if (has_notes[p]) parts.push_back(p);
-    if (parts.empty()) throw Error(source_ + ": no notes found");
-    if (parts.size() > kNumVoices) {
-      throw Error(source_ + ": " + std::to_string(parts.size()) +
-                  " parts with notes; choose four (or fewer) with --parts");
-    }
-  }
+  const std::vector<int> parts = chosen_parts(events_, selected_parts_, source_);
   std::vector<int> voice_of_part(64, -1);
   for (size_t v = 0; v < parts.size(); ++v) voice_of_part[parts[v]] = static_cast<int>(v);
-
-  std::vector<std::string> selected_names;
-  for (size_t v = 0; v < parts.size(); ++v) {
-    std::string name = parts[v] < static_cast<int>(part_names_.size()) ? part_names_[parts[v]] : "";
-    selected_names.push_back(name);
-  }
-  score.ensemble = ensemble_set_ ? ensemble_
-                                 : (looks_like_strings(selected_names) ? Ensemble::kStringQuartet
-                                                                       : Ensemble::kChoir);
-  score.part_names = default_part_names(score.ensemble);
-  for (size_t v = 0; v < parts.size(); ++v)
-    if (!selected_names[v].empty()) score.part_names[v] = selected_names[v];
+  name_voices(score, parts, part_names_, ensemble_set_ ? std::optional<Ensemble>(ensemble_) : std::nullopt);
 
   // Length: every event (rests included) and the last measure extend the piece.
   Rational end_time(0);
   for (const NoteEvent& e : events_) end_time = std::max(end_time, e.onset + e.duration);
-  int64_t length = round_to_tick(end_time);
+  const int64_t length = round_to_tick(end_time);
   if (length <= 0) throw Error(source_ + ": the piece has no duration");
 
-  // Notes per voice: keep the primary layer, drop grace notes, merge ties,
-  // choose one note per onset.
-  std::array<std::vector<NoteEvent>, kNumVoices> per_voice;
-  for (const NoteEvent& e : events_) {
-    int v = voice_of_part[e.part];
-    if (v < 0 || e.pitch == kRest) continue;
-    ++report.notes_read;
-    if (e.grace || e.duration == Rational(0)) {
-      ++report.notes_dropped_grace;
-      continue;
-    }
-    per_voice[v].push_back(e);
-  }
-  std::array<std::vector<PartNote>, kNumVoices> notes;
-  for (int v = 0; v < kNumVoices; ++v) {
-    auto& evs = per_voice[v];
-    if (evs.empty()) continue;
-    int primary = evs[0].layer;
-    for (const NoteEvent& e : evs) primary = std::min(primary, e.layer);
-    std::stable_sort(evs.begin(), evs.end(),
-                     [](const NoteEvent& a, const NoteEvent& b) { return a.onset < b.onset; });
-    std::vector<PartNote>& out = notes[v];
-    for (const NoteEvent& e : evs) {
-      if (e.layer != primary) {
-        ++report.notes_dropped_layer;
-        continue;
-      }
-      if (e.tie_from_previous) {
-        // Extend the note of the same pitch that ends where this one starts.
-        bool merged = false;
-        for (auto it = out.rbegin(); it != out.rend() && !merged; ++it) {
-          if (it->pitch == e.pitch && it->end == e.onset) {
-            it->end = e.onset + e.duration;
-            merged = true;
-          }
-        }
-        if (merged) {
-          --report.notes_read;
-          continue;
-        }
-      }
-      out.push_back({e.onset, e.onset + e.duration, e.pitch, e.letter});
-    }
-    // One note per onset: the highest, or the lowest in the bottom voice.
-    std::vector<PartNote> single;
-    bool bottom = v == static_cast<int>(parts.size()) - 1 && parts.size() == kNumVoices;
-    for (const PartNote& n : out) {
-      if (!single.empty() && single.back().onset == n.onset) {
-        ++report.notes_dropped_chord;
-        bool better = bottom ? n.pitch < single.back().pitch : n.pitch > single.back().pitch;
-        if (better) single.back() = n;
-        continue;
-      }
-      single.push_back(n);
-    }
-    out.swap(single);
-  }
-
-  // Quantize onto the grid.
-  for (int v = 0; v < kNumVoices; ++v) {
-    std::vector<Token>& tokens = score.voices[v];
-    tokens.assign(length, kRest);
-    std::vector<std::pair<int64_t, int64_t>> spans;
-    std::vector<int> pitches;
-    std::vector<Letter> letters;
-    for (const PartNote& n : notes[v]) {
-      int64_t start = round_to_tick(n.onset);
-      int64_t end = round_to_tick(n.end);
-      if (!on_grid(n.onset) || !on_grid(n.end)) ++report.onsets_moved;
-      if (end <= start) {
-        ++report.notes_dropped_short;
-        continue;
-      }
-      if (!spans.empty() && spans.back().first == start) {  // collided after rounding
-        ++report.notes_dropped_short;
-        continue;
-      }
-      if (!spans.empty() && spans.back().second > start) {
-        spans.back().second = start;
-        ++report.notes_truncated;
-      }
-      spans.emplace_back(start, end);
-      pitches.push_back(n.pitch);
-      letters.push_back(n.letter);
-    }
-    for (size_t i = 0; i < spans.size(); ++i) {
-      tokens[spans[i].first] = pitches[i];
-      if (letters[i] != kUnspelled) {
-        if (score.letters[v].empty()) score.letters[v].assign(length, kUnspelled);
-        score.letters[v][spans[i].first] = letters[i];
-      }
-      for (int64_t t = spans[i].first + 1; t < spans[i].second && t < length; ++t) tokens[t] = kHold;
-    }
-  }
-
-  // Phrase ends inside the piece, on the grid, once each.
-  for (const Rational& at : phrase_ends_) {
-    const int64_t tick = round_to_tick(at);
-    if (tick > 0 && tick <= length) score.phrase_ends.push_back(static_cast<int>(tick));
-  }
-  std::sort(score.phrase_ends.begin(), score.phrase_ends.end());
-  score.phrase_ends.erase(std::unique(score.phrase_ends.begin(), score.phrase_ends.end()), score.phrase_ends.end());
-
-  // Metadata: time and key signatures.
+  const auto notes = one_line_per_voice(events_, voice_of_part, static_cast<int>(parts.size()), score.quantization);
+  for (int v = 0; v < kNumVoices; ++v) quantize_voice(notes[v], v, length, score);
+  place_phrase_ends(phrase_ends_, length, score);
   score.meta.resize(length);
-  auto apply = [&](auto changes, auto setter) {
-    std::stable_sort(changes.begin(), changes.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [at, value] : changes) {
-      int64_t from = std::clamp<int64_t>(round_to_tick(at), 0, length);
-      for (int64_t t = from; t < length; ++t) setter(score.meta[t], value);
-    }
-  };
-  apply(times_, [](TickMeta& m, const TimeSignature& ts) { m.time = ts; });
-  apply(keys_, [](TickMeta& m, const KeySignature& k) { m.key = k; });
-
-  // Bars: as the file wrote them, or from the time signatures.
-  if (measures_.empty()) {
-    renumber_measures(score, static_cast<int>(round_to_tick(pickup_)));
-  } else {
-    auto bars = measures_;
-    std::stable_sort(bars.begin(), bars.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<std::pair<int64_t, int>> starts;  // tick, number
-    for (const auto& [at, number] : bars) {
-      int64_t tick = round_to_tick(at);
-      if (tick >= length) continue;
-      if (!starts.empty() && starts.back().first == tick) {
-        starts.back().second = number;
-        continue;
-      }
-      starts.emplace_back(tick, number);
-    }
-    if (starts.empty() || starts[0].first > 0) starts.insert(starts.begin(), {0, 1});
-    bool previous_short = false;
-    for (size_t i = 0; i < starts.size(); ++i) {
-      int64_t from = starts[i].first;
-      int64_t to = i + 1 < starts.size() ? starts[i + 1].first : length;
-      int bar = score.meta[from].time.ticks_per_bar();
-      int64_t measure_length = to - from;
-      bool is_last = i + 1 == starts.size();
-      bool is_short = measure_length < bar && !is_last;
-      // A short first measure, or a short one completing a short one, is a pickup.
-      int64_t offset = 0;
-      if (is_short && (i == 0 || previous_short)) offset = bar - measure_length;
-      for (int64_t t = from; t < to; ++t) {
-        TickMeta& m = score.meta[t];
-        int64_t pos = offset + (t - from);
-        int tpb = m.time.ticks_per_bar();
-        if (pos >= tpb) {
-          pos %= tpb;
-        }
-        m.tick_in_bar = static_cast<int>(pos);
-        m.measure = starts[i].second;
-      }
-      previous_short = is_short && offset == 0;  // waits for its completion
-    }
-  }
-
-  // Fermatas: on the top voice's note or rest covering each written fermata.
-  const std::vector<Token>& top = score.voices[0];
-  for (const NoteEvent& e : events_) {
-    if (!e.fermata || e.grace || voice_of_part[e.part] < 0) continue;
-    int64_t t = std::clamp<int64_t>(round_to_tick(e.onset), 0, length - 1);
-    int64_t from = t, to = t + 1;
-    if (top[t] == kRest) {
-      while (from > 0 && top[from - 1] == kRest) --from;
-      while (to < length && top[to] == kRest) ++to;
-    } else {
-      while (from > 0 && top[from] == kHold) --from;
-      while (to < length && top[to] == kHold) ++to;
-    }
-    for (int64_t i = from; i < to; ++i) score.meta[i].fermata = true;
-  }
+  set_signatures(times_, keys_, score);
+  set_bars(measures_, pickup_, score);
+  place_fermatas(events_, voice_of_part, score);
 
   std::string problem = validate(score);
   if (!problem.empty()) throw Error(source_ + ": " + problem);
