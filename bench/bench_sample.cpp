@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   dq::pin_blas_threads();
   std::string path = argc > 1 ? argv[1] : std::string(DQ_SOURCE_DIR) + "/models/bach.dqm";
   dq::model::Model model = dq::model::load_model(path);
-  const bool fast = model.config.preset == "fast";
+  const bool fast = model.config.preset == dq::model::Preset::kFast;
   dq::sample::SampleOptions o;
   o.threads = 1;
   // DeepBach's density is about 62 updates per position; a sweep updates each position once.
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     times.push_back(dq::bench::seconds_since(start));
   }
   std::sort(times.begin(), times.end());
-  std::printf("model %s (preset %s)\n\n", path.c_str(), model.config.preset.c_str());
+  std::printf("model %s (preset %s)\n\n", path.c_str(), dq::model::preset_name(model.config.preset));
   std::printf("| measurement | deepquartet | original DeepBach | ratio |\n|---|---|---|---|\n");
   std::printf("| 16-bar chorale, %d %s | %.2f s | %.0f s (2000 iterations) | %.1fx faster |\n",
               o.iterations, fast ? "sweeps" : "iterations", generate_s, dq::bench::kOriginalSeconds16Bars,

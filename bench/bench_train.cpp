@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   o.valid_targets = 256;
   o.progress = false;
   o.patience = 0;
-  o.lr_schedule = "constant";
+  o.lr_schedule = dq::train::LrSchedule::kConstant;
 
   std::printf("| preset | threads | seconds/step | training samples/s per voice model | vs original DeepBach (%.0f/s) |\n",
               dq::bench::kOriginalTrainSamplesPerSecond);

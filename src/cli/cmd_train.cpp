@@ -1,5 +1,6 @@
 // `deepquartet train`: trains a model on a corpus (see train/trainer.h).
 #include <cstdio>
+#include <map>
 #include <tuple>
 
 #include "cli/commands.h"
@@ -79,7 +80,10 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--lr-schedule", o.lr_schedule,
                   "constant, plateau (halve when validation stalls) or cosine (to zero at the end of the budget "
                   "in steps, epochs or minutes)")
-      ->capture_default_str();
+      ->transform(CLI::CheckedTransformer(std::map<std::string, train::LrSchedule>{
+          {"constant", train::LrSchedule::kConstant}, {"plateau", train::LrSchedule::kPlateau},
+          {"cosine", train::LrSchedule::kCosine}}))
+      ->default_str("plateau");
   cmd->add_option("--batch", o.batch, "Crops per step (fast, default 16) or windows per voice (deepbach, default 256)");
   cmd->add_option("--crop", o.crop, "Ticks per training crop (fast)")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();

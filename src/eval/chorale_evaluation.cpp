@@ -250,7 +250,7 @@ void add_facts(EvalReport& report, const model::Model& model, const std::string&
                const std::vector<ConditionSet>& sets, const ChoraleEvalOptions& o) {
   const sample::SampleOptions& so = o.sampling;
   report.facts.push_back({"model", model_path});
-  report.facts.push_back({"preset", model.config.preset});
+  report.facts.push_back({"preset", model::preset_name(model.config.preset)});
   report.facts.push_back({"corpus", o.corpus});
   report.facts.push_back(
       {"sampling", (so.iterations > 0 ? std::to_string(so.iterations) : "default") +

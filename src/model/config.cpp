@@ -4,21 +4,27 @@
 
 namespace dq::model {
 
-ModelConfig preset_config(const std::string& preset) {
+const char* preset_name(Preset preset) { return preset == Preset::kDeepBach ? "deepbach" : "fast"; }
+
+Preset parse_preset(const std::string& name) {
+  if (name == "fast") return Preset::kFast;
+  if (name == "deepbach") return Preset::kDeepBach;
+  throw Error("unknown preset '" + name + "' (choose fast or deepbach)");
+}
+
+ModelConfig preset_config(Preset preset) {
   ModelConfig c;
   c.preset = preset;
-  if (preset == "deepbach") {
-    c.input_dropout = 0;
-  } else if (preset != "fast") {
-    throw Error("unknown preset '" + preset + "' (choose fast or deepbach)");
-  }
+  if (preset == Preset::kDeepBach) c.input_dropout = 0;
   return c;
 }
+
+ModelConfig preset_config(const std::string& name) { return preset_config(parse_preset(name)); }
 
 nlohmann::json to_json(const ModelConfig& c) {
   nlohmann::json vocab = nlohmann::json::array();
   for (const auto& v : c.vocab) vocab.push_back({{"low", v.low}, {"high", v.high}});
-  return {{"preset", c.preset},
+  return {{"preset", preset_name(c.preset)},
           {"note_embedding", c.note_embedding},
           {"meta_embedding", c.meta_embedding},
           {"lstm_hidden", c.lstm_hidden},
@@ -38,7 +44,7 @@ nlohmann::json to_json(const ModelConfig& c) {
 ModelConfig config_from_json(const nlohmann::json& j) {
   ModelConfig c;
   try {
-    c.preset = j.at("preset").get<std::string>();
+    c.preset = parse_preset(j.at("preset").get<std::string>());
     c.note_embedding = j.at("note_embedding").get<int>();
     c.meta_embedding = j.at("meta_embedding").get<int>();
     c.lstm_hidden = j.at("lstm_hidden").get<int>();
@@ -65,7 +71,7 @@ ModelConfig config_from_json(const nlohmann::json& j) {
     throw Error(std::string("model configuration: ") + e.what());
   }
   auto positive = [](int v, int hi) { return v > 0 && v <= hi; };
-  bool sane = (c.preset == "fast" || c.preset == "deepbach") && positive(c.note_embedding, 1024) &&
+  bool sane = positive(c.note_embedding, 1024) &&
               positive(c.meta_embedding, 1024) && positive(c.lstm_hidden, 4096) &&
               positive(c.lstm_layers, 8) && positive(c.linear_hidden, 4096) && positive(c.window, 256) &&
               c.dropout >= 0 && c.dropout < 1 && c.input_dropout >= 0 && c.input_dropout < 1 &&

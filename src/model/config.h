@@ -13,14 +13,22 @@
 namespace dq::model {
 
 // The two network designs.
-//  "deepbach": the published network. Four independent voice models, each
-//    reading 16 ticks of past and 16 of future through its own 2-layer LSTMs.
-//  "fast" (default): the same conditional (each voice at tick t from the
-//    past, the future and the other voices at t), but one forward and one
+//  kDeepBach ("deepbach"): the published network. Four independent voice
+//    models, each reading 16 ticks of past and 16 of future through its own
+//    2-layer LSTMs.
+//  kFast ("fast", default): the same conditional (each voice at tick t from
+//    the past, the future and the other voices at t), but one forward and one
 //    backward LSTM trunk shared by the four voice heads, run once over a
 //    whole crop (training) or piece (sampling) instead of once per target.
+enum class Preset { kFast, kDeepBach };
+
+// "fast", "deepbach": the names flags and model files use.
+const char* preset_name(Preset preset);
+// The preset named `name`; throws dq::Error naming the two there are.
+Preset parse_preset(const std::string& name);
+
 struct ModelConfig {
-  std::string preset = "fast";
+  Preset preset = Preset::kFast;
   int note_embedding = 20;
   int meta_embedding = 20;
   int lstm_hidden = 256;
@@ -51,8 +59,10 @@ struct ModelConfig {
   }
 };
 
-// Defaults of a preset ("fast" or "deepbach"); throws dq::Error otherwise.
-ModelConfig preset_config(const std::string& preset);
+// Defaults of a preset.
+ModelConfig preset_config(Preset preset);
+// Defaults of the preset named `name` ("fast" or "deepbach"); throws dq::Error otherwise.
+ModelConfig preset_config(const std::string& name);
 
 nlohmann::json to_json(const ModelConfig& config);
 // Throws dq::Error naming the missing or invalid field.

@@ -23,12 +23,10 @@ std::string tensor_string(const torch::Tensor& t) {
 Model Model::create(const ModelConfig& config) {
   Model m;
   m.config = config;
-  if (config.preset == "deepbach") {
+  if (config.preset == Preset::kDeepBach) {
     m.deepbach = DeepBachNet(config);
-  } else if (config.preset == "fast") {
-    m.fast = FastNet(config);
   } else {
-    throw Error("unknown preset '" + config.preset + "'");
+    m.fast = FastNet(config);
   }
   return m;
 }
@@ -70,7 +68,9 @@ void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& 
 
 void warm_start(Model& target, Model source, const std::string& source_path) {
   const ModelConfig &to = target.config, &from = source.config;
-  if (to.preset != from.preset) throw Error(source_path + ": preset " + from.preset + ", the new model is " + to.preset);
+  if (to.preset != from.preset) {
+    throw Error(source_path + ": preset " + preset_name(from.preset) + ", the new model is " + preset_name(to.preset));
+  }
   for (int v = 0; v < music::kNumVoices; ++v) {
     if (to.vocab[v].low != from.vocab[v].low || to.vocab[v].high != from.vocab[v].high) {
       throw Error(source_path + ": voice " + std::to_string(v + 1) + "'s range differs from this corpus's");

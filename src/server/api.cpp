@@ -199,7 +199,7 @@ Api::Api(model::Model& model, const std::string& model_file, const ApiLimits& li
                       {"high_name", music::pitch_name(r.high)}});
   }
   model_info_ = {{"file", model_file},
-                 {"preset", model.config.preset},
+                 {"preset", model::preset_name(model.config.preset)},
                  {"styles", model.config.styles},
                  {"parameters", model.parameter_count()},
                  {"voice_ranges", ranges},

@@ -307,6 +307,15 @@ void write_curve(const std::string& csv, const std::string& path) {
 
 }  // namespace
 
+const char* schedule_name(LrSchedule schedule) {
+  switch (schedule) {
+    case LrSchedule::kConstant: return "constant";
+    case LrSchedule::kCosine: return "cosine";
+    case LrSchedule::kPlateau: break;
+  }
+  return "plateau";
+}
+
 Series accuracy_curve(const std::string& csv, const std::string& name) {
   Series curve{name, {}, {}};
   std::istringstream in(csv);
@@ -335,13 +344,10 @@ namespace {
 // `input` with the preset's defaults filled in; throws dq::Error on bad options.
 TrainOptions checked_options(const TrainOptions& input) {
   TrainOptions o = input;
-  const bool fast = o.config.preset == "fast";
+  const bool fast = o.config.preset == model::Preset::kFast;
   if (o.batch <= 0) o.batch = fast ? 16 : 256;
   if (o.crop < 8 || o.crop > 4096) throw Error("--crop must be between 8 and 4096");
   if (o.lr <= 0 || o.lr > 1) throw Error("--lr must be in (0, 1]");
-  if (o.lr_schedule != "constant" && o.lr_schedule != "plateau" && o.lr_schedule != "cosine") {
-    throw Error("--lr-schedule must be constant, plateau or cosine");
-  }
   if (o.output.empty()) throw Error("an output model path (-o) is required");
   if (o.minutes <= 0 && o.epochs <= 0 && o.max_steps <= 0) o.minutes = 30;
   if (o.batch < o.group.world_size) {
@@ -393,7 +399,7 @@ Run make_run(const TrainOptions& o, const corpus::Dataset& data, const std::stri
   for (torch::nn::Module* m : optimized_modules(run.model))
     run.optimizers.push_back(std::make_unique<torch::optim::Adam>(m->parameters(), torch::optim::AdamOptions(o.lr)));
   run.state.lr = o.lr;
-  if (o.config.preset == "fast") {
+  if (o.config.preset == model::Preset::kFast) {
     for (int i = 1; i < std::max(1, o.threads); ++i) run.replicas.push_back(model::FastNet(o.config));
   }
   if (o.resume) {
@@ -442,13 +448,13 @@ std::string validate(Run& run, const SplitView& valid, const corpus::Dataset& da
                         {"valid_pieces", data.valid.size()}, {"styles", data.styles},
                         {"transposition_augmentation", o.augment}};
     run.model.training = {{"minutes", seconds / 60}, {"steps", run.state.step}, {"lr", o.lr},
-                          {"lr_schedule", o.lr_schedule}, {"batch", o.batch}, {"crop", o.crop},
+                          {"lr_schedule", schedule_name(o.lr_schedule)}, {"batch", o.batch}, {"crop", o.crop},
                           {"edge_crops", o.edge_crops}, {"init", o.init},
                           {"seed", o.seed}, {"threads", o.threads}, {"processes", o.group.world_size}};
     save_model(run.model, o.output, o.half);
   } else {
     ++run.state.bad_evals;
-    if (o.lr_schedule == "plateau" && o.patience > 1 && run.state.bad_evals % std::max(1, o.patience / 2) == 0) {
+    if (o.lr_schedule == LrSchedule::kPlateau && o.patience > 1 && run.state.bad_evals % std::max(1, o.patience / 2) == 0) {
       set_lr(run, run.state.lr * 0.5);
     }
     if (o.patience > 0 && run.state.bad_evals >= o.patience) run.state.stopped_early = true;
@@ -476,7 +482,7 @@ void finish(Run& run, const TrainOptions& o, const std::string& checkpoint, cons
 
 TrainResult train(const TrainOptions& input) {
   TrainOptions o = checked_options(input);
-  const bool fast = o.config.preset == "fast";
+  const bool fast = o.config.preset == model::Preset::kFast;
   // Both presets use threads for whole tasks (voices, or parts of the batch):
   // on this kind of machine that is faster than splitting each operation.
   at::set_num_threads(1);
@@ -518,7 +524,7 @@ TrainResult train(const TrainOptions& input) {
   auto decide = [&]() -> std::vector<double> {
     const int64_t step = run.state.step;
     const bool go = step < step_budget && elapsed() < second_budget && !run.state.stopped_early;
-    if (go && o.lr_schedule == "cosine") {
+    if (go && o.lr_schedule == LrSchedule::kCosine) {
       // Down to zero at the end of the budget, in steps or in time, whichever ends first.
       const double done = std::min(1.0, std::max(static_cast<double>(step) / static_cast<double>(step_budget),
                                                  elapsed() / second_budget));

@@ -17,6 +17,14 @@
 
 namespace dq::train {
 
+// How the learning rate changes: kConstant; kPlateau halves it after
+// `patience`/2 validations without improvement; kCosine takes it to zero at
+// the end of the budget (steps, epochs or minutes, whichever ends first).
+enum class LrSchedule { kConstant, kPlateau, kCosine };
+
+// "constant", "plateau", "cosine": the names of the flag and the logs.
+const char* schedule_name(LrSchedule schedule);
+
 struct TrainOptions {
   std::vector<std::string> corpus;  // folders or files
   model::ModelConfig config;        // preset and hyper-parameters (vocab filled in by train())
@@ -25,9 +33,7 @@ struct TrainOptions {
   double epochs = 0;                // budget in epochs (0 = none)
   int64_t max_steps = 0;            // budget in steps (0 = none)
   double lr = 1e-3;
-  // constant | plateau (halve after `patience`/2 bad evaluations) | cosine (to
-  // zero at the end of the budget: steps, epochs or minutes, whichever ends first)
-  std::string lr_schedule = "plateau";
+  LrSchedule lr_schedule = LrSchedule::kPlateau;
   int batch = 0;        // crops per step ("fast", default 16) or windows per voice ("deepbach", default 256)
   int crop = 128;       // ticks per crop ("fast")
   double edge_crops = 0.25;  // "fast": crops aligned with a piece's start or end (see model::sample_crops)

@@ -105,6 +105,9 @@ TEST(CoreCli, UnknownFlagIsAUsageError) {
   EXPECT_EQ(r.code, 2) << describe(r);
   r = run_in(dir, "train --corpus x -o m.dqm --preset transformer");
   EXPECT_EQ(r.code, 2) << describe(r);
+  r = run_in(dir, "train --corpus x -o m.dqm --lr-schedule linear");
+  EXPECT_EQ(r.code, 2) << describe(r);
+  EXPECT_NE(r.err.find("linear"), std::string::npos) << describe(r);
   r = run_in(dir, "generate --bars four -o x.mid");
   EXPECT_EQ(r.code, 2) << describe(r);
   r = run_in(dir, "generate --bars 4");  // no output

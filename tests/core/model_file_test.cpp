@@ -104,7 +104,7 @@ TEST_F(CoreModelFile, DeepBachPresetRoundTrips) {
   std::string path = dir_.file("deepbach.dqm");
   model::save_model(deepbach, path);
   model::Model loaded = model::load_model(path);
-  EXPECT_EQ(loaded.config.preset, "deepbach");
+  EXPECT_EQ(loaded.config.preset, model::Preset::kDeepBach);
   ASSERT_TRUE(loaded.deepbach);
   expect_same_parameters(loaded, deepbach);
 }
@@ -212,7 +212,7 @@ TEST_F(CoreModelFile, BadDescriptionIsAnError) {
   info = nlohmann::json::parse(info_of(model_.config));
   info["config"]["preset"] = "transformer";
   write_archive(path, "deepquartet-model", model::kModelFormatVersion, info.dump(), &model_);
-  expect_load_error(path, "out of range");
+  expect_load_error(path, "unknown preset 'transformer'");
   info = nlohmann::json::parse(info_of(model_.config));
   info["config"]["vocabulary"][2] = {{"low", 70}, {"high", 60}};
   write_archive(path, "deepquartet-model", model::kModelFormatVersion, info.dump(), &model_);
@@ -224,7 +224,8 @@ TEST_F(CoreModelFile, BadDescriptionIsAnError) {
 }
 
 TEST(CoreModelConfig, PresetsAndJsonRoundTrip) {
-  EXPECT_EQ(model::preset_config("fast").preset, "fast");
+  EXPECT_EQ(model::preset_config("fast").preset, model::Preset::kFast);
+  EXPECT_STREQ(model::preset_name(model::Preset::kDeepBach), "deepbach");
   EXPECT_EQ(model::preset_config("deepbach").input_dropout, 0);
   EXPECT_THROW(model::preset_config("lstm"), Error);
   model::ModelConfig c = config_with_vocab("deepbach");

@@ -26,7 +26,7 @@ train::TrainOptions tiny_options(const TempDir& dir, const std::string& preset) 
   o.output = dir.file("model.dqm");
   o.cache_dir = dir.file("cache");
   o.lr = 3e-3;
-  o.lr_schedule = "constant";
+  o.lr_schedule = train::LrSchedule::kConstant;
   o.crop = 64;
   o.batch = 4;
   o.patience = 0;
@@ -68,7 +68,7 @@ TEST(CoreTrain, FastModelLearnsOneChoraleByHeart) {
 
   // The model file holds the best model with its description.
   model::Model m = model::load_model(o.output);
-  EXPECT_EQ(m.config.preset, "fast");
+  EXPECT_EQ(m.config.preset, model::Preset::kFast);
   EXPECT_EQ(m.config.styles, std::vector<std::string>{"bach"});
   for (int v = 0; v < music::kNumVoices; ++v) {
     EXPECT_EQ(m.config.vocab[v].low, chorale_range(v).first);
@@ -103,7 +103,7 @@ TEST(CoreTrain, DeepBachModelLearnsOneChoraleByHeart) {
   EXPECT_GE(r.best.mean_accuracy(), 0.9) << "voices " << r.best.accuracy[0] << " " << r.best.accuracy[1] << " "
                                          << r.best.accuracy[2] << " " << r.best.accuracy[3];
   model::Model m = model::load_model(o.output);
-  EXPECT_EQ(m.config.preset, "deepbach");
+  EXPECT_EQ(m.config.preset, model::Preset::kDeepBach);
   EXPECT_EQ(m.config.window, 8);
 }
 
@@ -113,7 +113,7 @@ TEST(CoreTrain, ResumedRunEndsWithTheSameWeights) {
   o.config.lstm_layers = 2;
   o.config.dropout = 0.2;        // dropout is seeded by step: a resumed run repeats it
   o.config.input_dropout = 0.1;
-  o.lr_schedule = "plateau";
+  o.lr_schedule = train::LrSchedule::kPlateau;
   o.patience = 4;                // halvings of the learning rate are part of the state
   o.eval_every = 5;
   o.checkpoint_every = 10;
@@ -256,7 +256,7 @@ std::vector<double> logged_rates(const std::string& csv_path) {
 TEST(CoreTrain, CosineScheduleFollowsTheStepOrTimeBudget) {
   TempDir dir("train_cosine");
   train::TrainOptions o = tiny_options(dir, "fast");
-  o.lr_schedule = "cosine";
+  o.lr_schedule = train::LrSchedule::kCosine;
   o.eval_every = 1;
   o.max_steps = 4;
   train::train(o);
@@ -287,9 +287,6 @@ TEST(CoreTrain, BadOptionsAreErrors) {
   expect_error(bad);
   bad = o;
   bad.lr = 0;
-  expect_error(bad);
-  bad = o;
-  bad.lr_schedule = "linear";
   expect_error(bad);
   bad = o;
   bad.output = "";
