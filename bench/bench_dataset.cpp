@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "bench/bench_util.h"
-#include "util/blas_threads.h"
 #include "corpus/dataset.h"
+#include "util/blas_threads.h"
 
 int main(int argc, char** argv) {
   dq::pin_blas_threads();
@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   start = std::chrono::steady_clock::now();
   dq::corpus::Dataset warm = dq::corpus::build_dataset(options);
   double warm_s = dq::bench::seconds_since(start);
-  std::printf("| dataset | pieces | training sequences (with transpositions) | ticks | seconds |\n|---|---|---|---|---|\n");
+  std::printf(
+      "| dataset | pieces | training sequences (with transpositions) | ticks | seconds |\n|---|---|---|---|---|\n");
   std::printf("| first build | %zu | %zu | %lld | %.1f |\n", cold.pieces.size(), cold.train.size(),
               static_cast<long long>(cold.train.ticks()), cold_s);
   std::printf("| from cache | %zu | %zu | %lld | %.2f |\n", warm.pieces.size(), warm.train.size(),

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "music/pitch.h"
-#include "util/blas_threads.h"
 #include "model/model.h"
+#include "music/pitch.h"
 #include "sample/compose.h"
+#include "util/blas_threads.h"
 
 int main(int argc, char** argv) {
   dq::pin_blas_threads();
@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
   std::sort(times.begin(), times.end());
   std::printf("model %s (preset %s)\n\n", path.c_str(), dq::model::preset_name(model.config.preset));
   std::printf("| measurement | deepquartet | original DeepBach | ratio |\n|---|---|---|---|\n");
-  std::printf("| 16-bar chorale, %d %s | %.2f s | %.0f s (2000 iterations) | %.1fx faster |\n",
-              o.iterations, fast ? "sweeps" : "iterations", generate_s, dq::bench::kOriginalSeconds16Bars,
+  std::printf("| 16-bar chorale, %d %s | %.2f s | %.0f s (2000 iterations) | %.1fx faster |\n", o.iterations,
+              fast ? "sweeps" : "iterations", generate_s, dq::bench::kOriginalSeconds16Bars,
               dq::bench::kOriginalSeconds16Bars / generate_s);
   std::printf("| regenerate bars 7-8, all voices (median of 10) | %.3f s | - | - |\n", times[times.size() / 2]);
   std::printf("| regenerate bars 7-8, all voices (worst of 10) | %.3f s | - | - |\n", times.back());

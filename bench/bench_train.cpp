@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "bench/bench_util.h"
-#include "util/blas_threads.h"
 #include "train/trainer.h"
+#include "util/blas_threads.h"
 
 namespace {
 
@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
   o.patience = 0;
   o.lr_schedule = dq::train::LrSchedule::kConstant;
 
-  std::printf("| preset | threads | seconds/step | training samples/s per voice model | vs original DeepBach (%.0f/s) |\n",
-              dq::bench::kOriginalTrainSamplesPerSecond);
+  std::printf(
+      "| preset | threads | seconds/step | training samples/s per voice model | vs original DeepBach (%.0f/s) |\n",
+      dq::bench::kOriginalTrainSamplesPerSecond);
   std::printf("|---|---|---|---|---|\n");
   for (int threads : {1, 2}) {
     o.config = dq::model::preset_config("deepbach");

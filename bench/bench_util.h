@@ -3,9 +3,9 @@
 // machine type (../shared/research/baseline-deepbach.md).
 #pragma once
 
+#include <sys/resource.h>
 #include <chrono>
 #include <cstdio>
-#include <sys/resource.h>
 
 namespace dq::bench {
 

@@ -5,8 +5,8 @@
 #include <exception>
 #include <string>
 
-#include "util/file_util.h"
 #include "train/trainer.h"
+#include "util/file_util.h"
 #include "util/plot.h"
 
 int main(int argc, char** argv) {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake pkg-config git clang libclang-rt-14-dev
+  build-essential cmake pkg-config git clang libclang-rt-14-dev clang-format
   # neural network (OpenBLAS: LibTorch otherwise falls back to the ~6x slower reference BLAS)
   libtorch-dev libopenblas0-pthread
   # distributed training: c10d's ProcessGroupGloo (its symbols are in libtorch_cpu; the headers need Gloo's)

@@ -8,9 +8,9 @@
 
 #include "cli/commands.h"
 #include "corpus/corpus.h"
-#include "util/file_util.h"
 #include "music/pitch.h"
 #include "music/range.h"
+#include "util/file_util.h"
 
 namespace dq::cli {
 
@@ -75,9 +75,11 @@ int run_scan(const ScanOptions& o) {
   print_counts("meters (at the start)", meters);
   print_counts("styles", styles);
   print_counts("splits", splits);
-  std::printf("  quantization: %d notes read, %d changed (%d moved, %d too short, %d grace, %d chord, %d second voice, %d cut)\n",
-              total.notes_read, total.total_changed(), total.onsets_moved, total.notes_dropped_short,
-              total.notes_dropped_grace, total.notes_dropped_chord, total.notes_dropped_layer, total.notes_truncated);
+  std::printf(
+      "  quantization: %d notes read, %d changed (%d moved, %d too short, %d grace, %d chord, %d second voice, %d "
+      "cut)\n",
+      total.notes_read, total.total_changed(), total.onsets_moved, total.notes_dropped_short, total.notes_dropped_grace,
+      total.notes_dropped_chord, total.notes_dropped_layer, total.notes_truncated);
   if (!o.json_path.empty()) {
     nlohmann::json report = {{"files", files},
                              {"total", pieces.size()},
@@ -89,10 +91,14 @@ int run_scan(const ScanOptions& o) {
                              {"styles", styles},
                              {"splits", splits},
                              {"quantization",
-                              {{"notes_read", total.notes_read}, {"changed", total.total_changed()},
-                               {"moved", total.onsets_moved}, {"dropped_short", total.notes_dropped_short},
-                               {"dropped_grace", total.notes_dropped_grace}, {"dropped_chord", total.notes_dropped_chord},
-                               {"dropped_second_voice", total.notes_dropped_layer}, {"truncated", total.notes_truncated}}}};
+                              {{"notes_read", total.notes_read},
+                               {"changed", total.total_changed()},
+                               {"moved", total.onsets_moved},
+                               {"dropped_short", total.notes_dropped_short},
+                               {"dropped_grace", total.notes_dropped_grace},
+                               {"dropped_chord", total.notes_dropped_chord},
+                               {"dropped_second_voice", total.notes_dropped_layer},
+                               {"truncated", total.notes_truncated}}}};
     util::write_file_atomically(o.json_path, report.dump(2) + "\n");
   }
   return 0;

@@ -22,7 +22,7 @@ struct EvalOptions {
   std::string model_path;
   std::string output = "reports/report.md";
   std::string conditions = "generated-on,generated-off,reharmonized-on,reharmonized-off";
-  std::string melodies;  // a folder: the melody report instead of the evaluation
+  std::string melodies;               // a folder: the melody report instead of the evaluation
   std::vector<std::string> quartets;  // the quartet corpus: the quartet evaluation instead
   std::string styles = "haydn,mozart,beethoven";
   eval::ChoraleEvalOptions chorales;
@@ -103,11 +103,9 @@ void add_eval(CLI::App& app, Runner& run) {
   auto o = std::make_shared<EvalOptions>();
   eval::ChoraleEvalOptions& b = o->chorales;
   b.corpus = std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml";
-  CLI::App* cmd = app.add_subcommand(
-      "eval", "Evaluate a model against the Bach test chorales (report with charts)");
+  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model against the Bach test chorales (report with charts)");
   cmd->add_option("--model", o->model_path, "Model file (default: the shipped models/bach.dqm)");
-  cmd->add_option("--corpus", b.corpus, "The Bach chorales (splits.tsv above them)")
-      ->capture_default_str();
+  cmd->add_option("--corpus", b.corpus, "The Bach chorales (splits.tsv above them)")->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Markdown report to write")->capture_default_str();
   cmd->add_option("--melodies", o->melodies,
                   "A folder of melodies: harmonize each (as reharmonize does) and write the melody report "
@@ -123,11 +121,9 @@ void add_eval(CLI::App& app, Runner& run) {
   cmd->add_option("--conditions", o->conditions,
                   "Sets to measure against Bach, comma-separated; the first is also graded")
       ->capture_default_str();
-  cmd->add_option("--generated", b.generated, "Chorales per generated condition")
-      ->capture_default_str();
+  cmd->add_option("--generated", b.generated, "Chorales per generated condition")->capture_default_str();
   cmd->add_option("--bars", b.bars, "Bars per generated chorale")->capture_default_str();
-  cmd->add_option("--reharmonized", b.reharmonized,
-                  "Test chorales per reharmonized condition (0: skip them)")
+  cmd->add_option("--reharmonized", b.reharmonized, "Test chorales per reharmonized condition (0: skip them)")
       ->capture_default_str();
   cmd->add_option("--voice-leading", b.sampling.voice_leading_penalty,
                   "Voice-leading prior of the \"-on\" conditions (nats per fault)")
@@ -135,12 +131,9 @@ void add_eval(CLI::App& app, Runner& run) {
   add_sampler_flags(cmd, b.sampling);
   cmd->add_option("--seed", b.sampling.seed, "Random seed of the sampler")->capture_default_str();
   cmd->add_option("--threads", b.sampling.threads, "CPU threads")->capture_default_str();
-  cmd->add_option("--cv-folds", b.classifier.folds, "Classifier test: folds")
-      ->capture_default_str();
-  cmd->add_option("--cv-repeats", b.classifier.repeats, "Classifier test: repeats")
-      ->capture_default_str();
-  cmd->add_option("--cv-seed", b.classifier.seed, "Classifier test: random seed")
-      ->capture_default_str();
+  cmd->add_option("--cv-folds", b.classifier.folds, "Classifier test: folds")->capture_default_str();
+  cmd->add_option("--cv-repeats", b.classifier.repeats, "Classifier test: repeats")->capture_default_str();
+  cmd->add_option("--cv-seed", b.classifier.seed, "Classifier test: random seed")->capture_default_str();
   cmd->callback([o, &run] { run = [o] { return run_eval(*o); }; });
 }
 

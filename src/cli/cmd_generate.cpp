@@ -40,8 +40,8 @@ int run_generate(GenerateOptions o) {
     sample::Constraints constraints = sample::read_constraints(o.flags.constraints_path);
     request.count = 1;
     music::Score base = music::make_empty_score(request.bars * request.time.ticks_per_bar(), request.key, request.time);
-    sample::apply_fermatas(base, request.fermatas.empty() ? sample::default_fermatas(model, request.style)
-                                                          : request.fermatas);
+    sample::apply_fermatas(
+        base, request.fermatas.empty() ? sample::default_fermatas(model, request.style) : request.fermatas);
     sample::FixedMask fixed = sample::no_fixed(base.length());
     sample::apply_constraints(constraints, base, fixed);
     std::vector<music::Score> scores(o.flags.count, base);

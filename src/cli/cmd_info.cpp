@@ -21,10 +21,14 @@ struct InfoOptions {
 };
 
 nlohmann::json quantization_json(const music::QuantizationReport& q) {
-  return {{"notes_read", q.notes_read},         {"onsets_moved", q.onsets_moved},
-          {"dropped_short", q.notes_dropped_short}, {"dropped_grace", q.notes_dropped_grace},
-          {"dropped_chord", q.notes_dropped_chord}, {"dropped_second_voice", q.notes_dropped_layer},
-          {"truncated", q.notes_truncated},     {"total_changed", q.total_changed()}};
+  return {{"notes_read", q.notes_read},
+          {"onsets_moved", q.onsets_moved},
+          {"dropped_short", q.notes_dropped_short},
+          {"dropped_grace", q.notes_dropped_grace},
+          {"dropped_chord", q.notes_dropped_chord},
+          {"dropped_second_voice", q.notes_dropped_layer},
+          {"truncated", q.notes_truncated},
+          {"total_changed", q.total_changed()}};
 }
 
 int run_info(const InfoOptions& o) {
@@ -80,9 +84,10 @@ int run_info(const InfoOptions& o) {
                 v["lowest"].get<std::string>().c_str(), v["highest"].get<std::string>().c_str());
   }
   const auto& q = s.quantization;
-  std::printf("  quantized  %d notes read, %d changed (%d moved, %d too short, %d grace, %d chord, %d second voice, %d cut)\n",
-              q.notes_read, q.total_changed(), q.onsets_moved, q.notes_dropped_short, q.notes_dropped_grace,
-              q.notes_dropped_chord, q.notes_dropped_layer, q.notes_truncated);
+  std::printf(
+      "  quantized  %d notes read, %d changed (%d moved, %d too short, %d grace, %d chord, %d second voice, %d cut)\n",
+      q.notes_read, q.total_changed(), q.onsets_moved, q.notes_dropped_short, q.notes_dropped_grace,
+      q.notes_dropped_chord, q.notes_dropped_layer, q.notes_truncated);
   for (const auto& w : s.warnings) std::printf("  warning    %s\n", w.c_str());
   return 0;
 }
@@ -91,7 +96,8 @@ int run_info(const InfoOptions& o) {
 
 void add_info(CLI::App& app, Runner& run) {
   auto o = std::make_shared<InfoOptions>();
-  CLI::App* cmd = app.add_subcommand("info", "Describe a score file: voices, length, key, meter, fermatas, quantization");
+  CLI::App* cmd =
+      app.add_subcommand("info", "Describe a score file: voices, length, key, meter, fermatas, quantization");
   cmd->add_option("file", o->file, "Score file (.mxl .musicxml .xml .krn .mid)")->required();
   cmd->add_flag("--json", o->json, "Print JSON");
   cmd->add_option("--parts", o->parts, "Parts/tracks (1-based, top first) to use as the voices")->delimiter(',');

@@ -7,8 +7,8 @@
 
 #include "cli/commands.h"
 #include "cli/musescore_plugin.h"
-#include "util/file_util.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::cli {
 

@@ -74,11 +74,13 @@ int run_reharmonize(ReharmonizeOptions o) {
 
 void add_reharmonize(CLI::App& app, Runner& run) {
   auto o = std::make_shared<ReharmonizeOptions>();
-  CLI::App* cmd = app.add_subcommand("reharmonize", "Harmonize a melody in four voices (the melody is kept note for note)");
+  CLI::App* cmd =
+      app.add_subcommand("reharmonize", "Harmonize a melody in four voices (the melody is kept note for note)");
   cmd->add_option("melody", o->input, "Melody or score (.mid .musicxml .mxl .krn)")->required();
   cmd->add_option("--part", o->part, "Part/track holding the melody (1-based; default: the top line)");
   cmd->add_option("--key", o->key, "Key (default: detected, Krumhansl-Schmuckler)");
-  cmd->add_option("--fermatas", o->fermatas, "every:Nbars, bars (4,8,12) or none (default: from the file, else inferred)");
+  cmd->add_option("--fermatas", o->fermatas,
+                  "every:Nbars, bars (4,8,12) or none (default: from the file, else inferred)");
   cmd->add_option("--transpose", o->transpose,
                   "Semitones to move the input by, none, or auto (only if the melody does not fit the model's "
                   "range: by octaves first, then by the smallest interval)")

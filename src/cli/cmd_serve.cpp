@@ -25,7 +25,8 @@ void add_serve(CLI::App& app, Runner& run) {
   cmd->add_option("--job-seconds", o->limits.job_seconds, "Time limit of one sampling job")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 3600.0));
-  cmd->add_flag("--quiet", [o](int64_t) { o->log = false; }, "Do not log requests");
+  cmd->add_flag(
+      "--quiet", [o](int64_t) { o->log = false; }, "Do not log requests");
   cmd->callback([o, &run] {
     run = [o] {
       if (o->model_path.empty()) o->model_path = default_model_path();

@@ -80,9 +80,10 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--lr-schedule", o.lr_schedule,
                   "constant, plateau (halve when validation stalls) or cosine (to zero at the end of the budget "
                   "in steps, epochs or minutes)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, train::LrSchedule>{
-          {"constant", train::LrSchedule::kConstant}, {"plateau", train::LrSchedule::kPlateau},
-          {"cosine", train::LrSchedule::kCosine}}))
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, train::LrSchedule>{{"constant", train::LrSchedule::kConstant},
+                                                                           {"plateau", train::LrSchedule::kPlateau},
+                                                                           {"cosine", train::LrSchedule::kCosine}}))
       ->default_str("plateau");
   cmd->add_option("--batch", o.batch, "Crops per step (fast, default 16) or windows per voice (deepbach, default 256)");
   cmd->add_option("--crop", o.crop, "Ticks per training crop (fast)")->capture_default_str();
@@ -98,16 +99,16 @@ void add_train(CLI::App& app, Runner& run) {
                   "Fraction of crops trained on the chronological factorization (fast; every tick given "
                   "the whole past and a hidden future, as the chronological start draws it; default 0)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--edge-crops", o.edge_crops,
-                  "Fraction of crops aligned with a piece's start or end (fast)")
+  cmd->add_option("--edge-crops", o.edge_crops, "Fraction of crops aligned with a piece's start or end (fast)")
       ->capture_default_str();
   cmd->add_option("--eval-every", o.eval_every, "Steps between validations (default: about every 2 minutes)");
   cmd->add_option("--patience", o.patience, "Validations without improvement before stopping (0: never)")
       ->capture_default_str();
   cmd->add_option("--checkpoint-minutes", o.checkpoint_minutes, "Minutes between checkpoints")->capture_default_str();
   cmd->add_option("--checkpoint-every", o.checkpoint_every, "Also checkpoint every N steps");
-  cmd->add_option("--threads", o.threads,
-                  "Threads: fast splits each batch over N copies of the network, deepbach trains N voice models at once")
+  cmd->add_option(
+         "--threads", o.threads,
+         "Threads: fast splits each batch over N copies of the network, deepbach trains N voice models at once")
       ->capture_default_str();
   cmd->add_flag("--half", o.half, "Store the model weights as float16 (half the size)");
   cmd->add_flag("--no-augment", c->no_augment, "Do not transpose the training pieces");

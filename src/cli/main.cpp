@@ -29,14 +29,13 @@ std::string default_model_path() {
 
 }  // namespace dq::cli
 
-
 int main(int argc, char** argv) {
   dq::pin_blas_threads();
   CLI::App app{"deepquartet: four-voice music (Bach chorales, string quartets) with DeepBach in C++"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("deepquartet ") + DQ_VERSION + " (models and web page: " +
-                                         std::filesystem::path(dq::cli::data_path("models")).parent_path().string() +
-                                         ")");
+                                        std::filesystem::path(dq::cli::data_path("models")).parent_path().string() +
+                                        ")");
   dq::cli::Runner run;
   dq::cli::add_info(app, run);
   dq::cli::add_convert(app, run);

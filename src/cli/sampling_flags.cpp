@@ -16,8 +16,9 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
   cmd->add_option("--start-temperature", options.start_temperature, "Initial temperature, annealed down")
       ->capture_default_str();
   cmd->add_option("--decay", options.decay, "Temperature factor per iteration (0: reach the target halfway)");
-  cmd->add_option("--iterations", options.iterations,
-                  "Sweeps (fast preset, default 40) or Gibbs iterations (deepbach preset, default: DeepBach's density)");
+  cmd->add_option(
+      "--iterations", options.iterations,
+      "Sweeps (fast preset, default 40) or Gibbs iterations (deepbach preset, default: DeepBach's density)");
   cmd->add_flag("!--free-ending", options.final_tonic,
                 "Let the last fermata end on any cadence (by default the prior asks for the "
                 "tonic triad there)");
@@ -25,9 +26,10 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
                   "How free notes start: auto (chronological where the model was trained "
                   "with masks), chronological (a first left-to-right pass from the past and "
                   "the known future) or noise")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, sample::Start>{
-          {"auto", sample::Start::kAuto}, {"noise", sample::Start::kNoise},
-          {"chronological", sample::Start::kChronological}}))
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, sample::Start>{{"auto", sample::Start::kAuto},
+                                               {"noise", sample::Start::kNoise},
+                                               {"chronological", sample::Start::kChronological}}))
       ->default_str("auto");
   cmd->add_flag("!--free-rhythm", options.keep_rhythm,
                 "Let the sweeps redraw the rhythm everywhere (by default, after a chronological first pass, they "

@@ -21,9 +21,12 @@ namespace fs = std::filesystem;
 
 const char* split_name(Split split) {
   switch (split) {
-    case Split::kTrain: return "train";
-    case Split::kValid: return "valid";
-    case Split::kTest: return "test";
+    case Split::kTrain:
+      return "train";
+    case Split::kValid:
+      return "valid";
+    case Split::kTest:
+      return "test";
   }
   return "train";
 }
@@ -101,8 +104,7 @@ const std::map<std::string, Split>& splits_table(const std::string& tsv_path) {
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     std::string file, work, split;
-    if (!std::getline(fields, file, '\t') || !std::getline(fields, work, '\t') ||
-        !std::getline(fields, split, '\t')) {
+    if (!std::getline(fields, file, '\t') || !std::getline(fields, work, '\t') || !std::getline(fields, split, '\t')) {
       continue;
     }
     table[file] = split == "test" ? Split::kTest : split == "valid" ? Split::kValid : Split::kTrain;
@@ -115,8 +117,7 @@ const std::map<std::string, Split>& splits_table(const std::string& tsv_path) {
 Split split_of(const std::string& path, const std::string& work) {
   // Look for splits.tsv in the folders above the file.
   fs::path absolute = fs::weakly_canonical(fs::absolute(path));
-  for (fs::path dir = absolute.parent_path(); !dir.empty() && dir != dir.root_path();
-       dir = dir.parent_path()) {
+  for (fs::path dir = absolute.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
     fs::path tsv = dir / "splits.tsv";
     std::error_code ec;
     if (!fs::exists(tsv, ec)) continue;
@@ -132,8 +133,7 @@ Split split_of(const std::string& path, const std::string& work) {
   return bucket == 0 ? Split::kTest : bucket == 1 ? Split::kValid : Split::kTrain;
 }
 
-std::vector<CorpusPiece> load_corpus(const std::vector<std::string>& roots, int threads,
-                                     bool progress) {
+std::vector<CorpusPiece> load_corpus(const std::vector<std::string>& roots, int threads, bool progress) {
   std::vector<std::string> files = list_score_files(roots);
   std::vector<CorpusPiece> pieces(files.size());
   std::atomic<size_t> next{0}, done{0};
@@ -146,8 +146,7 @@ std::vector<CorpusPiece> load_corpus(const std::vector<std::string>& roots, int 
       try {
         piece.score = io::read_score(files[i]);
         int voices_with_notes = 0;
-        for (int v = 0; v < music::kNumVoices; ++v)
-          voices_with_notes += voice_notes(piece.score, v).empty() ? 0 : 1;
+        for (int v = 0; v < music::kNumVoices; ++v) voices_with_notes += voice_notes(piece.score, v).empty() ? 0 : 1;
         if (voices_with_notes < music::kNumVoices) {
           piece.error = files[i] + ": only " + std::to_string(voices_with_notes) + " voices have notes";
         } else {

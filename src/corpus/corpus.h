@@ -29,8 +29,7 @@ std::vector<std::string> list_score_files(const std::vector<std::string>& roots)
 // Imports every file (on `threads` threads, with a progress bar on stderr).
 // A piece is accepted when it reads as a valid score with four voices that
 // all have notes.
-std::vector<CorpusPiece> load_corpus(const std::vector<std::string>& roots, int threads = 2,
-                                     bool progress = true);
+std::vector<CorpusPiece> load_corpus(const std::vector<std::string>& roots, int threads = 2, bool progress = true);
 
 // The style of a file from its path (corpus folder) and ensemble.
 std::string style_of(const std::string& path, music::Ensemble ensemble);

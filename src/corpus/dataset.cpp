@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "util/file_util.h"
 #include "music/transpose.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::corpus {
 
@@ -44,8 +44,7 @@ struct SplitBuilder {
     out.shift.push_back(shift);
     for (int v = 0; v < music::kNumVoices; ++v)
       tokens[v].insert(tokens[v].end(), e.tokens[v].begin(), e.tokens[v].end());
-    for (int c = 0; c < kNumMetaChannels; ++c)
-      meta[c].insert(meta[c].end(), e.meta[c].begin(), e.meta[c].end());
+    for (int c = 0; c < kNumMetaChannels; ++c) meta[c].insert(meta[c].end(), e.meta[c].begin(), e.meta[c].end());
   }
 
   SplitTensors finish() {
@@ -186,9 +185,7 @@ Dataset build_dataset(const DatasetOptions& options) {
       a.load_from(cache.string());
       torch::Tensor header;
       a.read("header", header);
-      parse_description(std::string(reinterpret_cast<const char*>(header.data_ptr<uint8_t>()),
-                                    header.numel()),
-                        d);
+      parse_description(std::string(reinterpret_cast<const char*>(header.data_ptr<uint8_t>()), header.numel()), d);
       load_split(a, "train", d.train);
       load_split(a, "valid", d.valid);
       load_split(a, "test", d.test);

@@ -29,18 +29,17 @@ music::VoiceRanges vocabulary_ranges(const Vocabulary& vocab) {
 std::array<int, kNumMetaChannels> meta_channel_sizes(int num_styles) {
   // fermata: no/yes; subdivision: 4 sixteenths; beat in bar; key: 15 key
   // signatures x 3 modes; style; quarters to the end 0..kMaxQuartersToEnd.
-  return {1 + 2,           1 + music::kTicksPerQuarter,     1 + kMaxBeatsInBar, 1 + 15 * 3,
-          1 + std::max(1, num_styles), 1 + kMaxQuartersToEnd + 1};
+  return {1 + 2,      1 + music::kTicksPerQuarter, 1 + kMaxBeatsInBar,
+          1 + 15 * 3, 1 + std::max(1, num_styles), 1 + kMaxQuartersToEnd + 1};
 }
 
 const std::array<const char*, kNumMetaChannels>& meta_channel_names() {
-  static const std::array<const char*, kNumMetaChannels> names = {
-      "fermata", "subdivision", "beat_in_bar", "key", "style", "quarters_to_end"};
+  static const std::array<const char*, kNumMetaChannels> names = {"fermata", "subdivision", "beat_in_bar",
+                                                                  "key",     "style",       "quarters_to_end"};
   return names;
 }
 
-std::array<int, kNumMetaChannels> encode_meta(const music::TickMeta& m, int style,
-                                              int ticks_to_end) {
+std::array<int, kNumMetaChannels> encode_meta(const music::TickMeta& m, int style, int ticks_to_end) {
   std::array<int, kNumMetaChannels> values{};
   values[kFermata] = 1 + (m.fermata ? 1 : 0);
   values[kSubdivision] = 1 + m.tick_in_bar % music::kTicksPerQuarter;

@@ -58,8 +58,7 @@ const std::array<const char*, kNumMetaChannels>& meta_channel_names();
 
 // Metadata values of one tick (padding-shifted, i.e. >= 1), `ticks_to_end`
 // ticks before the end of its piece (1 at the last tick).
-std::array<int, kNumMetaChannels> encode_meta(const music::TickMeta& meta, int style,
-                                              int ticks_to_end);
+std::array<int, kNumMetaChannels> encode_meta(const music::TickMeta& meta, int style, int ticks_to_end);
 
 // The metadata values of every tick of `score`, [tick][channel]. Ticks whose
 // key signature has no mode get the mode music::infer_mode reads from the

@@ -21,8 +21,8 @@ namespace dq::eval {
 namespace {
 
 const char* const kVoices[] = {"soprano", "alto", "tenor", "bass"};
-constexpr Condition kAllConditions[] = {Condition::kGeneratedOn, Condition::kGeneratedOff,
-                                        Condition::kReharmonizedOn, Condition::kReharmonizedOff};
+constexpr Condition kAllConditions[] = {Condition::kGeneratedOn, Condition::kGeneratedOff, Condition::kReharmonizedOn,
+                                        Condition::kReharmonizedOff};
 constexpr uint64_t kReharmonizationSeedOffset = 1000;
 
 // Bach's chorales of the corpus by split.
@@ -43,17 +43,12 @@ struct ConditionSet {
   double seconds_per_piece = 0;
 };
 
-bool is_generated(Condition c) {
-  return c == Condition::kGeneratedOn || c == Condition::kGeneratedOff;
-}
+bool is_generated(Condition c) { return c == Condition::kGeneratedOn || c == Condition::kGeneratedOff; }
 
-bool is_prior_on(Condition c) {
-  return c == Condition::kGeneratedOn || c == Condition::kReharmonizedOn;
-}
+bool is_prior_on(Condition c) { return c == Condition::kGeneratedOn || c == Condition::kReharmonizedOn; }
 
 std::string condition_name(Condition c) {
-  return std::string(is_generated(c) ? "generated" : "reharmonized") + ", prior " +
-         (is_prior_on(c) ? "on" : "off");
+  return std::string(is_generated(c) ? "generated" : "reharmonized") + ", prior " + (is_prior_on(c) ? "on" : "off");
 }
 
 std::vector<music::KeySignature> home_keys(const std::vector<music::Score>& scores) {
@@ -73,7 +68,8 @@ void load_bach(const ChoraleEvalOptions& o, BachSplits& bach) {
   for (const auto* p : bach.valid) bach.valid_scores.push_back(p->score);
   for (const auto* p : bach.test) bach.test_scores.push_back(p->score);
   if (bach.test.size() < 2 || bach.valid.size() < 2) {
-    throw Error(o.corpus + ": fewer than two test or valid chorales (is splits.tsv beside the "
+    throw Error(o.corpus +
+                ": fewer than two test or valid chorales (is splits.tsv beside the "
                 "corpus?)");
   }
 }
@@ -87,9 +83,8 @@ sample::SampleOptions sampling_for(Condition c, const ChoraleEvalOptions& o) {
 }
 
 std::string prior_text(const sample::SampleOptions& so) {
-  return so.voice_leading_penalty > 0
-             ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
-             : "no voice-leading prior";
+  return so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
+                                      : "no voice-leading prior";
 }
 
 std::string start_text(const model::Model& model, const sample::SampleOptions& so) {
@@ -97,15 +92,15 @@ std::string start_text(const model::Model& model, const sample::SampleOptions& s
 }
 
 // New chorales in the keys and meters of test chorales drawn at random.
-ConditionSet generate_set(model::Model& model, const BachSplits& bach, Condition c,
-                          const ChoraleEvalOptions& o) {
+ConditionSet generate_set(model::Model& model, const BachSplits& bach, Condition c, const ChoraleEvalOptions& o) {
   ConditionSet set;
   set.condition = c;
   set.name = condition_name(c);
   const sample::SampleOptions base = sampling_for(c, o);
   set.description = std::to_string(o.generated) + " chorales of " + std::to_string(o.bars) +
                     " bars, keys and meters drawn from the test chorales, fermatas every 2 "
-                    "bars, " + prior_text(base);
+                    "bars, " +
+                    prior_text(base);
   std::mt19937_64 rng(o.sampling.seed);
   Progress bar("Generating (" + set.name + ")", o.generated, o.progress);
   for (int i = 0; i < o.generated; ++i) {
@@ -127,8 +122,7 @@ ConditionSet generate_set(model::Model& model, const BachSplits& bach, Condition
 }
 
 // Bach's sopranos kept, alto, tenor and bass generated.
-ConditionSet reharmonize_set(model::Model& model, const BachSplits& bach, Condition c,
-                             const ChoraleEvalOptions& o) {
+ConditionSet reharmonize_set(model::Model& model, const BachSplits& bach, Condition c, const ChoraleEvalOptions& o) {
   ConditionSet set;
   set.condition = c;
   set.name = condition_name(c);
@@ -155,26 +149,23 @@ ConditionSet reharmonize_set(model::Model& model, const BachSplits& bach, Condit
   set.seconds_per_piece = bar.elapsed_seconds() / std::max(1, count);
   set.description = std::to_string(set.scores.size()) +
                     " test chorales: Bach's soprano kept note for note (in its key and with its "
-                    "fermatas), alto, tenor and bass generated, " + prior_text(base);
+                    "fermatas), alto, tenor and bass generated, " +
+                    prior_text(base);
   return set;
 }
 
-Table model_table(model::Model& model, const std::vector<const corpus::CorpusPiece*>& pieces,
-                  const std::string& name) {
-  corpus::SplitTensors split =
-      corpus::encode_split(pieces, model.config.vocab, model.config.styles, {0});
+Table model_table(model::Model& model, const std::vector<const corpus::CorpusPiece*>& pieces, const std::string& name) {
+  corpus::SplitTensors split = corpus::encode_split(pieces, model.config.vocab, model.config.styles, {0});
   model::SplitView view(split);
   model::VoiceScores s = model::score_split(model, view);
-  Table t{"Model on the " + name + " chorales (" + std::to_string(split.size()) +
-              " pieces, original keys)",
+  Table t{"Model on the " + name + " chorales (" + std::to_string(split.size()) + " pieces, original keys)",
           {"voice", "loss (nats)", "accuracy (all ticks)", "accuracy (note onsets)"},
           {},
           "Accuracy counts every sixteenth, holds included, as DeepBach reports it; onsets only "
           "is the harder figure."};
   double onset = 0;
   for (int v = 0; v < music::kNumVoices; ++v) {
-    t.rows.push_back({kVoices[v], fixed(s.loss[v], 4), fixed(s.accuracy[v], 4),
-                      fixed(s.onset_accuracy[v], 4)});
+    t.rows.push_back({kVoices[v], fixed(s.loss[v], 4), fixed(s.accuracy[v], 4), fixed(s.onset_accuracy[v], 4)});
     onset += s.onset_accuracy[v] / music::kNumVoices;
   }
   t.rows.push_back({"mean", fixed(s.mean_loss(), 4), fixed(s.mean_accuracy(), 4), fixed(onset, 4)});
@@ -184,11 +175,9 @@ Table model_table(model::Model& model, const std::vector<const corpus::CorpusPie
 // The true (chronological) likelihood of the test chorales under a model
 // trained with masks, in the unit of the JSB benchmark's note-wise figures.
 Table chronological_table(model::Model& model, const std::vector<const corpus::CorpusPiece*>& pieces) {
-  corpus::SplitTensors split =
-      corpus::encode_split(pieces, model.config.vocab, model.config.styles, {0});
+  corpus::SplitTensors split = corpus::encode_split(pieces, model.config.vocab, model.config.styles, {0});
   model::ChronologicalScore s = model::chronological_nll(model, model::SplitView(split));
-  Table t{"Chronological likelihood of the test chorales (" + std::to_string(split.size()) +
-              " pieces, original keys)",
+  Table t{"Chronological likelihood of the test chorales (" + std::to_string(split.size()) + " pieces, original keys)",
           {"voice", "NLL (nats per voice and sixteenth)"},
           {},
           "p(piece) as the product over sixteenths, left to right, and over voices top to bottom "
@@ -210,8 +199,7 @@ void add_reharmonization(EvalReport& report, const ConditionSet& set) {
   report.reharmonization.note = set.description + ".";
   RuleCounts totals;
   for (const music::Score& s : set.scores) totals += count_rules(s, choir_ranges());
-  Table rules{"Grader on the reharmonizations (" + set.name + ")", {"rule", "rate per note"}, {},
-              ""};
+  Table rules{"Grader on the reharmonizations (" + set.name + ")", {"rule", "rate per note"}, {}, ""};
   for (int r = 0; r < kNumRules; ++r) {
     const Rule rule = static_cast<Rule>(r);
     rules.rows.push_back({rule_name(rule), fixed(totals.rate_per_note(rule), 5)});
@@ -221,10 +209,8 @@ void add_reharmonization(EvalReport& report, const ConditionSet& set) {
 
 MeasureReport honest_measure(const BachSplits& bach, const std::vector<ConditionSet>& sets,
                              const ChoraleEvalOptions& o) {
-  const MeasuredSet test =
-      measure_set("Bach test chorales", bach.test_scores, home_keys(bach.test_scores));
-  const MeasuredSet valid =
-      measure_set("Bach valid (floor)", bach.valid_scores, home_keys(bach.valid_scores));
+  const MeasuredSet test = measure_set("Bach test chorales", bach.test_scores, home_keys(bach.test_scores));
+  const MeasuredSet valid = measure_set("Bach valid (floor)", bach.valid_scores, home_keys(bach.valid_scores));
   MeasureReport m;
   m.options = o.classifier;
   m.bach_pieces = test.size();
@@ -233,15 +219,13 @@ MeasureReport honest_measure(const BachSplits& bach, const std::vector<Condition
   // The floor at the size of the conditions: the test's small-sample bias depends on it.
   TwoSampleOptions floor_options = o.classifier;
   for (const ConditionSet& set : sets) {
-    floor_options.max_per_class =
-        std::max(floor_options.max_per_class, static_cast<int>(set.scores.size()));
+    floor_options.max_per_class = std::max(floor_options.max_per_class, static_cast<int>(set.scores.size()));
   }
   m.floor = compare_with_bach("bach-valid", "Bach's valid chorales", valid, test, floor_options);
   for (const ConditionSet& set : sets) {
     const MeasuredSet measured = measure_set(set.name, set.scores, set.keys);
     m.conditions.push_back(
-        compare_with_bach(condition_id(set.condition), set.description, measured, test,
-                          o.classifier));
+        compare_with_bach(condition_id(set.condition), set.description, measured, test, o.classifier));
   }
   return m;
 }
@@ -253,20 +237,18 @@ void add_facts(EvalReport& report, const model::Model& model, const std::string&
   report.facts.push_back({"preset", model::preset_name(model.config.preset)});
   report.facts.push_back({"corpus", o.corpus});
   report.facts.push_back(
-      {"sampling", (so.iterations > 0 ? std::to_string(so.iterations) : "default") +
-                       " iterations, temperature " + fixed(so.start_temperature, 2) + " -> " +
-                       fixed(so.temperature, 2) + ", start " + start_text(model, so) +
-                       (so.keep_rhythm && sample::starts_chronologically(model, so) ? " (its rhythm kept)" : "") +
-                       (so.final_tonic ? ", last fermata on the tonic (prior)" : ", free ending") +
-                       ", seed " + std::to_string(so.seed) + ", " + std::to_string(so.threads) +
-                       " thread(s), one piece at a time"});
+      {"sampling",
+       (so.iterations > 0 ? std::to_string(so.iterations) : "default") + " iterations, temperature " +
+           fixed(so.start_temperature, 2) + " -> " + fixed(so.temperature, 2) + ", start " + start_text(model, so) +
+           (so.keep_rhythm && sample::starts_chronologically(model, so) ? " (its rhythm kept)" : "") +
+           (so.final_tonic ? ", last fermata on the tonic (prior)" : ", free ending") + ", seed " +
+           std::to_string(so.seed) + ", " + std::to_string(so.threads) + " thread(s), one piece at a time"});
   for (const ConditionSet& set : sets) {
-    report.facts.push_back({set.name, set.description + "; " + fixed(set.seconds_per_piece, 2) +
-                                          " s per piece"});
+    report.facts.push_back({set.name, set.description + "; " + fixed(set.seconds_per_piece, 2) + " s per piece"});
   }
   if (!sets.empty()) {  // of the graded set, as bench/sampler_quality.sh reads it
-    report.facts.push_back({"generation time", fixed(sets.front().seconds_per_piece, 2) +
-                                                   " s per piece (" + sets.front().name + ")"});
+    report.facts.push_back(
+        {"generation time", fixed(sets.front().seconds_per_piece, 2) + " s per piece (" + sets.front().name + ")"});
   }
 }
 
@@ -274,10 +256,14 @@ void add_facts(EvalReport& report, const model::Model& model, const std::string&
 
 const char* condition_id(Condition condition) {
   switch (condition) {
-    case Condition::kGeneratedOn: return "generated-on";
-    case Condition::kGeneratedOff: return "generated-off";
-    case Condition::kReharmonizedOn: return "reharmonized-on";
-    case Condition::kReharmonizedOff: return "reharmonized-off";
+    case Condition::kGeneratedOn:
+      return "generated-on";
+    case Condition::kGeneratedOff:
+      return "generated-off";
+    case Condition::kReharmonizedOn:
+      return "reharmonized-on";
+    case Condition::kReharmonizedOff:
+      return "reharmonized-off";
   }
   return "?";
 }
@@ -291,7 +277,8 @@ std::vector<Condition> parse_conditions(const std::string& list) {
     const Condition* found = std::find_if(std::begin(kAllConditions), std::end(kAllConditions),
                                           [&](Condition c) { return id == condition_id(c); });
     if (found == std::end(kAllConditions)) {
-      throw Error("--conditions: unknown condition \"" + id + "\" (known: generated-on, "
+      throw Error("--conditions: unknown condition \"" + id +
+                  "\" (known: generated-on, "
                   "generated-off, reharmonized-on, reharmonized-off)");
     }
     if (std::find(conditions.begin(), conditions.end(), *found) != conditions.end()) {
@@ -303,19 +290,19 @@ std::vector<Condition> parse_conditions(const std::string& list) {
   return conditions;
 }
 
-EvalReport evaluate_chorales(model::Model& model, const std::string& model_path,
-                         const ChoraleEvalOptions& o) {
+EvalReport evaluate_chorales(model::Model& model, const std::string& model_path, const ChoraleEvalOptions& o) {
   BachSplits bach;
   load_bach(o, bach);
   std::vector<ConditionSet> sets;
   for (Condition c : o.conditions) {
-    if (is_generated(c)) sets.push_back(generate_set(model, bach, c, o));
-    else if (o.reharmonized > 0) sets.push_back(reharmonize_set(model, bach, c, o));
+    if (is_generated(c))
+      sets.push_back(generate_set(model, bach, c, o));
+    else if (o.reharmonized > 0)
+      sets.push_back(reharmonize_set(model, bach, c, o));
   }
   const std::vector<music::Score> none;
   const ConditionSet* graded = sets.empty() ? nullptr : &sets.front();
-  EvalReport report = evaluate(graded ? graded->scores : none, bach.test_scores,
-                               bach.train_scores, choir_ranges());
+  EvalReport report = evaluate(graded ? graded->scores : none, bach.test_scores, bach.train_scores, choir_ranges());
   report.title = "deepquartet evaluation";
   if (graded) report.generated.name = graded->name;
   add_facts(report, model, model_path, sets, o);

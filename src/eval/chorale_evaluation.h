@@ -39,12 +39,11 @@ const char* condition_id(Condition condition);
 std::vector<Condition> parse_conditions(const std::string& list);
 
 struct ChoraleEvalOptions {
-  std::string corpus;     // the Bach chorales (with splits.tsv above them)
-  int generated = 50;     // chorales per generated condition
+  std::string corpus;  // the Bach chorales (with splits.tsv above them)
+  int generated = 50;  // chorales per generated condition
   int bars = 16;
   int reharmonized = 77;  // test chorales per reharmonized condition (0: none; 77: all)
-  std::vector<Condition> conditions = {Condition::kGeneratedOn, Condition::kGeneratedOff,
-                                       Condition::kReharmonizedOn,
+  std::vector<Condition> conditions = {Condition::kGeneratedOn, Condition::kGeneratedOff, Condition::kReharmonizedOn,
                                        Condition::kReharmonizedOff};
   sample::SampleOptions sampling;  // its voice_leading_penalty is the "on" setting
   TwoSampleOptions classifier;
@@ -54,7 +53,6 @@ struct ChoraleEvalOptions {
 // Runs every condition of `options` with `model` (read from `model_path`, for
 // the report). Throws dq::Error when the corpus has fewer than two test or
 // valid chorales.
-EvalReport evaluate_chorales(model::Model& model, const std::string& model_path,
-                         const ChoraleEvalOptions& options);
+EvalReport evaluate_chorales(model::Model& model, const std::string& model_path, const ChoraleEvalOptions& options);
 
 }  // namespace dq::eval

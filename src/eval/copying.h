@@ -18,9 +18,9 @@ namespace dq::eval {
 
 // The longest stretch of one voice of a piece found in another piece.
 struct CopyMatch {
-  int length = 0;          // notes; 0 when no note length matches at all
-  int other_piece = -1;    // index of the other piece in the set searched
-  int start_tick = 0;      // where the stretch starts in the piece
+  int length = 0;            // notes; 0 when no note length matches at all
+  int other_piece = -1;      // index of the other piece in the set searched
+  int start_tick = 0;        // where the stretch starts in the piece
   int other_start_tick = 0;  // ... and in the other piece
 };
 

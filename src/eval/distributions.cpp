@@ -27,13 +27,11 @@ int mask_of(std::initializer_list<int> pitch_classes) {
 }
 
 // `mask` turned so that pitch class `root` becomes 0.
-int rotate(int mask, int root) {
-  return ((mask >> root) | (mask << (12 - root))) & 0xFFF;
-}
+int rotate(int mask, int root) { return ((mask >> root) | (mask << (12 - root))) & 0xFFF; }
 
 // Each histogram normalized to sum 1; false if either sums to zero.
-bool normalize_pair(const std::vector<double>& p, const std::vector<double>& q,
-                    std::vector<double>& np, std::vector<double>& nq) {
+bool normalize_pair(const std::vector<double>& p, const std::vector<double>& q, std::vector<double>& np,
+                    std::vector<double>& nq) {
   double sp = std::accumulate(p.begin(), p.end(), 0.0);
   double sq = std::accumulate(q.begin(), q.end(), 0.0);
   if (p.size() != q.size() || sp <= 0 || sq <= 0) return false;
@@ -50,58 +48,87 @@ bool normalize_pair(const std::vector<double>& p, const std::vector<double>& q,
 
 const char* feature_name(Feature feature) {
   switch (feature) {
-    case Feature::kPitchClass: return "pitch class (key-normalized)";
-    case Feature::kIntervalSoprano: return "soprano intervals";
-    case Feature::kIntervalAlto: return "alto intervals";
-    case Feature::kIntervalTenor: return "tenor intervals";
-    case Feature::kIntervalBass: return "bass intervals";
-    case Feature::kNoteLength: return "note length (ticks)";
-    case Feature::kChordQuality: return "chord quality";
+    case Feature::kPitchClass:
+      return "pitch class (key-normalized)";
+    case Feature::kIntervalSoprano:
+      return "soprano intervals";
+    case Feature::kIntervalAlto:
+      return "alto intervals";
+    case Feature::kIntervalTenor:
+      return "tenor intervals";
+    case Feature::kIntervalBass:
+      return "bass intervals";
+    case Feature::kNoteLength:
+      return "note length (ticks)";
+    case Feature::kChordQuality:
+      return "chord quality";
   }
   return "?";
 }
 
 const char* feature_id(Feature feature) {
   switch (feature) {
-    case Feature::kPitchClass: return "pitch_class";
-    case Feature::kIntervalSoprano: return "interval_soprano";
-    case Feature::kIntervalAlto: return "interval_alto";
-    case Feature::kIntervalTenor: return "interval_tenor";
-    case Feature::kIntervalBass: return "interval_bass";
-    case Feature::kNoteLength: return "note_length";
-    case Feature::kChordQuality: return "chord_quality";
+    case Feature::kPitchClass:
+      return "pitch_class";
+    case Feature::kIntervalSoprano:
+      return "interval_soprano";
+    case Feature::kIntervalAlto:
+      return "interval_alto";
+    case Feature::kIntervalTenor:
+      return "interval_tenor";
+    case Feature::kIntervalBass:
+      return "interval_bass";
+    case Feature::kNoteLength:
+      return "note_length";
+    case Feature::kChordQuality:
+      return "chord_quality";
   }
   return "?";
 }
 
 const char* chord_quality_name(ChordQuality quality) {
   switch (quality) {
-    case ChordQuality::kMajor: return "major";
-    case ChordQuality::kMinor: return "minor";
-    case ChordQuality::kDiminished: return "diminished";
-    case ChordQuality::kAugmented: return "augmented";
-    case ChordQuality::kDominantSeventh: return "dominant seventh";
-    case ChordQuality::kOtherSeventh: return "other seventh";
-    case ChordQuality::kOther: return "other/incomplete";
+    case ChordQuality::kMajor:
+      return "major";
+    case ChordQuality::kMinor:
+      return "minor";
+    case ChordQuality::kDiminished:
+      return "diminished";
+    case ChordQuality::kAugmented:
+      return "augmented";
+    case ChordQuality::kDominantSeventh:
+      return "dominant seventh";
+    case ChordQuality::kOtherSeventh:
+      return "other seventh";
+    case ChordQuality::kOther:
+      return "other/incomplete";
   }
   return "?";
 }
 
 int bin_count(Feature feature) {
   switch (feature) {
-    case Feature::kPitchClass: return 12;
-    case Feature::kNoteLength: return kMaxLength;
-    case Feature::kChordQuality: return kNumChordQualities;
-    default: return 2 * kMaxInterval + 1;
+    case Feature::kPitchClass:
+      return 12;
+    case Feature::kNoteLength:
+      return kMaxLength;
+    case Feature::kChordQuality:
+      return kNumChordQualities;
+    default:
+      return 2 * kMaxInterval + 1;
   }
 }
 
 int bin_value(Feature feature, int bin) {
   switch (feature) {
-    case Feature::kPitchClass: return bin;
-    case Feature::kNoteLength: return bin + 1;
-    case Feature::kChordQuality: return bin;
-    default: return bin - kMaxInterval;
+    case Feature::kPitchClass:
+      return bin;
+    case Feature::kNoteLength:
+      return bin + 1;
+    case Feature::kChordQuality:
+      return bin;
+    default:
+      return bin - kMaxInterval;
   }
 }
 
@@ -220,8 +247,7 @@ double percentile(std::vector<double> values, double q) {
 }
 
 Spread spread_of(std::vector<double> values) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); }),
-               values.end());
+  values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); }), values.end());
   if (values.empty()) return {kNaN, kNaN};
   Spread s;
   s.mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
@@ -231,8 +257,7 @@ Spread spread_of(std::vector<double> values) {
 
 std::vector<FeatureDistances> leave_one_out_distances(const std::vector<Features>& pieces) {
   if (pieces.size() < 2) {
-    throw Error("leave-one-out distances need at least two reference pieces, got " +
-                std::to_string(pieces.size()));
+    throw Error("leave-one-out distances need at least two reference pieces, got " + std::to_string(pieces.size()));
   }
   Features total;
   for (const Features& f : pieces) total += f;

@@ -60,11 +60,20 @@ void count_motion(const Score& score, const ChordSlice& a, const ChordSlice& b, 
       for (int l = u + 1; l < kNumVoices; ++l) {
         if (!moves(a, b, u) || !moves(a, b, l)) continue;
         switch (music::perfect_motion(a.pitch[u], b.pitch[u], a.pitch[l], b.pitch[l], u == kSoprano && l == kBass)) {
-          case music::PerfectMotion::kParallelFifths: tally.add(Rule::kParallelFifths, b.tick); break;
-          case music::PerfectMotion::kParallelOctaves: tally.add(Rule::kParallelOctaves, b.tick); break;
-          case music::PerfectMotion::kContrary: tally.add(Rule::kContraryFifthsOctaves, b.tick); break;
-          case music::PerfectMotion::kHidden: tally.add(Rule::kHiddenFifthsOctaves, b.tick); break;
-          case music::PerfectMotion::kNone: break;
+          case music::PerfectMotion::kParallelFifths:
+            tally.add(Rule::kParallelFifths, b.tick);
+            break;
+          case music::PerfectMotion::kParallelOctaves:
+            tally.add(Rule::kParallelOctaves, b.tick);
+            break;
+          case music::PerfectMotion::kContrary:
+            tally.add(Rule::kContraryFifthsOctaves, b.tick);
+            break;
+          case music::PerfectMotion::kHidden:
+            tally.add(Rule::kHiddenFifthsOctaves, b.tick);
+            break;
+          case music::PerfectMotion::kNone:
+            break;
         }
       }
     }
@@ -93,8 +102,7 @@ void count_slice(const ChordSlice& s, Tally& tally) {
 }
 
 // Range, leaps and leading tones: the rules about single voices.
-void count_melodies(const Score& score, const music::VoiceRanges& ranges, RuleCounts& counts,
-                    Tally& tally) {
+void count_melodies(const Score& score, const music::VoiceRanges& ranges, RuleCounts& counts, Tally& tally) {
   for (int v = 0; v < kNumVoices; ++v) {
     std::vector<music::Note> notes = music::voice_notes(score, v);
     counts.notes += static_cast<int>(notes.size());
@@ -116,8 +124,8 @@ void count_melodies(const Score& score, const music::VoiceRanges& ranges, RuleCo
 
 // Whether the chord sounding at `tick` (a fermata's start) is a cadence.
 // Returns false and leaves `has_chord` false when nothing sounds.
-bool is_cadence(const Score& score, const std::array<std::vector<int>, kNumVoices>& sounding,
-                int tick, bool& has_chord) {
+bool is_cadence(const Score& score, const std::array<std::vector<int>, kNumVoices>& sounding, int tick,
+                bool& has_chord) {
   std::array<int, kNumVoices> pitches{};
   has_chord = false;
   for (int v = 0; v < kNumVoices; ++v) {
@@ -132,32 +140,52 @@ bool is_cadence(const Score& score, const std::array<std::vector<int>, kNumVoice
 
 const char* rule_name(Rule rule) {
   switch (rule) {
-    case Rule::kParallelFifths: return "parallel fifths";
-    case Rule::kParallelOctaves: return "parallel octaves/unisons";
-    case Rule::kContraryFifthsOctaves: return "contrary fifths/octaves";
-    case Rule::kHiddenFifthsOctaves: return "hidden fifths/octaves (S-B)";
-    case Rule::kVoiceCrossing: return "voice crossing";
-    case Rule::kVoiceOverlap: return "voice overlap";
-    case Rule::kSpacing: return "spacing > octave (S-A, A-T)";
-    case Rule::kOutOfRange: return "out of range";
-    case Rule::kLargeLeap: return "leap > octave";
-    case Rule::kUnresolvedLeadingTone: return "unresolved leading tone (S, B)";
+    case Rule::kParallelFifths:
+      return "parallel fifths";
+    case Rule::kParallelOctaves:
+      return "parallel octaves/unisons";
+    case Rule::kContraryFifthsOctaves:
+      return "contrary fifths/octaves";
+    case Rule::kHiddenFifthsOctaves:
+      return "hidden fifths/octaves (S-B)";
+    case Rule::kVoiceCrossing:
+      return "voice crossing";
+    case Rule::kVoiceOverlap:
+      return "voice overlap";
+    case Rule::kSpacing:
+      return "spacing > octave (S-A, A-T)";
+    case Rule::kOutOfRange:
+      return "out of range";
+    case Rule::kLargeLeap:
+      return "leap > octave";
+    case Rule::kUnresolvedLeadingTone:
+      return "unresolved leading tone (S, B)";
   }
   return "?";
 }
 
 const char* rule_id(Rule rule) {
   switch (rule) {
-    case Rule::kParallelFifths: return "parallel_fifths";
-    case Rule::kParallelOctaves: return "parallel_octaves";
-    case Rule::kContraryFifthsOctaves: return "contrary_fifths_octaves";
-    case Rule::kHiddenFifthsOctaves: return "hidden_fifths_octaves";
-    case Rule::kVoiceCrossing: return "voice_crossing";
-    case Rule::kVoiceOverlap: return "voice_overlap";
-    case Rule::kSpacing: return "spacing";
-    case Rule::kOutOfRange: return "out_of_range";
-    case Rule::kLargeLeap: return "large_leap";
-    case Rule::kUnresolvedLeadingTone: return "unresolved_leading_tone";
+    case Rule::kParallelFifths:
+      return "parallel_fifths";
+    case Rule::kParallelOctaves:
+      return "parallel_octaves";
+    case Rule::kContraryFifthsOctaves:
+      return "contrary_fifths_octaves";
+    case Rule::kHiddenFifthsOctaves:
+      return "hidden_fifths_octaves";
+    case Rule::kVoiceCrossing:
+      return "voice_crossing";
+    case Rule::kVoiceOverlap:
+      return "voice_overlap";
+    case Rule::kSpacing:
+      return "spacing";
+    case Rule::kOutOfRange:
+      return "out_of_range";
+    case Rule::kLargeLeap:
+      return "large_leap";
+    case Rule::kUnresolvedLeadingTone:
+      return "unresolved_leading_tone";
   }
   return "?";
 }
@@ -178,8 +206,10 @@ std::array<std::vector<int>, kNumVoices> sounding_pitches(const Score& score) {
     sounding[v].assign(tokens.size(), -1);
     int current = -1;
     for (size_t t = 0; t < tokens.size(); ++t) {
-      if (music::is_pitch(tokens[t])) current = tokens[t];
-      else if (tokens[t] == music::kRest) current = -1;
+      if (music::is_pitch(tokens[t]))
+        current = tokens[t];
+      else if (tokens[t] == music::kRest)
+        current = -1;
       sounding[v][t] = current;
     }
   }
@@ -216,9 +246,7 @@ RuleCounts& RuleCounts::operator+=(const RuleCounts& other) {
   return *this;
 }
 
-double RuleCounts::rate_per_note(Rule rule) const {
-  return notes > 0 ? static_cast<double>(count(rule)) / notes : 0.0;
-}
+double RuleCounts::rate_per_note(Rule rule) const { return notes > 0 ? static_cast<double>(count(rule)) / notes : 0.0; }
 
 double RuleCounts::bar_fraction(Rule rule) const {
   return bars > 0 ? static_cast<double>(bars_affected[static_cast<int>(rule)]) / bars : 0.0;

@@ -74,7 +74,7 @@ music::VoiceRanges choir_ranges();
 // The pitches sounding at one tick where some voice starts a note.
 struct ChordSlice {
   int tick = 0;
-  std::array<int, music::kNumVoices> pitch{};  // MIDI pitch, or -1 for a rest
+  std::array<int, music::kNumVoices> pitch{};   // MIDI pitch, or -1 for a rest
   std::array<bool, music::kNumVoices> onset{};  // the voice starts a note here
 };
 
@@ -89,7 +89,7 @@ std::vector<ChordSlice> chord_slices(const music::Score& score);
 struct RuleCounts {
   std::array<int, kNumRules> violations{};
   std::array<int, kNumRules> bars_affected{};  // bars with at least one violation
-  int notes = 0;  // note onsets, all voices
+  int notes = 0;                               // note onsets, all voices
   int bars = 0;
   int leading_tones = 0;  // soprano and bass leading tones checked
   int fermatas = 0;       // fermata runs with a chord at their start

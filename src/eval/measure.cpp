@@ -22,9 +22,8 @@ MeasuredSet measure_set(const std::string& name, const std::vector<music::Score>
   return set;
 }
 
-ConditionResult compare_with_bach(const std::string& id, const std::string& description,
-                                  const MeasuredSet& set, const MeasuredSet& bach,
-                                  const TwoSampleOptions& options) {
+ConditionResult compare_with_bach(const std::string& id, const std::string& description, const MeasuredSet& set,
+                                  const MeasuredSet& bach, const TwoSampleOptions& options) {
   ConditionResult result;
   result.id = id;
   result.name = set.name;

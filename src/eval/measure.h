@@ -39,14 +39,13 @@ struct ConditionResult {
 };
 
 // The two-sample test of `set` against `bach` and the tonal measures of `set`.
-ConditionResult compare_with_bach(const std::string& id, const std::string& description,
-                                  const MeasuredSet& set, const MeasuredSet& bach,
-                                  const TwoSampleOptions& options);
+ConditionResult compare_with_bach(const std::string& id, const std::string& description, const MeasuredSet& set,
+                                  const MeasuredSet& bach, const TwoSampleOptions& options);
 
 struct MeasureReport {
-  int bach_pieces = 0;         // 0: no measure section
-  TonalMeasures bach_tonal;    // Bach's test chorales
-  ConditionResult floor;       // Bach's valid chorales against his test chorales
+  int bach_pieces = 0;       // 0: no measure section
+  TonalMeasures bach_tonal;  // Bach's test chorales
+  ConditionResult floor;     // Bach's valid chorales against his test chorales
   std::vector<ConditionResult> conditions;
   TwoSampleOptions options;
   int features = 0;

@@ -23,27 +23,24 @@ std::vector<const ConditionResult*> all_rows(const MeasureReport& r) {
 
 void accuracy_section(std::ostringstream& md, const MeasureReport& r) {
   md << "## The honest measure: can a classifier tell these chorales from Bach's?\n\n";
-  table_head(md, {"Set (against Bach's " + std::to_string(r.bach_pieces) + " test chorales)",
-                  "Pieces", "Per class", "Logistic regression", "MLP",
-                  "Most separating feature"});
+  table_head(md, {"Set (against Bach's " + std::to_string(r.bach_pieces) + " test chorales)", "Pieces", "Per class",
+                  "Logistic regression", "MLP", "Most separating feature"});
   for (const ConditionResult* c : all_rows(r)) {
     const auto& s = c->against_bach.separating;
-    table_row(md, {c->name, std::to_string(c->pieces),
-                   std::to_string(c->against_bach.pieces_per_class),
-                   accuracy_text(c->against_bach.logistic),
-                   accuracy_text(c->against_bach.mlp), s.empty() ? "" : s.front().name});
+    table_row(md, {c->name, std::to_string(c->pieces), std::to_string(c->against_bach.pieces_per_class),
+                   accuracy_text(c->against_bach.logistic), accuracy_text(c->against_bach.mlp),
+                   s.empty() ? "" : s.front().name});
   }
   const TwoSampleOptions& o = r.options;
   md << "\nHeld-out accuracy of a classifier telling the set from Bach's test chorales (chance "
         "0.5; 1.0: always told apart), mean ± standard deviation over "
      << o.repeats << " repeats of stratified " << o.folds
-     << "-fold cross-validation on balanced classes (the larger set subsampled at random), "
-     << r.features
+     << "-fold cross-validation on balanced classes (the larger set subsampled at random), " << r.features
      << " features per piece standardized on the training folds (src/eval/piece_features.h):"
         " L2-regularized logistic regression (l2 "
      << o.logistic_l2 << ", " << o.logistic_epochs << " epochs of Adam) and an MLP (one hidden "
-     << "layer of " << o.mlp_hidden << ", weight decay " << o.mlp_weight_decay << ", "
-     << o.mlp_epochs << " epochs). The first row is Bach against Bach with as many pieces "
+     << "layer of " << o.mlp_hidden << ", weight decay " << o.mlp_weight_decay << ", " << o.mlp_epochs
+     << " epochs). The first row is Bach against Bach with as many pieces "
         "per class as the largest set below: the floor to read the others against (a few "
         "points under 0.5 for sets this small; see src/eval/two_sample.h).\n\n";
 }
@@ -62,14 +59,11 @@ std::vector<TonalRow> tonal_rows() {
     rows.push_back({std::string("fermatas: ") + cadence_name(static_cast<Cadence>(c)) + " cadence",
                     [c](auto& m) { return percent(m.cadences[c]); }});
   }
-  rows.push_back({"notes outside the key's scale",
-                  [](auto& m) { return percent(m.outside_scale); }});
+  rows.push_back({"notes outside the key's scale", [](auto& m) { return percent(m.outside_scale); }});
   rows.push_back({"notes of an eighth or shorter", [](auto& m) { return percent(m.short_notes); }});
   rows.push_back({"chord changes per bar", [](auto& m) { return fixed(m.changes_per_bar, 2); }});
-  rows.push_back({"root falls a fifth (of chord changes)",
-                  [](auto& m) { return percent(m.falling_fifths); }});
-  rows.push_back({"parallel fifths + octaves per note",
-                  [](auto& m) { return fixed(m.parallels_per_note, 4); }});
+  rows.push_back({"root falls a fifth (of chord changes)", [](auto& m) { return percent(m.falling_fifths); }});
+  rows.push_back({"parallel fifths + octaves per note", [](auto& m) { return fixed(m.parallels_per_note, 4); }});
   return rows;
 }
 
@@ -104,15 +98,11 @@ void separating_section(std::ostringstream& md, const MeasureReport& r) {
         "shows how large a difference chance alone makes.\n\n";
 }
 
-Json accuracy_json(const Accuracy& a) {
-  return {{"mean", a.mean}, {"std", a.std}, {"per_repeat", a.per_repeat}};
-}
+Json accuracy_json(const Accuracy& a) { return {{"mean", a.mean}, {"std", a.std}, {"per_repeat", a.per_repeat}}; }
 
 Json tonal_json(const TonalMeasures& m) {
-  Json j = {{"pieces", m.pieces},
-            {"final_on_tonic", m.final_on_tonic},
-            {"key_found", m.key_found},
-            {"fermatas", m.fermatas}};
+  Json j = {
+      {"pieces", m.pieces}, {"final_on_tonic", m.final_on_tonic}, {"key_found", m.key_found}, {"fermatas", m.fermatas}};
   for (int c = 0; c < kNumCadences; ++c) {
     j["cadences"][cadence_name(static_cast<Cadence>(c))] = m.cadences[c];
   }
@@ -131,8 +121,7 @@ Json condition_json(const ConditionResult& c) {
   j["mlp"] = accuracy_json(c.against_bach.mlp);
   Json separating = Json::array();
   for (const SeparatingFeature& f : c.against_bach.separating) {
-    separating.push_back({{"feature", f.name}, {"mean", f.mean_a}, {"bach_mean", f.mean_b},
-                          {"effect", f.effect}});
+    separating.push_back({{"feature", f.name}, {"mean", f.mean_a}, {"bach_mean", f.mean_b}, {"effect", f.effect}});
   }
   j["separating"] = separating;
   j["tonal"] = tonal_json(c.tonal);
@@ -153,10 +142,14 @@ Json measure_json(const MeasureReport& r) {
   Json j;
   j["bach_test_pieces"] = r.bach_pieces;
   j["features"] = r.features;
-  j["classifier"] = {{"folds", o.folds},          {"repeats", o.repeats},
-                     {"seed", o.seed},            {"logistic_l2", o.logistic_l2},
-                     {"logistic_epochs", o.logistic_epochs}, {"mlp_hidden", o.mlp_hidden},
-                     {"mlp_weight_decay", o.mlp_weight_decay}, {"mlp_epochs", o.mlp_epochs}};
+  j["classifier"] = {{"folds", o.folds},
+                     {"repeats", o.repeats},
+                     {"seed", o.seed},
+                     {"logistic_l2", o.logistic_l2},
+                     {"logistic_epochs", o.logistic_epochs},
+                     {"mlp_hidden", o.mlp_hidden},
+                     {"mlp_weight_decay", o.mlp_weight_decay},
+                     {"mlp_epochs", o.mlp_epochs}};
   j["bach_test_tonal"] = tonal_json(r.bach_tonal);
   j["floor"] = condition_json(r.floor);
   Json conditions = Json::array();

@@ -149,9 +149,10 @@ MelodyReport run_melody_report(model::Model& model, const std::string& model_pat
   report.folder = o.melodies;
   report.facts = {{"model", model_path},
                   {"melodies", o.melodies + " (" + std::to_string(files.size()) + " files)"},
-                  {"harmonized as", "deepquartet reharmonize with its defaults (key detected, --transpose auto, "
-                                    "fermatas from the file or inferred), seed " +
-                                        std::to_string(o.sampling.seed)}};
+                  {"harmonized as",
+                   "deepquartet reharmonize with its defaults (key detected, --transpose auto, "
+                   "fermatas from the file or inferred), seed " +
+                       std::to_string(o.sampling.seed)}};
   Progress bar("Harmonizing melodies", static_cast<long long>(files.size()), o.progress);
   for (size_t i = 0; i < files.size(); ++i) {
     report.melodies.push_back(harmonize_one(model, files[i], o.sampling));
@@ -220,9 +221,9 @@ std::string markdown(const MelodyReport& report, const std::string& folder) {
     table_row(md, {name, m.meters, std::to_string(m.notes), m.key,
                    m.transposition ? std::to_string(m.transposition) + " semitones" : "-",
                    std::to_string(m.fermatas) + " (" + m.fermatas_from + ")", cadence_cell(m.tonal),
-                   yes_no(m.melody_kept && m.spelling_kept), yes_no(m.tune_ends_on_tonic), yes_no(m.tonal.final_on_tonic > 0),
-                   percent(m.rhythm.on_beat_fraction()), percent(tm.short_notes), std::to_string(m.attacks_under_rests),
-                   fixed(m.seconds, 1)});
+                   yes_no(m.melody_kept && m.spelling_kept), yes_no(m.tune_ends_on_tonic),
+                   yes_no(m.tonal.final_on_tonic > 0), percent(m.rhythm.on_beat_fraction()), percent(tm.short_notes),
+                   std::to_string(m.attacks_under_rests), fixed(m.seconds, 1)});
   }
   const Totals t = totals_of(report);
   const TonalMeasures all = tonal_measures(t.tonal);
@@ -239,7 +240,8 @@ std::string markdown(const MelodyReport& report, const std::string& folder) {
   const int n = static_cast<int>(report.melodies.size());
   table_row(md, {"harmonized", std::to_string(t.harmonized) + " of " + std::to_string(n), ""});
   table_row(md, {"melody kept note for note", std::to_string(t.kept) + " of " + std::to_string(t.harmonized), ""});
-  table_row(md, {"and spelled as the file spells it", std::to_string(t.spelled) + " of " + std::to_string(t.harmonized), ""});
+  table_row(
+      md, {"and spelled as the file spells it", std::to_string(t.spelled) + " of " + std::to_string(t.harmonized), ""});
   table_row(md, {"final chord on the tonic, where the tune ends on the tonic",
                  std::to_string(t.final_tonic_where_tune_ends_on_it) + " of " + std::to_string(t.ends_on_tonic), ""});
   table_row(md, {"final chord on the tonic, all", percent(all.final_on_tonic), bach_percent(bach.final_on_tonic)});
@@ -247,7 +249,8 @@ std::string markdown(const MelodyReport& report, const std::string& folder) {
                  with_bach ? bach_rhythm("3/4") + ", " + bach_rhythm("4/4") : "-"});
   table_row(md, {"notes of an eighth or shorter", percent(all.short_notes), bach_percent(bach.short_notes)});
   const int authentic = static_cast<int>(Cadence::kAuthentic);
-  table_row(md, {"authentic cadences at fermatas", percent(all.cadences[authentic]), bach_percent(bach.cadences[authentic])});
+  table_row(
+      md, {"authentic cadences at fermatas", percent(all.cadences[authentic]), bach_percent(bach.cadences[authentic])});
   table_row(md, {"notes outside the key's scale", percent(all.outside_scale), bach_percent(bach.outside_scale)});
   table_row(md, {"lower-voice attacks under melody rests", std::to_string(t.attacks),
                  with_bach ? std::to_string(report.bach_attacks_under_rests) : "-"});

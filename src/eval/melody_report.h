@@ -44,12 +44,12 @@ struct MelodyResult {
   std::string file;
   std::string meters;  // "6/8", "4/4, 6/8"
   int notes = 0;
-  std::string key;     // detected
+  std::string key;  // detected
   int transposition = 0;
   int fermatas = 0;
-  std::string fermatas_from;  // "file", "phrase marks" or "inferred"
-  bool melody_kept = false;     // note for note (up to the transposition)
-  bool spelling_kept = false;   // and every note written with the file's letter
+  std::string fermatas_from;   // "file", "phrase marks" or "inferred"
+  bool melody_kept = false;    // note for note (up to the transposition)
+  bool spelling_kept = false;  // and every note written with the file's letter
   bool tune_ends_on_tonic = false;
   TonalCounts tonal;
   HarmonicRhythm rhythm;

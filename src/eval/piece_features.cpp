@@ -18,21 +18,26 @@ const char* const kVoiceNames[kNumVoices] = {"soprano", "alto", "tenor", "bass"}
 
 constexpr int kIntervalBuckets = 11;
 const char* const kIntervalNames[kIntervalBuckets] = {
-    "repeated notes", "steps up",  "steps down", "thirds up",           "thirds down",
-    "fourths up",     "fourths down", "tritones", "fifths", "sixths and sevenths",
-    "octaves and wider"};
+    "repeated notes", "steps up", "steps down", "thirds up",           "thirds down",      "fourths up",
+    "fourths down",   "tritones", "fifths",     "sixths and sevenths", "octaves and wider"};
 
 constexpr int kLengthBuckets = 7;
 const char* const kLengthNames[kLengthBuckets] = {
-    "a 16th", "an 8th", "a dotted 8th", "a quarter", "5-6 ticks (dotted quarter)",
+    "a 16th",           "an 8th",          "a dotted 8th", "a quarter", "5-6 ticks (dotted quarter)",
     "7-8 ticks (half)", "more than a half"};
 
-const char* const kPitchClassNames[12] = {
-    "on the tonic",      "a minor 2nd above the tonic", "a major 2nd above the tonic",
-    "a minor 3rd above the tonic", "a major 3rd above the tonic", "a 4th above the tonic",
-    "a tritone above the tonic",   "a 5th above the tonic",       "a minor 6th above the tonic",
-    "a major 6th above the tonic", "a minor 7th above the tonic",
-    "a major 7th above the tonic (leading tone)"};
+const char* const kPitchClassNames[12] = {"on the tonic",
+                                          "a minor 2nd above the tonic",
+                                          "a major 2nd above the tonic",
+                                          "a minor 3rd above the tonic",
+                                          "a major 3rd above the tonic",
+                                          "a 4th above the tonic",
+                                          "a tritone above the tonic",
+                                          "a 5th above the tonic",
+                                          "a minor 6th above the tonic",
+                                          "a major 6th above the tonic",
+                                          "a minor 7th above the tonic",
+                                          "a major 7th above the tonic (leading tone)"};
 
 constexpr int kShortNoteTicks = 2;  // an eighth
 
@@ -47,8 +52,7 @@ class FeatureList {
   }
   // One feature per count, each as its fraction of the total.
   template <size_t N>
-  void add_fractions(const std::string& prefix, const std::array<double, N>& counts,
-                     const char* const (&names)[N]) {
+  void add_fractions(const std::string& prefix, const std::array<double, N>& counts, const char* const (&names)[N]) {
     double total = 0;
     for (double c : counts) total += c;
     for (size_t i = 0; i < N; ++i) add(prefix + names[i], fraction(counts[i], total));
@@ -107,8 +111,7 @@ void add_notes(const music::Score& score, music::KeySignature key, FeatureList& 
   }
   list.add_fractions("notes of ", lengths, kLengthNames);
   for (int v = 0; v < kNumVoices; ++v) {
-    list.add(std::string(kVoiceNames[v]) + ": notes of an eighth or shorter",
-             fraction(short_notes[v], voice_notes[v]));
+    list.add(std::string(kVoiceNames[v]) + ": notes of an eighth or shorter", fraction(short_notes[v], voice_notes[v]));
   }
 }
 

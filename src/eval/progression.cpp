@@ -37,11 +37,15 @@ bool is_related_key_tonic(int root, ChordQuality quality, music::KeySignature ke
     int degree;
     ChordQuality quality;
   };
-  static const Related kOfMajor[] = {{2, ChordQuality::kMinor}, {4, ChordQuality::kMinor},
-                                     {5, ChordQuality::kMajor}, {7, ChordQuality::kMajor},
+  static const Related kOfMajor[] = {{2, ChordQuality::kMinor},
+                                     {4, ChordQuality::kMinor},
+                                     {5, ChordQuality::kMajor},
+                                     {7, ChordQuality::kMajor},
                                      {9, ChordQuality::kMinor}};
-  static const Related kOfMinor[] = {{3, ChordQuality::kMajor}, {5, ChordQuality::kMinor},
-                                     {7, ChordQuality::kMinor}, {8, ChordQuality::kMajor},
+  static const Related kOfMinor[] = {{3, ChordQuality::kMajor},
+                                     {5, ChordQuality::kMinor},
+                                     {7, ChordQuality::kMinor},
+                                     {8, ChordQuality::kMajor},
                                      {10, ChordQuality::kMajor}};
   const bool minor = key.mode == music::Mode::kMinor;
   for (const Related& r : minor ? kOfMinor : kOfMajor) {
@@ -57,8 +61,7 @@ bool is_local_tonic(const VoicedChord& chord, music::KeySignature key) {
 // P is the dominant of F: V or V7 a fifth above, or vii° a semitone below.
 bool is_dominant_of(const ChordName& p, const ChordName& f) {
   const int rise = mod12(f.root - p.root);
-  return (is_dominant_shape(p) && rise == kFourth) ||
-         (p.quality == ChordQuality::kDiminished && rise == 1);
+  return (is_dominant_shape(p) && rise == kFourth) || (p.quality == ChordQuality::kDiminished && rise == 1);
 }
 
 // F is a major triad, not itself a related key's tonic triad, on the
@@ -94,8 +97,7 @@ double length_in_bars(const music::Score& score) {
 }
 
 // F of the fermata run [start, end): see the header.
-bool fermata_chord(const std::array<std::vector<int>, kNumVoices>& sounding, int start, int end,
-                   VoicedChord& at) {
+bool fermata_chord(const std::array<std::vector<int>, kNumVoices>& sounding, int start, int end, VoicedChord& at) {
   for (int t = start; t < end; ++t) {
     if (chord_at(sounding, t, at) && at.name.root >= 0) return true;
   }
@@ -103,23 +105,20 @@ bool fermata_chord(const std::array<std::vector<int>, kNumVoices>& sounding, int
 }
 
 // P of a fermata run starting at `start` whose chord has root `root`.
-bool chord_before(const music::Score& score,
-                  const std::array<std::vector<int>, kNumVoices>& sounding, int start, int root,
-                  VoicedChord& before) {
+bool chord_before(const music::Score& score, const std::array<std::vector<int>, kNumVoices>& sounding, int start,
+                  int root, VoicedChord& before) {
   const int window = kCadenceLookBack * score.meta[start].time.ticks_per_beat();
   for (int t = start - 1; t >= 0 && t >= start - window && !score.meta[t].fermata; --t) {
     bool onset = false;
     for (int v = 0; v < kNumVoices; ++v) onset = onset || music::is_pitch(score.voices[v][t]);
-    if (onset && chord_at(sounding, t, before) && before.name.root >= 0 &&
-        before.name.root != root) {
+    if (onset && chord_at(sounding, t, before) && before.name.root >= 0 && before.name.root != root) {
       return true;
     }
   }
   return false;
 }
 
-Cadence cadence_of_run(const music::Score& score,
-                       const std::array<std::vector<int>, kNumVoices>& sounding, int start,
+Cadence cadence_of_run(const music::Score& score, const std::array<std::vector<int>, kNumVoices>& sounding, int start,
                        int end, music::KeySignature key) {
   VoicedChord at, before;
   if (!fermata_chord(sounding, start, end, at)) return classify_cadence(nullptr, nullptr, key);
@@ -133,33 +132,48 @@ Cadence cadence_of_run(const music::Score& score,
 
 const char* root_motion_name(RootMotion motion) {
   switch (motion) {
-    case RootMotion::kFallingFifth: return "falling fifth";
-    case RootMotion::kRisingFifth: return "rising fifth";
-    case RootMotion::kStepUp: return "step up";
-    case RootMotion::kStepDown: return "step down";
-    case RootMotion::kThirdUp: return "third up";
-    case RootMotion::kThirdDown: return "third down";
-    case RootMotion::kTritone: return "tritone";
+    case RootMotion::kFallingFifth:
+      return "falling fifth";
+    case RootMotion::kRisingFifth:
+      return "rising fifth";
+    case RootMotion::kStepUp:
+      return "step up";
+    case RootMotion::kStepDown:
+      return "step down";
+    case RootMotion::kThirdUp:
+      return "third up";
+    case RootMotion::kThirdDown:
+      return "third down";
+    case RootMotion::kTritone:
+      return "tritone";
   }
   return "?";
 }
 
 const char* cadence_name(Cadence cadence) {
   switch (cadence) {
-    case Cadence::kAuthentic: return "authentic";
-    case Cadence::kHalf: return "half";
-    case Cadence::kPlagal: return "plagal";
-    case Cadence::kDeceptive: return "deceptive";
-    case Cadence::kOther: return "other";
+    case Cadence::kAuthentic:
+      return "authentic";
+    case Cadence::kHalf:
+      return "half";
+    case Cadence::kPlagal:
+      return "plagal";
+    case Cadence::kDeceptive:
+      return "deceptive";
+    case Cadence::kOther:
+      return "other";
   }
   return "?";
 }
 
 const char* final_chord_name(FinalChord chord) {
   switch (chord) {
-    case FinalChord::kTonic: return "tonic";
-    case FinalChord::kDominant: return "dominant";
-    case FinalChord::kOther: return "other";
+    case FinalChord::kTonic:
+      return "tonic";
+    case FinalChord::kDominant:
+      return "dominant";
+    case FinalChord::kOther:
+      return "other";
   }
   return "?";
 }
@@ -176,19 +190,29 @@ bool in_key_scale(int pitch_class, music::KeySignature key) {
 
 RootMotion root_motion(int from_root, int to_root) {
   switch (mod12(to_root - from_root)) {
-    case 5: return RootMotion::kFallingFifth;
-    case 7: return RootMotion::kRisingFifth;
-    case 1: case 2: return RootMotion::kStepUp;
-    case 10: case 11: return RootMotion::kStepDown;
-    case 3: case 4: return RootMotion::kThirdUp;
-    case 8: case 9: return RootMotion::kThirdDown;
-    case 6: return RootMotion::kTritone;
+    case 5:
+      return RootMotion::kFallingFifth;
+    case 7:
+      return RootMotion::kRisingFifth;
+    case 1:
+    case 2:
+      return RootMotion::kStepUp;
+    case 10:
+    case 11:
+      return RootMotion::kStepDown;
+    case 3:
+    case 4:
+      return RootMotion::kThirdUp;
+    case 8:
+    case 9:
+      return RootMotion::kThirdDown;
+    case 6:
+      return RootMotion::kTritone;
   }
   throw Error("root motion: both chords have the root " + std::to_string(mod12(from_root)));
 }
 
-bool chord_at(const std::array<std::vector<int>, kNumVoices>& sounding, int tick,
-              VoicedChord& chord) {
+bool chord_at(const std::array<std::vector<int>, kNumVoices>& sounding, int tick, VoicedChord& chord) {
   int mask = 0;
   for (int v = 0; v < kNumVoices; ++v) {
     if (sounding[v][tick] < 0) return false;
@@ -200,8 +224,7 @@ bool chord_at(const std::array<std::vector<int>, kNumVoices>& sounding, int tick
   return true;
 }
 
-Cadence classify_cadence(const VoicedChord* before, const VoicedChord* at,
-                         music::KeySignature key) {
+Cadence classify_cadence(const VoicedChord* before, const VoicedChord* at, music::KeySignature key) {
   if (at == nullptr) return Cadence::kOther;
   const int dominant = mod12(music::tonic_pitch_class(key) + kFifth);
   if (at->name.quality == ChordQuality::kMajor && at->name.root == dominant) return Cadence::kHalf;

@@ -108,21 +108,19 @@ struct VoicedChord {
 
 // The chord of the pitches sounding at `tick`, when all four voices sound.
 // False (and `chord` untouched) when some voice rests there.
-bool chord_at(const std::array<std::vector<int>, music::kNumVoices>& sounding, int tick,
-              VoicedChord& chord);
+bool chord_at(const std::array<std::vector<int>, music::kNumVoices>& sounding, int tick, VoicedChord& chord);
 
 // The cadence of chord `at` after chord `before` (nullptr: none found) in `key`.
-Cadence classify_cadence(const VoicedChord* before, const VoicedChord* at,
-                         music::KeySignature key);
+Cadence classify_cadence(const VoicedChord* before, const VoicedChord* at, music::KeySignature key);
 
 // The final chord of `score` in `key`; kOther for a silent score.
 FinalChord final_chord(const music::Score& score, music::KeySignature key);
 
 // What read_progression finds in one piece.
 struct Progression {
-  std::vector<VoicedChord> beat_chords;  // in time order
+  std::vector<VoicedChord> beat_chords;             // in time order
   std::array<int, kNumRootMotions> root_motions{};  // chord changes by root motion
-  std::array<int, kNumCadences> cadences{};          // one per fermata
+  std::array<int, kNumCadences> cadences{};         // one per fermata
   FinalChord final = FinalChord::kOther;
   double bars = 0;
   int chord_changes() const;

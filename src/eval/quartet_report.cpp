@@ -66,8 +66,8 @@ struct Piece {
 
 // Real movements of one style, by split.
 struct StyleMovements {
-  std::vector<Piece> held_out;  // openings of valid and test movements
-  std::vector<Piece> training;  // openings of training movements
+  std::vector<Piece> held_out;          // openings of valid and test movements
+  std::vector<Piece> training;          // openings of training movements
   std::vector<Piece> training_windows;  // up to kWindowsPerMovement windows per training movement
   std::vector<const corpus::CorpusPiece*> held_out_movements;  // whole, for the model's metrics
 };
@@ -179,7 +179,7 @@ std::string sampling_text(const model::Model& model, const sample::SampleOptions
          fixed(so.start_temperature, 2) + " -> " + fixed(so.temperature, 2) + ", start " +
          (sample::starts_chronologically(model, so) ? "chronological" : "noise") +
          (so.keep_rhythm && sample::starts_chronologically(model, so) ? ", rhythm of the first pass kept" : "") + ", " +
-         (so.voice_leading_penalty > 0   ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
+         (so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
           : so.voice_leading_penalty < 0 ? std::string("the styles' own voice-leading prior (none for quartet styles)")
                                          : std::string("no voice-leading prior")) +
          ", no fermatas, seed " + std::to_string(so.seed) + ", " + std::to_string(so.threads) + " thread(s)";
@@ -190,9 +190,9 @@ void check_style(const model::Model& model, const std::string& style, const Styl
   sample::style_index(model, style);  // throws for a style the model lacks
   const int folds = o.classifier.folds;
   if (m == nullptr || static_cast<int>(m->held_out.size()) < folds || static_cast<int>(m->training.size()) < folds) {
-    throw Error("the quartet corpus has too few movements of style " + style + " (held out: " +
-                std::to_string(m ? m->held_out.size() : 0) + ", training: " +
-                std::to_string(m ? m->training.size() : 0) + "; the classifier test needs " +
+    throw Error("the quartet corpus has too few movements of style " + style +
+                " (held out: " + std::to_string(m ? m->held_out.size() : 0) +
+                ", training: " + std::to_string(m ? m->training.size() : 0) + "; the classifier test needs " +
                 std::to_string(folds) + " of each)");
   }
 }
@@ -299,9 +299,7 @@ double own_style_share(const QuartetReport& report, const StyleResult& r) {
   return own < 0 || r.generated_pieces == 0 ? 0.0 : static_cast<double>(r.labelled_as[own]) / r.generated_pieces;
 }
 
-std::string accuracy_cell(const TwoSampleResult& t) {
-  return fixed(t.logistic.mean, 2) + " / " + fixed(t.mlp.mean, 2);
-}
+std::string accuracy_cell(const TwoSampleResult& t) { return fixed(t.logistic.mean, 2) + " / " + fixed(t.mlp.mean, 2); }
 
 void separating_table(std::ostringstream& md, const StyleResult& r) {
   md << "\n### " << r.style << ": what separates the generated pieces from the real openings\n\n";

@@ -65,13 +65,13 @@ struct TextureRow {
 
 struct StyleResult {
   std::string style;
-  int real_pieces = 0;      // held-out openings
+  int real_pieces = 0;  // held-out openings
   int generated_pieces = 0;
   double seconds_per_piece = 0;
   TwoSampleResult generated_vs_real;  // set A: generated, set B: real
   TwoSampleResult floor;              // set A: training-split openings, set B: real
   std::vector<TextureRow> texture;
-  std::vector<int> labelled_as;       // generated pieces per style of the style classifier
+  std::vector<int> labelled_as;  // generated pieces per style of the style classifier
   // The model on the held-out movements of the style (whole movements, original keys).
   double model_loss = 0, model_accuracy = 0, model_onset_accuracy = 0;
 };

@@ -35,8 +35,7 @@ std::string piece_name(const Score& score, size_t index) {
 }
 
 double median_of(std::vector<double> values) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); }),
-               values.end());
+  values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); }), values.end());
   if (values.empty()) return NAN;
   std::sort(values.begin(), values.end());
   size_t n = values.size();
@@ -52,17 +51,13 @@ double min_of(const std::vector<double>& values) {
 }
 
 // 1 at or below the reference, reference / value above it.
-double score_against(double value, double reference) {
-  return value > reference ? reference / value : 1.0;
-}
+double score_against(double value, double reference) { return value > reference ? reference / value : 1.0; }
 
-double rule_reference(double p90) {
-  return std::isfinite(p90) ? std::max(p90, kMinRuleReference) : kMinRuleReference;
-}
+double rule_reference(double p90) { return std::isfinite(p90) ? std::max(p90, kMinRuleReference) : kMinRuleReference; }
 
 // Rule counts and pooled features of `scores`; per-piece features go to `features`.
-GradedSet grade_set(const std::string& name, const std::vector<Score>& scores,
-                    const music::VoiceRanges& ranges, std::vector<Features>& features) {
+GradedSet grade_set(const std::string& name, const std::vector<Score>& scores, const music::VoiceRanges& ranges,
+                    std::vector<Features>& features) {
   GradedSet set;
   set.name = name;
   for (size_t i = 0; i < scores.size(); ++i) {
@@ -97,9 +92,7 @@ Reference make_reference(const GradedSet& bach) {
 
 // ---- Formatting ----
 
-bool rule_passes(double generated, double bach) {
-  return generated <= std::max(2 * bach, kRateTolerance);
-}
+bool rule_passes(double generated, double bach) { return generated <= std::max(2 * bach, kRateTolerance); }
 
 std::string pass_text(bool pass) { return pass ? "pass" : "FAIL"; }
 
@@ -152,9 +145,7 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string chart_path(const std::string& stem, Feature f) {
-  return stem + "_" + feature_id(f) + ".png";
-}
+std::string chart_path(const std::string& stem, Feature f) { return stem + "_" + feature_id(f) + ".png"; }
 
 void write_text(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
@@ -178,9 +169,8 @@ void write_charts(const EvalReport& r, const std::string& stem) {
     Feature feature = static_cast<Feature>(f);
     Chart chart;
     chart.title = feature_name(feature);
-    chart.x_label = feature == Feature::kChordQuality
-                        ? "0 major, 1 minor, 2 dim, 3 aug, 4 dom7, 5 other 7th, 6 other"
-                        : feature_name(feature);
+    chart.x_label = feature == Feature::kChordQuality ? "0 major, 1 minor, 2 dim, 3 aug, 4 dom7, 5 other 7th, 6 other"
+                                                      : feature_name(feature);
     chart.y_label = "fraction";
     for (const GradedSet* set : {&r.generated, &r.bach}) {
       if (set->size() == 0) continue;
@@ -201,14 +191,12 @@ void summary_section(std::ostringstream& md, const EvalReport& r) {
   const GradedSet& b = r.bach;
   md << "## The grader on the " << g.name << " set\n\n";
   md << "- Generated: " << g.size() << " pieces, " << g.total.notes << " notes, " << g.total.bars
-     << " bars. Bach test chorales: " << b.size() << " pieces, " << b.total.notes << " notes, "
-     << b.total.bars << " bars. Training set for the copying check: " << r.training_names.size()
-     << " pieces.\n";
+     << " bars. Bach test chorales: " << b.size() << " pieces, " << b.total.notes << " notes, " << b.total.bars
+     << " bars. Training set for the copying check: " << r.training_names.size() << " pieces.\n";
   md << "- Grade (0-100): generated mean " << fixed(spread_of(g.grades).mean, 1) << ", median "
      << fixed(median_of(g.grades), 1) << ", lowest " << fixed(min_of(g.grades), 1)
-     << "; Bach test chorales (leave-one-out) mean " << fixed(spread_of(b.grades).mean, 1)
-     << ", median " << fixed(median_of(b.grades), 1) << ", lowest " << fixed(min_of(b.grades), 1)
-     << ".\n";
+     << "; Bach test chorales (leave-one-out) mean " << fixed(spread_of(b.grades).mean, 1) << ", median "
+     << fixed(median_of(b.grades), 1) << ", lowest " << fixed(min_of(b.grades), 1) << ".\n";
   int rules_pass = 0;
   for (int i = 0; i < kNumRules; ++i) {
     Rule rule = static_cast<Rule>(i);
@@ -222,17 +210,15 @@ void summary_section(std::ostringstream& md, const EvalReport& r) {
     return c.rate_per_note(Rule::kParallelFifths) + c.rate_per_note(Rule::kParallelOctaves);
   };
   auto contrary = [](const RuleCounts& c) { return c.rate_per_note(Rule::kContraryFifthsOctaves); };
-  md << "- Parallel fifths and octaves per note: generated " << fixed(parallel(g.total), 4)
-     << ", Bach " << fixed(parallel(b.total), 4)
-     << "; with contrary motion (what music21's parallelFifth() counts): generated "
-     << fixed(parallel(g.total) + contrary(g.total), 4) << ", Bach "
-     << fixed(parallel(b.total) + contrary(b.total), 4) << ".\n";
+  md << "- Parallel fifths and octaves per note: generated " << fixed(parallel(g.total), 4) << ", Bach "
+     << fixed(parallel(b.total), 4) << "; with contrary motion (what music21's parallelFifth() counts): generated "
+     << fixed(parallel(g.total) + contrary(g.total), 4) << ", Bach " << fixed(parallel(b.total) + contrary(b.total), 4)
+     << ".\n";
   int longest = 0;
   for (int v = 1; v < kNumVoices; ++v) {
     for (const VoiceCopies& c : g.copies) longest = std::max(longest, c[v].length);
   }
-  md << "- Longest stretch of alto, tenor or bass copied from the training set: " << longest
-     << " notes.\n\n";
+  md << "- Longest stretch of alto, tenor or bass copied from the training set: " << longest << " notes.\n\n";
 }
 
 void rules_section(std::ostringstream& md, const EvalReport& r) {
@@ -245,9 +231,8 @@ void rules_section(std::ostringstream& md, const EvalReport& r) {
   for (int i = 0; i < kNumRules; ++i) {
     Rule rule = static_cast<Rule>(i);
     double gr = g.rate_per_note(rule), br = b.rate_per_note(rule);
-    table_row(md, {rule_name(rule), fixed(gr, 4), fixed(br, 4), ratio(gr, br),
-                   percent(g.bar_fraction(rule)), percent(b.bar_fraction(rule)),
-                   pass_text(rule_passes(gr, br))});
+    table_row(md, {rule_name(rule), fixed(gr, 4), fixed(br, 4), ratio(gr, br), percent(g.bar_fraction(rule)),
+                   percent(b.bar_fraction(rule)), pass_text(rule_passes(gr, br))});
   }
   double gn = g.noncadential_fraction(), bn = b.noncadential_fraction();
   bool has_fermatas = g.fermatas > 0 && b.fermatas > 0;
@@ -260,9 +245,8 @@ void rules_section(std::ostringstream& md, const EvalReport& r) {
      << kRateTolerance
      << " per note where twice Bach's rate is smaller (in particular where Bach's rate is 0);"
         " the fermata row passes at most twice Bach's fraction or "
-     << kMinCadenceReference
-     << ". Leading tones checked: generated "
-     << g.leading_tones << " (" << percent(g.leading_tones ? double(g.count(Rule::kUnresolvedLeadingTone)) / g.leading_tones : NAN)
+     << kMinCadenceReference << ". Leading tones checked: generated " << g.leading_tones << " ("
+     << percent(g.leading_tones ? double(g.count(Rule::kUnresolvedLeadingTone)) / g.leading_tones : NAN)
      << " unresolved), Bach " << b.leading_tones << " ("
      << percent(b.leading_tones ? double(b.count(Rule::kUnresolvedLeadingTone)) / b.leading_tones : NAN)
      << " unresolved). Fermatas: generated " << g.fermatas << ", Bach " << b.fermatas
@@ -275,9 +259,8 @@ void distributions_section(std::ostringstream& md, const EvalReport& r, const st
                   "Bach leave-one-out p90", "Within Bach's spread"});
   FeatureDistances pooled = distances(r.generated.features, r.bach.features);
   for (int f = 0; f < kNumFeatures; ++f) {
-    table_row(md, {feature_name(static_cast<Feature>(f)), fixed(pooled[f], 3),
-                   fixed(mean_distance(r.generated, f), 3), fixed(r.reference.spread[f].mean, 3),
-                   fixed(r.reference.spread[f].p90, 3),
+    table_row(md, {feature_name(static_cast<Feature>(f)), fixed(pooled[f], 3), fixed(mean_distance(r.generated, f), 3),
+                   fixed(r.reference.spread[f].mean, 3), fixed(r.reference.spread[f].p90, 3),
                    r.generated.size() ? pass_text(within_spread(r, f)) : "n/a"});
   }
   md << "\nDistances are 1-D Wasserstein distances between normalized histograms over ordered bins,"
@@ -317,8 +300,8 @@ void copying_section(std::ostringstream& md, const EvalReport& r) {
     }
     double gmax = g.empty() ? NAN : *std::max_element(g.begin(), g.end());
     double bmax = b.empty() ? NAN : *std::max_element(b.begin(), b.end());
-    table_row(md, {kVoiceNames[v], fixed(gmax, 0), fixed(median_of(g), 1), where, fixed(bmax, 0),
-                   fixed(median_of(b), 1)});
+    table_row(md,
+              {kVoiceNames[v], fixed(gmax, 0), fixed(median_of(g), 1), where, fixed(bmax, 0), fixed(median_of(b), 1)});
   }
   md << "\nLengths in notes: the longest stretch of consecutive notes with equal lengths and equal"
         " intervals (so transpositions match) found in the same voice of any training piece."
@@ -334,7 +317,8 @@ void reharmonization_section(std::ostringstream& md, const Reharmonization& h) {
     table_row(md, {std::string(kVoiceNames[v]) + " notes", percent(h.note_agreement[v])});
   }
   table_row(md, {"chords (pitch-class sets)", percent(h.chord_agreement)});
-  md << "\n" << h.pieces
+  md << "\n"
+     << h.pieces
      << " pieces. Note agreement: fraction of the ticks where Bach's voice sounds a note at which the"
         " generated voice sounds the same pitch; chord agreement: fraction of Bach's chord slices"
         " with the same set of pitch classes.";
@@ -355,8 +339,8 @@ void tables_section(std::ostringstream& md, const std::vector<Table>& tables) {
 void pieces_section(std::ostringstream& md, const GradedSet& set) {
   if (set.size() == 0) return;
   md << "## Pieces: " << set.name << "\n\n";
-  table_head(md, {"Piece", "Notes", "Bars", "Grade", "Parallel 5ths/8ves", "Other breaches",
-                  "Cadential fermatas", "Longest copy S/A/T/B"});
+  table_head(md, {"Piece", "Notes", "Bars", "Grade", "Parallel 5ths/8ves", "Other breaches", "Cadential fermatas",
+                  "Longest copy S/A/T/B"});
   for (int i = 0; i < set.size(); ++i) {
     const RuleCounts& c = set.counts[i];
     int parallel = c.count(Rule::kParallelFifths) + c.count(Rule::kParallelOctaves);
@@ -367,8 +351,8 @@ void pieces_section(std::ostringstream& md, const GradedSet& set) {
         copies += (v ? "/" : "") + std::to_string(set.copies[i][v].length);
       }
     }
-    table_row(md, {set.piece_names[i], std::to_string(c.notes), std::to_string(c.bars),
-                   fixed(set.grades[i], 1), std::to_string(parallel), std::to_string(all - parallel),
+    table_row(md, {set.piece_names[i], std::to_string(c.notes), std::to_string(c.bars), fixed(set.grades[i], 1),
+                   std::to_string(parallel), std::to_string(all - parallel),
                    std::to_string(c.cadential_fermatas) + "/" + std::to_string(c.fermatas), copies});
   }
   md << '\n';
@@ -421,9 +405,7 @@ Json set_json(const GradedSet& set, const EvalReport& r) {
   j["name"] = set.name;
   j["pieces"] = set.size();
   j["total"] = rules_json(set.total);
-  j["grade"] = {{"mean", spread_of(set.grades).mean},
-                {"median", median_of(set.grades)},
-                {"min", min_of(set.grades)}};
+  j["grade"] = {{"mean", spread_of(set.grades).mean}, {"median", median_of(set.grades)}, {"min", min_of(set.grades)}};
   for (int f = 0; f < kNumFeatures; ++f) {
     j["histograms"][feature_id(static_cast<Feature>(f))] = normalized(set.features.counts[f]);
   }
@@ -441,11 +423,10 @@ Json set_json(const GradedSet& set, const EvalReport& r) {
     if (i < static_cast<int>(set.copies.size())) {
       for (int v = 0; v < kNumVoices; ++v) {
         const CopyMatch& m = set.copies[i][v];
-        p["copies"][kVoiceNames[v]] = {
-            {"length", m.length},
-            {"training_piece", m.other_piece >= 0 ? r.training_names[m.other_piece] : ""},
-            {"start_tick", m.start_tick},
-            {"training_start_tick", m.other_start_tick}};
+        p["copies"][kVoiceNames[v]] = {{"length", m.length},
+                                       {"training_piece", m.other_piece >= 0 ? r.training_names[m.other_piece] : ""},
+                                       {"start_tick", m.start_tick},
+                                       {"training_start_tick", m.other_start_tick}};
       }
     }
     pieces.push_back(p);
@@ -487,8 +468,7 @@ std::string json_text(const EvalReport& r) {
 
 }  // namespace
 
-double piece_grade(const RuleCounts& counts, const FeatureDistances& distances,
-                   const Reference& reference) {
+double piece_grade(const RuleCounts& counts, const FeatureDistances& distances, const Reference& reference) {
   double rules = 0;
   int rule_terms = 0;
   for (int i = 0; i < kNumRules; ++i) {
@@ -496,9 +476,8 @@ double piece_grade(const RuleCounts& counts, const FeatureDistances& distances,
     ++rule_terms;
   }
   if (counts.fermatas > 0) {
-    double ref = std::isfinite(reference.noncadential_p90)
-                     ? std::max(reference.noncadential_p90, kMinCadenceReference)
-                     : kMinCadenceReference;
+    double ref = std::isfinite(reference.noncadential_p90) ? std::max(reference.noncadential_p90, kMinCadenceReference)
+                                                           : kMinCadenceReference;
     rules += score_against(counts.noncadential_fraction(), ref);
     ++rule_terms;
   }
@@ -537,11 +516,10 @@ EvalReport evaluate(const std::vector<Score>& generated, const std::vector<Score
   return report;
 }
 
-Reharmonization compare_reharmonizations(const std::vector<Score>& generated,
-                                         const std::vector<Score>& originals) {
+Reharmonization compare_reharmonizations(const std::vector<Score>& generated, const std::vector<Score>& originals) {
   if (generated.size() != originals.size()) {
-    throw Error("reharmonization check: " + std::to_string(generated.size()) +
-                " generated pieces for " + std::to_string(originals.size()) + " originals");
+    throw Error("reharmonization check: " + std::to_string(generated.size()) + " generated pieces for " +
+                std::to_string(originals.size()) + " originals");
   }
   Reharmonization h;
   h.pieces = static_cast<int>(generated.size());

@@ -96,16 +96,13 @@ struct EvalReport {
 };
 
 // The grade (0-100) of a piece with `counts` and feature `distances` to Bach.
-double piece_grade(const RuleCounts& counts, const FeatureDistances& distances,
-                   const Reference& reference);
+double piece_grade(const RuleCounts& counts, const FeatureDistances& distances, const Reference& reference);
 
 // Grades `generated` and `bach_test` against `bach_test`, and looks for
 // stretches of both copied from `training`. Throws dq::Error when
 // `bach_test` has fewer than two pieces.
-EvalReport evaluate(const std::vector<music::Score>& generated,
-                    const std::vector<music::Score>& bach_test,
-                    const std::vector<music::Score>& training,
-                    const music::VoiceRanges& ranges);
+EvalReport evaluate(const std::vector<music::Score>& generated, const std::vector<music::Score>& bach_test,
+                    const std::vector<music::Score>& training, const music::VoiceRanges& ranges);
 
 // Note and chord agreement of `generated[i]` with `originals[i]` (same
 // number of pieces; each pair compared over the shorter length).

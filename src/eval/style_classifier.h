@@ -36,7 +36,7 @@ class StyleClassifier {
 
  private:
   std::vector<std::string> styles_;
-  torch::Tensor mean_, sd_;       // standardization of the training features
+  torch::Tensor mean_, sd_;      // standardization of the training features
   torch::Tensor weight_, bias_;  // [features, styles], [styles]
 };
 

@@ -68,8 +68,7 @@ TonalMeasures tonal_measures(const TonalCounts& c) {
   int changes = 0;
   for (int n : c.root_motions) changes += n;
   m.changes_per_bar = fraction(changes, c.bars);
-  m.falling_fifths =
-      fraction(c.root_motions[static_cast<int>(RootMotion::kFallingFifth)], changes);
+  m.falling_fifths = fraction(c.root_motions[static_cast<int>(RootMotion::kFallingFifth)], changes);
   m.parallels_per_note = fraction(c.parallels, c.notes);
   return m;
 }

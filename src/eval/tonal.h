@@ -62,12 +62,12 @@ TonalCounts tonal_counts(const music::Score& score, music::KeySignature key);
 // The measures of a set; each is 0 where its denominator is 0.
 struct TonalMeasures {
   int pieces = 0;
-  double final_on_tonic = 0;                  // fraction of pieces
-  double key_found = 0;                       // fraction of pieces
+  double final_on_tonic = 0;                    // fraction of pieces
+  double key_found = 0;                         // fraction of pieces
   std::array<double, kNumCadences> cadences{};  // fractions of fermatas
   int fermatas = 0;
-  double outside_scale = 0;   // fraction of notes
-  double short_notes = 0;     // fraction of notes
+  double outside_scale = 0;  // fraction of notes
+  double short_notes = 0;    // fraction of notes
   double changes_per_bar = 0;
   double falling_fifths = 0;  // fraction of chord changes
   double parallels_per_note = 0;

@@ -43,14 +43,13 @@ Tensor standardized(const Tensor& x, const Tensor& train) {
   return (x - mean) / sd;
 }
 
-int pieces_per_class(const std::vector<std::vector<double>>& a,
-                     const std::vector<std::vector<double>>& b, const TwoSampleOptions& o) {
+int pieces_per_class(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
+                     const TwoSampleOptions& o) {
   const int smaller = static_cast<int>(std::min(a.size(), b.size()));
   return o.max_per_class > 0 ? std::min(smaller, o.max_per_class) : smaller;
 }
 
-Batch make_batch(const std::vector<std::vector<double>>& a,
-                 const std::vector<std::vector<double>>& b, int features,
+Batch make_batch(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b, int features,
                  const TwoSampleOptions& o) {
   std::mt19937_64 rng(o.seed);
   const int m = pieces_per_class(a, b, o);
@@ -84,8 +83,7 @@ Batch make_batch(const std::vector<std::vector<double>>& a,
 
 // Mean binary cross-entropy over each model's training pieces, summed over models.
 Tensor fit_loss(const Tensor& logits, const Batch& batch) {
-  Tensor each = torch::binary_cross_entropy_with_logits(logits, batch.y, {}, {},
-                                                        at::Reduction::None);
+  Tensor each = torch::binary_cross_entropy_with_logits(logits, batch.y, {}, {}, at::Reduction::None);
   return ((each * batch.train).sum(1) / batch.train.sum(1)).sum();
 }
 
@@ -143,9 +141,7 @@ Tensor mlp_logits(const Batch& batch, const TwoSampleOptions& o) {
   Tensor b1 = torch::zeros({models, 1, hidden}, kReal).requires_grad_();
   Tensor b2 = torch::zeros({models, 1}, kReal).requires_grad_();
   torch::optim::Adam adam({w1, w2, b1, b2}, torch::optim::AdamOptions(o.mlp_learning_rate));
-  auto forward = [&] {
-    return torch::bmm(torch::relu(torch::bmm(batch.x, w1) + b1), w2).squeeze(2) + b2;
-  };
+  auto forward = [&] { return torch::bmm(torch::relu(torch::bmm(batch.x, w1) + b1), w2).squeeze(2) + b2; };
   for (int epoch = 0; epoch < o.mlp_epochs; ++epoch) {
     adam.zero_grad();
     Tensor decay = 0.5 * o.mlp_weight_decay * (w1.pow(2).sum() + w2.pow(2).sum());
@@ -157,8 +153,7 @@ Tensor mlp_logits(const Batch& batch, const TwoSampleOptions& o) {
   return forward();
 }
 
-void mean_and_variance(const std::vector<std::vector<double>>& set, size_t f, double& mean,
-                       double& variance) {
+void mean_and_variance(const std::vector<std::vector<double>>& set, size_t f, double& mean, double& variance) {
   mean = 0;
   for (const auto& row : set) mean += row[f];
   mean /= static_cast<double>(set.size());
@@ -169,8 +164,7 @@ void mean_and_variance(const std::vector<std::vector<double>>& set, size_t f, do
 
 std::vector<SeparatingFeature> separating_features(const std::vector<std::vector<double>>& a,
                                                    const std::vector<std::vector<double>>& b,
-                                                   const std::vector<std::string>& names,
-                                                   int top) {
+                                                   const std::vector<std::string>& names, int top) {
   std::vector<SeparatingFeature> all;
   for (size_t f = 0; f < names.size(); ++f) {
     SeparatingFeature s;
@@ -182,34 +176,31 @@ std::vector<SeparatingFeature> separating_features(const std::vector<std::vector
     s.effect = (s.mean_a - s.mean_b) / sd;
     all.push_back(s);
   }
-  std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
-    return std::fabs(x.effect) > std::fabs(y.effect);
-  });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& x, const auto& y) { return std::fabs(x.effect) > std::fabs(y.effect); });
   all.resize(std::min(all.size(), static_cast<size_t>(std::max(0, top))));
   return all;
 }
 
-void check_inputs(const std::vector<std::vector<double>>& a,
-                  const std::vector<std::vector<double>>& b,
+void check_inputs(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
                   const std::vector<std::string>& names, const TwoSampleOptions& o) {
   if (o.folds < 2 || o.repeats < 1) {
-    throw Error("two-sample test: folds must be at least 2 and repeats at least 1, got " +
-                std::to_string(o.folds) + " and " + std::to_string(o.repeats));
+    throw Error("two-sample test: folds must be at least 2 and repeats at least 1, got " + std::to_string(o.folds) +
+                " and " + std::to_string(o.repeats));
   }
   if (o.max_per_class > 0 && o.max_per_class < o.folds) {
-    throw Error("two-sample test: at most " + std::to_string(o.max_per_class) +
-                " pieces per class for " + std::to_string(o.folds) + " folds");
+    throw Error("two-sample test: at most " + std::to_string(o.max_per_class) + " pieces per class for " +
+                std::to_string(o.folds) + " folds");
   }
   if (a.size() < static_cast<size_t>(o.folds) || b.size() < static_cast<size_t>(o.folds)) {
-    throw Error("two-sample test: " + std::to_string(a.size()) + " and " +
-                std::to_string(b.size()) + " pieces; each set needs at least " +
-                std::to_string(o.folds) + " (one per fold)");
+    throw Error("two-sample test: " + std::to_string(a.size()) + " and " + std::to_string(b.size()) +
+                " pieces; each set needs at least " + std::to_string(o.folds) + " (one per fold)");
   }
   for (const auto* set : {&a, &b}) {
     for (const auto& row : *set) {
       if (row.size() != names.size()) {
-        throw Error("two-sample test: a feature vector of " + std::to_string(row.size()) +
-                    " values for " + std::to_string(names.size()) + " feature names");
+        throw Error("two-sample test: a feature vector of " + std::to_string(row.size()) + " values for " +
+                    std::to_string(names.size()) + " feature names");
       }
     }
   }
@@ -217,10 +208,8 @@ void check_inputs(const std::vector<std::vector<double>>& a,
 
 }  // namespace
 
-TwoSampleResult two_sample_test(const std::vector<std::vector<double>>& a,
-                                const std::vector<std::vector<double>>& b,
-                                const std::vector<std::string>& names,
-                                const TwoSampleOptions& options) {
+TwoSampleResult two_sample_test(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
+                                const std::vector<std::string>& names, const TwoSampleOptions& options) {
   check_inputs(a, b, names, options);
   TwoSampleResult result;
   result.features = static_cast<int>(names.size());

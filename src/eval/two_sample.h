@@ -48,8 +48,8 @@ struct TwoSampleOptions {
   double mlp_weight_decay = 0.02;
   double mlp_learning_rate = 0.01;
   int mlp_epochs = 200;
-  int top_features = 8;      // separating features to report
-  int max_per_class = 0;     // cap on the pieces drawn per class and repeat (0: none)
+  int top_features = 8;   // separating features to report
+  int max_per_class = 0;  // cap on the pieces drawn per class and repeat (0: none)
 };
 
 // Held-out accuracy of one classifier over the repeats.
@@ -81,9 +81,7 @@ struct TwoSampleResult {
 // size of `names`). Throws dq::Error when a set has fewer pieces than
 // `folds`, when a vector has the wrong size, or when an option is out of
 // range (folds < 2, repeats < 1).
-TwoSampleResult two_sample_test(const std::vector<std::vector<double>>& a,
-                                const std::vector<std::vector<double>>& b,
-                                const std::vector<std::string>& names,
-                                const TwoSampleOptions& options);
+TwoSampleResult two_sample_test(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
+                                const std::vector<std::string>& names, const TwoSampleOptions& options);
 
 }  // namespace dq::eval

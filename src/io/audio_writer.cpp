@@ -9,9 +9,9 @@
 #include <mutex>
 #include <vector>
 
-#include "util/file_util.h"
 #include "io/midi_writer.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::io {
 
@@ -58,9 +58,7 @@ struct NoteEvent {
 
 std::vector<NoteEvent> note_events(const music::Score& score, const std::vector<double>& times) {
   std::vector<NoteEvent> events;
-  auto frame = [&](int tick) {
-    return static_cast<int64_t>(std::llround(times[tick] * kWavSampleRate));
-  };
+  auto frame = [&](int tick) { return static_cast<int64_t>(std::llround(times[tick] * kWavSampleRate)); };
   for (int v = 0; v < music::kNumVoices; ++v) {
     for (const music::Note& n : music::voice_notes(score, v)) {
       events.push_back({frame(n.start), true, v, n.pitch});
@@ -106,9 +104,8 @@ std::string to_wav(const music::Score& score) {
   if (!problem.empty()) throw Error("cannot render audio: invalid score: " + problem);
   std::vector<double> times = tick_times(score);
   if (times.back() > kMaxAudioSeconds) {
-    throw Error("cannot render audio: the score lasts " +
-                std::to_string(std::lround(times.back())) + " s, more than the limit of " +
-                std::to_string(std::lround(kMaxAudioSeconds)) + " s");
+    throw Error("cannot render audio: the score lasts " + std::to_string(std::lround(times.back())) +
+                " s, more than the limit of " + std::to_string(std::lround(kMaxAudioSeconds)) + " s");
   }
   const char* chosen = std::getenv("DEEPQUARTET_SOUNDFONT");
   const std::string soundfont = chosen && *chosen ? chosen : DQ_SOUNDFONT;

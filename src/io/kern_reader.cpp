@@ -6,11 +6,11 @@
 #include <utility>
 #include <vector>
 
-#include "util/file_util.h"
 #include "music/pitch.h"
 #include "music/rational.h"
 #include "music/score_builder.h"
 #include "util/error.h"
+#include "util/file_util.h"
 #include "util/text.h"
 
 namespace dq::io {
@@ -21,21 +21,21 @@ using music::Rational;
 
 // Limits on hostile input (the corpus stays far below each).
 constexpr size_t kMaxSpines = 32;
-constexpr size_t kMaxStops = 16;              // notes in one chord token
+constexpr size_t kMaxStops = 16;  // notes in one chord token
 constexpr int64_t kMaxLines = 2'000'000;
-constexpr int64_t kMaxNotes = 100'000;        // notes and rests; the corpus needs < 10,000
+constexpr int64_t kMaxNotes = 100'000;  // notes and rests; the corpus needs < 10,000
 constexpr int kMaxMeasures = 10'000;
 constexpr int kMaxChanges = 1'000;            // key and meter changes
 constexpr int64_t kMaxQuarters = 25'000;      // ScoreBuilder's 100,000 sixteenths
 constexpr int64_t kMaxDenominator = 1 << 24;  // finest time step kept exact
 constexpr int64_t kMaxReciprocal = 10'000;    // shortest note: 1/10000 of a whole
 constexpr int kMaxDots = 4;
-constexpr int kMaxPitchLetters = 9;           // cccccc... or CCCC...
+constexpr int kMaxPitchLetters = 9;  // cccccc... or CCCC...
 constexpr int kMaxAccidentals = 3;
 
 // Characters of a note token that carry no pitch, duration, tie, fermata or
-// phrase end ("}", and the breath mark ","): slurs, phrase starts, beams, stems, articulations, ornaments, bowings, editorial
-// and hidden marks.
+// phrase end ("}", and the breath mark ","): slurs, phrase starts, beams, stems, articulations, ornaments, bowings,
+// editorial and hidden marks.
 constexpr std::string_view kIgnoredChars = "(){LJKk/\\'\"`~^tTSsMmWwRO$oxXyYzZ?&:|<>vuUNHhIipP@+";
 
 // One spine at the current line.
@@ -58,9 +58,7 @@ struct Stop {
   bool phrase_end = false;  // "}": the note ends a phrase
 };
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 // `text` made safe to print: at most 40 characters, odd bytes as '?'.
 std::string quoted(std::string_view text) {
@@ -119,7 +117,7 @@ class KernParser {
   int64_t late_notes_ = 0;  // notes placed at their spine's time, after their line's
   std::string first_late_note_;
   int measures_ = 0;
-  int changes_ = 0;  // key and meter changes
+  int changes_ = 0;          // key and meter changes
   int measure_number_ = -1;  // of the current measure, -1 before any numbered bar line
   Rational measure_start_;   // where the current measure number started
   // Key signature: fifths from *k[...], mode from *G: / *g: tokens.
@@ -154,7 +152,8 @@ music::Score KernParser::parse(std::string_view text) {
   if (late_notes_ > 0) {
     builder_.warn(std::to_string(late_notes_) +
                   " notes were written on a line before their spine's previous note ended and "
-                  "were placed when it ends (first: " + first_late_note_ + ")");
+                  "were placed when it ends (first: " +
+                  first_late_note_ + ")");
   }
 
   // The instruments decide the ensemble; files without any (the CCARH
@@ -211,8 +210,8 @@ void KernParser::read_line(std::string_view line) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     char c = tokens[i][0];
     bool same = record ? c == kind : (c != '*' && c != '=' && c != '!');
-    if (!same) fail("spine " + std::to_string(i + 1) + " token " + quoted(tokens[i]) +
-                    " does not match the kind of the line");
+    if (!same)
+      fail("spine " + std::to_string(i + 1) + " token " + quoted(tokens[i]) + " does not match the kind of the line");
   }
   if (kind == '*') {
     read_interpretations(tokens);
@@ -262,9 +261,7 @@ void KernParser::read_header(const std::vector<std::string_view>& tokens) {
   header_seen_ = true;
 }
 
-bool is_manipulator(std::string_view t) {
-  return t == "*^" || t == "*v" || t == "*-" || t == "*+" || t == "*x";
-}
+bool is_manipulator(std::string_view t) { return t == "*^" || t == "*v" || t == "*-" || t == "*+" || t == "*x"; }
 
 void KernParser::read_interpretations(const std::vector<std::string_view>& tokens) {
   bool manipulates = false;
@@ -299,8 +296,8 @@ void KernParser::read_tandem(std::string_view token, int part) {
   } else if (starts_with(body, "I")) {
     std::string_view code = body.substr(1);
     if (code == "violn" || code == "viola" || code == "cello") saw_strings_ = true;
-    if (code == "soprn" || code == "mezzo" || code == "calto" || code == "alto" ||
-        code == "tenor" || code == "barit" || code == "bass" || code == "vox") {
+    if (code == "soprn" || code == "mezzo" || code == "calto" || code == "alto" || code == "tenor" || code == "barit" ||
+        code == "bass" || code == "vox") {
       saw_voices_ = true;
     }
   } else if (body.find(':') != std::string_view::npos) {
@@ -375,8 +372,7 @@ void KernParser::read_meter(std::string_view body) {
   std::string_view top = body.substr(1, slash - 1);
   std::string_view bottom = body.substr(slash + 1);
   auto all_digits = [](std::string_view s) {
-    return !s.empty() && s.size() <= 3 &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() && s.size() <= 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   if (!all_digits(top) || !all_digits(bottom)) return;
   music::TimeSignature meter{std::stoi(std::string(top)), std::stoi(std::string(bottom))};
@@ -406,8 +402,7 @@ void KernParser::apply_manipulators(const std::vector<std::string_view>& tokens)
       // Adjacent *v tokens of the same part (or of non-kern spines) merge.
       size_t j = i + 1;
       Spine merged = spine;
-      while (j < tokens.size() && tokens[j] == "*v" && spines_[j].kern == spine.kern &&
-             spines_[j].part == spine.part) {
+      while (j < tokens.size() && tokens[j] == "*v" && spines_[j].kern == spine.kern && spines_[j].part == spine.part) {
         merged.end = std::max(merged.end, spines_[j].end);
         ++j;
       }
@@ -459,8 +454,8 @@ void KernParser::read_barline(const std::vector<std::string_view>& tokens) {
   for (size_t k = 0; k < spines_.size(); ++k) {
     Spine& spine = spines_[k];
     if (spine.late && spine.end != now_) {
-      fail("spine " + std::to_string(k + 1) + " is out of step: its notes end at quarter " +
-           time_name(spine.end) + " but the bar line is at quarter " + time_name(now_));
+      fail("spine " + std::to_string(k + 1) + " is out of step: its notes end at quarter " + time_name(spine.end) +
+           " but the bar line is at quarter " + time_name(now_));
     }
     spine.late = false;
   }
@@ -481,8 +476,7 @@ void KernParser::read_barline(const std::vector<std::string_view>& tokens) {
     if (full) {
       ++measure_number_;
       measure_start_ = now_;
-    } else if (measure_start_ == Rational(0) && now_ > Rational(0) &&
-               t.find(':') == std::string_view::npos) {
+    } else if (measure_start_ == Rational(0) && now_ > Rational(0) && t.find(':') == std::string_view::npos) {
       // A pickup after "=N" at the very start (a repeat sign, =:|!, splits
       // the measure instead): it is measure N - 1 (the later add_measure at
       // tick 0 wins).
@@ -506,8 +500,7 @@ void KernParser::read_data(const std::vector<std::string_view>& tokens) {
       size_t length = space == std::string_view::npos ? space : space - start;
       std::string_view text = token.substr(start, length);
       if (stops.size() == kMaxStops) {
-        fail("spine " + std::to_string(i + 1) + ": more than " + std::to_string(kMaxStops) +
-             " notes in one chord");
+        fail("spine " + std::to_string(i + 1) + ": more than " + std::to_string(kMaxStops) + " notes in one chord");
       }
       stops.push_back(parse_stop(text, i));
       if (space == std::string_view::npos) break;
@@ -526,8 +519,7 @@ void KernParser::read_data(const std::vector<std::string_view>& tokens) {
         // Written too early (a mis-aligned line): the spine's own durations
         // win, provided it is back in step by the next bar line.
         if (late_notes_++ == 0) {
-          first_late_note_ =
-              "line " + std::to_string(line_number_) + ", spine " + std::to_string(i + 1);
+          first_late_note_ = "line " + std::to_string(line_number_) + ", spine " + std::to_string(i + 1);
         }
         spine.late = true;
         onset = spine.end;
@@ -677,19 +669,19 @@ Stop KernParser::parse_stop(std::string_view text, size_t spine) const {
   }
   bool lower = letter >= 'a';
   int octave = lower ? 3 + letters : 4 - letters;
-  int midi = music::midi_of(static_cast<char>(std::toupper(static_cast<unsigned char>(letter))),
-                            sharps - flats, octave);
+  int midi =
+      music::midi_of(static_cast<char>(std::toupper(static_cast<unsigned char>(letter))), sharps - flats, octave);
   if (!music::is_pitch(midi)) bad("pitch out of range");
   stop.pitch = midi;
   static constexpr std::string_view kLetters = "cdefgab";
-  stop.letter = static_cast<music::Letter>(kLetters.find(static_cast<char>(std::tolower(static_cast<unsigned char>(letter)))));
+  stop.letter =
+      static_cast<music::Letter>(kLetters.find(static_cast<char>(std::tolower(static_cast<unsigned char>(letter)))));
   return stop;
 }
 
 }  // namespace
 
-music::Score parse_kern(const std::string& text, const std::string& source,
-                        const ReadOptions& options) {
+music::Score parse_kern(const std::string& text, const std::string& source, const ReadOptions& options) {
   KernParser parser(source, options);
   return parser.parse(text);
 }

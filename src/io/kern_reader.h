@@ -61,7 +61,6 @@ music::Score read_kern(const std::string& path, const ReadOptions& options = {})
 
 // Same for **kern text already in memory; `source` names it in messages and in
 // Score::source.
-music::Score parse_kern(const std::string& text, const std::string& source,
-                        const ReadOptions& options = {});
+music::Score parse_kern(const std::string& text, const std::string& source, const ReadOptions& options = {});
 
 }  // namespace dq::io

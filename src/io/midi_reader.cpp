@@ -5,11 +5,11 @@
 #include <map>
 #include <set>
 
-#include "util/file_util.h"
 #include "io/midi_writer.h"
 #include "io/smf.h"
 #include "music/score_builder.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::io {
 
@@ -46,7 +46,7 @@ struct Part {
 struct Markers {
   bool file_order = false;
   int64_t pickup = 0;
-  std::vector<std::pair<int64_t, bool>> fermata;  // pulse, starts (true) or ends
+  std::vector<std::pair<int64_t, bool>> fermata;                      // pulse, starts (true) or ends
   std::vector<std::pair<int64_t, std::pair<int, int64_t>>> measures;  // pulse, (number, offset)
   std::set<int64_t> mode_unknown;                                     // pulses
 };
@@ -91,9 +91,7 @@ void read_marker(const smf::Event& e, Markers& markers) {
 }
 
 // Score tick of a marker's pulse time (markers of our own files are on the grid).
-int64_t tick_of(int64_t pulse, int ppq) {
-  return (2 * pulse * music::kTicksPerQuarter + ppq) / (2 * ppq);
-}
+int64_t tick_of(int64_t pulse, int ppq) { return (2 * pulse * music::kTicksPerQuarter + ppq) / (2 * ppq); }
 
 // Applies the fermata and measure markers to the built score.
 void apply_markers(const Markers& markers, int ppq, music::Score& score) {
@@ -165,8 +163,7 @@ std::vector<Part> track_parts(const smf::Track& track, int track_index) {
     if (note_on) {
       onsets.push_back(e.pulse);
     } else if (!onsets.empty()) {
-      if (e.pulse > onsets.front())
-        by_channel[channel].notes.push_back({onsets.front(), e.pulse, e.data1});
+      if (e.pulse > onsets.front()) by_channel[channel].notes.push_back({onsets.front(), e.pulse, e.data1});
       onsets.pop_front();
     }
   }
@@ -204,12 +201,10 @@ void add_signatures(const smf::File& file, const std::string& source, const Mark
   int signatures = 0;
   for (const smf::Track& track : file.tracks) {
     for (const smf::Event& e : track.events) {
-      bool signature = e.is_meta() && (e.meta_type == smf::kMetaTimeSignature ||
-                                       e.meta_type == smf::kMetaKeySignature);
+      bool signature = e.is_meta() && (e.meta_type == smf::kMetaTimeSignature || e.meta_type == smf::kMetaKeySignature);
       if (!signature) continue;
       if (++signatures > kMaxSignatures) {
-        throw Error(source + ": more than " + std::to_string(kMaxSignatures) +
-                    " time and key signatures");
+        throw Error(source + ": more than " + std::to_string(kMaxSignatures) + " time and key signatures");
       }
       Rational at(e.pulse, file.ppq);
       std::string where = " at quarter " + std::to_string(e.pulse / file.ppq);
@@ -236,8 +231,7 @@ void add_signatures(const smf::File& file, const std::string& source, const Mark
   }
 }
 
-music::Score build_score(const smf::File& file, const std::string& source,
-                         const ReadOptions& options) {
+music::Score build_score(const smf::File& file, const std::string& source, const ReadOptions& options) {
   music::ScoreBuilder builder(source);
   const int ppq = file.ppq;
   auto quarters = [ppq](int64_t pulse) { return Rational(pulse, ppq); };
@@ -253,16 +247,14 @@ music::Score build_score(const smf::File& file, const std::string& source,
   }
   if (parts.empty()) throw Error(source + ": no notes found (drums on channel 10 are ignored)");
   if (parts.size() > kMaxParts) {
-    throw Error(source + ": " + std::to_string(parts.size()) +
-                " parts (tracks and channels with notes); at most " + std::to_string(kMaxParts) +
-                " are read");
+    throw Error(source + ": " + std::to_string(parts.size()) + " parts (tracks and channels with notes); at most " +
+                std::to_string(kMaxParts) + " are read");
   }
 
   Markers markers;
   for (const smf::Track& track : file.tracks) {
     for (const smf::Event& e : track.events) {
-      if (e.is_meta() && e.meta_type == smf::kMetaText && starts_with(e.meta, kMarkerPrefix))
-        read_marker(e, markers);
+      if (e.is_meta() && e.meta_type == smf::kMetaText && starts_with(e.meta, kMarkerPrefix)) read_marker(e, markers);
     }
   }
   add_signatures(file, source, markers, builder);
@@ -323,8 +315,7 @@ music::Score build_score(const smf::File& file, const std::string& source,
 
 }  // namespace
 
-music::Score parse_midi(const std::string& bytes, const std::string& source,
-                        const ReadOptions& options) {
+music::Score parse_midi(const std::string& bytes, const std::string& source, const ReadOptions& options) {
   smf::File file = smf::parse(bytes, source);
   return build_score(file, source, options);
 }

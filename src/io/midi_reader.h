@@ -41,7 +41,6 @@ music::Score read_midi(const std::string& path, const ReadOptions& options = {})
 
 // The same for the file's bytes; `source` names it in messages and in
 // Score::source.
-music::Score parse_midi(const std::string& bytes, const std::string& source,
-                        const ReadOptions& options = {});
+music::Score parse_midi(const std::string& bytes, const std::string& source, const ReadOptions& options = {});
 
 }  // namespace dq::io

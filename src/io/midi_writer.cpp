@@ -1,8 +1,8 @@
 #include "io/midi_writer.h"
 
-#include "util/file_util.h"
 #include "io/smf.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::io {
 
@@ -18,8 +18,7 @@ int64_t pulse_of(int tick) { return static_cast<int64_t>(tick) * kPulsesPerTick;
 
 std::string tempo_payload(int bpm) {
   uint32_t micros = 60000000u / static_cast<uint32_t>(bpm);
-  return {static_cast<char>(micros >> 16), static_cast<char>((micros >> 8) & 0xff),
-          static_cast<char>(micros & 0xff)};
+  return {static_cast<char>(micros >> 16), static_cast<char>((micros >> 8) & 0xff), static_cast<char>(micros & 0xff)};
 }
 
 std::string time_payload(const music::TimeSignature& ts) {
@@ -53,10 +52,8 @@ smf::Track conductor_track(const Score& score) {
   auto text = [&](int tick, const std::string& s) {
     track.events.push_back(smf::meta_event(pulse_of(tick), smf::kMetaText, s));
   };
-  if (!score.title.empty())
-    track.events.push_back(smf::meta_event(0, smf::kMetaTrackName, score.title));
-  track.events.push_back(
-      smf::meta_event(0, smf::kMetaTempo, tempo_payload(tempo_bpm(score.ensemble))));
+  if (!score.title.empty()) track.events.push_back(smf::meta_event(0, smf::kMetaTrackName, score.title));
+  track.events.push_back(smf::meta_event(0, smf::kMetaTempo, tempo_payload(tempo_bpm(score.ensemble))));
   text(0, kMarkerFileOrder);
   int pickup = score.pickup_ticks();
   if (pickup > 0) text(0, kMarkerPickup + std::to_string(pulse_of(pickup)));
@@ -69,13 +66,11 @@ smf::Track conductor_track(const Score& score) {
     const TickMeta& m = score.meta[t];
     const TickMeta* prev = t > 0 ? &score.meta[t - 1] : nullptr;
     if (!prev || m.time != prev->time) {
-      track.events.push_back(
-          smf::meta_event(pulse_of(t), smf::kMetaTimeSignature, time_payload(m.time)));
+      track.events.push_back(smf::meta_event(pulse_of(t), smf::kMetaTimeSignature, time_payload(m.time)));
     }
     if (!prev || m.key != prev->key) {
       if (m.key.mode == music::Mode::kUnknown) text(t, kMarkerModeUnknown);
-      track.events.push_back(
-          smf::meta_event(pulse_of(t), smf::kMetaKeySignature, key_payload(m.key)));
+      track.events.push_back(smf::meta_event(pulse_of(t), smf::kMetaKeySignature, key_payload(m.key)));
     }
     TickMeta expected = prev ? continued(*prev, m) : counted.meta[0];
     if (m.measure != expected.measure || m.tick_in_bar != expected.tick_in_bar) {
@@ -95,13 +90,12 @@ smf::Track voice_track(const Score& score, int voice) {
   smf::Track track;
   uint8_t channel = static_cast<uint8_t>(voice);
   track.events.push_back(smf::meta_event(0, smf::kMetaTrackName, score.part_names[voice]));
-  track.events.push_back(smf::channel_event(
-      0, 0xc0 | channel, static_cast<uint8_t>(midi_program(score.ensemble, voice))));
+  track.events.push_back(
+      smf::channel_event(0, 0xc0 | channel, static_cast<uint8_t>(midi_program(score.ensemble, voice))));
   for (const music::Note& n : music::voice_notes(score, voice)) {
     uint8_t key = static_cast<uint8_t>(n.pitch);
     track.events.push_back(smf::channel_event(pulse_of(n.start), 0x90 | channel, key, kVelocity));
-    track.events.push_back(
-        smf::channel_event(pulse_of(n.start + n.length), 0x80 | channel, key, 0));
+    track.events.push_back(smf::channel_event(pulse_of(n.start + n.length), 0x80 | channel, key, 0));
   }
   track.end_pulse = pulse_of(score.length());
   return track;
@@ -109,9 +103,7 @@ smf::Track voice_track(const Score& score, int voice) {
 
 }  // namespace
 
-int tempo_bpm(music::Ensemble ensemble) {
-  return ensemble == music::Ensemble::kStringQuartet ? 100 : 80;
-}
+int tempo_bpm(music::Ensemble ensemble) { return ensemble == music::Ensemble::kStringQuartet ? 100 : 80; }
 
 int midi_program(music::Ensemble ensemble, int voice) {
   constexpr int kChoirAahs = 52;

@@ -12,12 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include "util/file_util.h"
 #include "io/mxl_archive.h"
 #include "music/pitch.h"
 #include "music/score_builder.h"
 #include "music/transpose.h"
 #include "util/error.h"
+#include "util/file_util.h"
 #include "util/text.h"
 
 namespace dq::io {
@@ -154,9 +154,7 @@ std::string Reader::where() const {
   return place;
 }
 
-void Reader::fail(const std::string& what) const {
-  throw Error(source_ + ": " + where() + ": " + what);
-}
+void Reader::fail(const std::string& what) const { throw Error(source_ + ": " + where() + ": " + what); }
 
 void Reader::warn(const std::string& message) {
   ++warnings_;
@@ -267,8 +265,7 @@ void Reader::assemble(std::vector<PartContent>& parts) {
     if (starts[i + 1] > Rational(kMaxQuarters) || starts[i + 1].den > kMaxDenominator) {
       part_ = 0;
       measure_label_ = std::to_string(numbers[i]);
-      fail("the piece is longer than " + std::to_string(kMaxQuarters * music::kTicksPerQuarter) +
-           " sixteenths");
+      fail("the piece is longer than " + std::to_string(kMaxQuarters * music::kTicksPerQuarter) + " sixteenths");
     }
     // Empty measures mark no bar line.
     if (length > Rational(0)) builder_.add_measure(starts[i], numbers[i]);
@@ -290,15 +287,12 @@ void Reader::assemble(std::vector<PartContent>& parts) {
     for (size_t i = 0; i < parts[p].size(); ++i) {
       measure_label_ = parts[p][i].label;
       for (const auto& [at, key] : parts[p][i].keys) {
-        auto after = std::upper_bound(
-            first_keys.begin(), first_keys.end(), starts[i] + at,
-            [](const Rational& t, const auto& entry) { return t < entry.first; });
-        music::KeySignature first = after == first_keys.begin() ? music::KeySignature{}
-                                                                : std::prev(after)->second;
+        auto after = std::upper_bound(first_keys.begin(), first_keys.end(), starts[i] + at,
+                                      [](const Rational& t, const auto& entry) { return t < entry.first; });
+        music::KeySignature first = after == first_keys.begin() ? music::KeySignature{} : std::prev(after)->second;
         if (first.fifths != key.fifths) {
           warn(where() + ": key signature of " + std::to_string(key.fifths) +
-               " fifths differs from the first part's (" + std::to_string(first.fifths) +
-               "); ignored");
+               " fifths differs from the first part's (" + std::to_string(first.fifths) + "); ignored");
         }
       }
     }
@@ -319,8 +313,8 @@ void Reader::read_attributes(pugi::xml_node attributes) {
   if (pugi::xml_node divisions = attributes.child("divisions")) {
     int64_t value = 0;
     if (!parse_int(divisions.child_value(), 1, kMaxDivisions, &value)) {
-      fail("<divisions> must be a whole number from 1 to " + std::to_string(kMaxDivisions) +
-           ", not '" + divisions.child_value() + "'");
+      fail("<divisions> must be a whole number from 1 to " + std::to_string(kMaxDivisions) + ", not '" +
+           divisions.child_value() + "'");
     }
     divisions_ = Rational(value);
   }
@@ -380,12 +374,10 @@ void Reader::read_time(pugi::xml_node time) {
   }
   int64_t denominator = 0;
   const char* beat_type = time.child_value("beat-type");
-  if (!parse_int(beat_type, 1, 16, &denominator) ||
-      (denominator & (denominator - 1)) != 0 || numerator > 64) {
+  if (!parse_int(beat_type, 1, 16, &denominator) || (denominator & (denominator - 1)) != 0 || numerator > 64) {
     fail("unsupported time signature " + beats + "/" + beat_type);
   }
-  measure_->times.emplace_back(
-      pos_, music::TimeSignature{static_cast<int>(numerator), static_cast<int>(denominator)});
+  measure_->times.emplace_back(pos_, music::TimeSignature{static_cast<int>(numerator), static_cast<int>(denominator)});
 }
 
 Rational Reader::duration_of(pugi::xml_node node) {
@@ -401,8 +393,8 @@ Rational Reader::duration_of(pugi::xml_node node) {
   if (value < Rational(0)) fail(std::string("negative duration ") + duration.child_value());
   Rational quarters = value / divisions_;
   if (quarters > Rational(kMaxStepQuarters)) {
-    fail(std::string("absurd duration ") + duration.child_value() + " (" +
-         std::to_string(quarters.num / quarters.den) + " quarter notes)");
+    fail(std::string("absurd duration ") + duration.child_value() + " (" + std::to_string(quarters.num / quarters.den) +
+         " quarter notes)");
   }
   if (quarters.den > kMaxDenominator) {
     fail(std::string("duration ") + duration.child_value() + " is too finely divided");
@@ -413,8 +405,7 @@ Rational Reader::duration_of(pugi::xml_node node) {
 void Reader::advance(Rational step) {
   pos_ += step;
   if (pos_ > Rational(kMaxQuarters)) {
-    fail("the piece is longer than " + std::to_string(kMaxQuarters * music::kTicksPerQuarter) +
-         " sixteenths");
+    fail("the piece is longer than " + std::to_string(kMaxQuarters * music::kTicksPerQuarter) + " sixteenths");
   }
   if (pos_.den > kMaxDenominator) fail("timing too finely divided (divisions change too often)");
 }
@@ -433,8 +424,7 @@ int Reader::read_pitch(pugi::xml_node pitch, music::Letter* letter) {
   }
   double semitones = std::round(alter_value.to_double());
   if (semitones < -3 || semitones > 3) fail(std::string("bad <alter> '") + alter.child_value() + "'");
-  int midi = music::midi_of(step[0], static_cast<int>(semitones), static_cast<int>(octave)) +
-             transpose_;
+  int midi = music::midi_of(step[0], static_cast<int>(semitones), static_cast<int>(octave)) + transpose_;
   if (!music::is_pitch(midi)) fail("pitch outside the MIDI range (" + std::to_string(midi) + ")");
   static constexpr std::string_view kLetters = "CDEFGAB";
   *letter = transpose_ % 12 == 0 ? static_cast<music::Letter>(kLetters.find(step[0])) : music::kUnspelled;
@@ -483,23 +473,22 @@ bool has_mxl_extension(const std::string& path) { return util::extension_of(path
 
 }  // namespace
 
-music::Score parse_musicxml(const std::string& xml_text, const std::string& source,
-                            const ReadOptions& options) {
+music::Score parse_musicxml(const std::string& xml_text, const std::string& source, const ReadOptions& options) {
   if (static_cast<long long>(xml_text.size()) > kMaxInputBytes) {
-    throw Error(source + ": MusicXML text too large (" + std::to_string(xml_text.size()) +
-                " bytes)");
+    throw Error(source + ": MusicXML text too large (" + std::to_string(xml_text.size()) + " bytes)");
   }
   pugi::xml_document doc;
   pugi::xml_parse_result parsed = doc.load_buffer(xml_text.data(), xml_text.size());
   if (!parsed) {
-    throw Error(source + ": not well-formed XML at byte offset " +
-                std::to_string(parsed.offset) + ": " + parsed.description());
+    throw Error(source + ": not well-formed XML at byte offset " + std::to_string(parsed.offset) + ": " +
+                parsed.description());
   }
   pugi::xml_node root = doc.document_element();
   std::string kind = root.name();
   if (kind == "score-timewise") {
-    throw Error(source + ": score-timewise MusicXML is not supported; convert it to "
-                         "score-partwise (e.g. with MuseScore)");
+    throw Error(source +
+                ": score-timewise MusicXML is not supported; convert it to "
+                "score-partwise (e.g. with MuseScore)");
   }
   if (kind != "score-partwise") {
     throw Error(source + ": not a MusicXML score (root element <" + kind + ">)");

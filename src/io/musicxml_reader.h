@@ -31,7 +31,6 @@ namespace dq::io {
 music::Score read_musicxml(const std::string& path, const ReadOptions& options = {});
 
 // Parses MusicXML text; `source` names it in messages and in Score::source.
-music::Score parse_musicxml(const std::string& xml_text, const std::string& source,
-                            const ReadOptions& options = {});
+music::Score parse_musicxml(const std::string& xml_text, const std::string& source, const ReadOptions& options = {});
 
 }  // namespace dq::io

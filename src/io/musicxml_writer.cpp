@@ -8,11 +8,11 @@
 #include <sstream>
 #include <vector>
 
-#include "util/file_util.h"
 #include "io/mxl_archive.h"
 #include "music/pitch.h"
 #include "music/spelling.h"
 #include "util/error.h"
+#include "util/file_util.h"
 #include "util/text.h"
 
 namespace dq::io {
@@ -49,10 +49,8 @@ struct Clef {
   int line;
   int octave_change;
 };
-constexpr std::array<Clef, music::kNumVoices> kChoirClefs = {
-    {{"G", 2, 0}, {"G", 2, 0}, {"G", 2, -1}, {"F", 4, 0}}};
-constexpr std::array<Clef, music::kNumVoices> kQuartetClefs = {
-    {{"G", 2, 0}, {"G", 2, 0}, {"C", 3, 0}, {"F", 4, 0}}};
+constexpr std::array<Clef, music::kNumVoices> kChoirClefs = {{{"G", 2, 0}, {"G", 2, 0}, {"G", 2, -1}, {"F", 4, 0}}};
+constexpr std::array<Clef, music::kNumVoices> kQuartetClefs = {{{"G", 2, 0}, {"G", 2, 0}, {"C", 3, 0}, {"F", 4, 0}}};
 // General MIDI programs, 1-based as MusicXML writes them.
 constexpr std::array<int, music::kNumVoices> kChoirPrograms = {53, 53, 53, 53};  // Choir Aahs
 constexpr std::array<int, music::kNumVoices> kQuartetPrograms = {41, 41, 42, 43};
@@ -70,7 +68,7 @@ struct Piece {
   int ticks = 0;
   Token pitch = kRest;
   music::Letter letter = music::kUnspelled;  // the note's written letter
-  const NoteValue* value = nullptr;  // null for a whole-measure rest
+  const NoteValue* value = nullptr;          // null for a whole-measure rest
   bool tie_stop = false;
   bool tie_start = false;
   bool fermata = false;
@@ -94,8 +92,7 @@ std::vector<Measure> measures_of(const Score& score) {
 
 // True where a key or time signature changes (tick 0 excluded).
 bool attributes_change(const Score& score, int t) {
-  return t > 0 && (score.meta[t].key != score.meta[t - 1].key ||
-                   score.meta[t].time != score.meta[t - 1].time);
+  return t > 0 && (score.meta[t].key != score.meta[t - 1].key || score.meta[t].time != score.meta[t - 1].time);
 }
 
 // Splits `ticks` into written values, longest first, and appends the pieces.
@@ -155,8 +152,7 @@ std::vector<Piece> pieces_of_voice(const Score& score, int v, const std::vector<
         piece.tie_stop = !first;
         piece.tie_start = i + 1 < pieces.size();
       }
-      piece.fermata = score.meta[piece.start].fermata &&
-                      (first || !score.meta[pieces[i - 1].start].fermata);
+      piece.fermata = score.meta[piece.start].fermata && (first || !score.meta[pieces[i - 1].start].fermata);
     }
     span_start = t;
   }
@@ -165,15 +161,14 @@ std::vector<Piece> pieces_of_voice(const Score& score, int v, const std::vector<
 
 // Beam texts (level 1 and level 2, null for none) of the pieces of one
 // measure: eighths and 16ths within one beat are beamed together.
-std::vector<std::array<const char*, 2>> beams_of(const Score& score,
-                                                 const std::vector<const Piece*>& pieces) {
+std::vector<std::array<const char*, 2>> beams_of(const Score& score, const std::vector<const Piece*>& pieces) {
   std::vector<std::array<const char*, 2>> beams(pieces.size(), {nullptr, nullptr});
   auto beat_of = [&](const Piece& p) {
     const TickMeta& m = score.meta[p.start];
     int beat_ticks = m.time.ticks_per_beat();
     int beat = m.tick_in_bar / beat_ticks;
-    bool beamable = p.pitch != kRest && p.value && p.ticks <= kLongestBeamed &&
-                    (m.tick_in_bar + p.ticks - 1) / beat_ticks == beat;
+    bool beamable =
+        p.pitch != kRest && p.value && p.ticks <= kLongestBeamed && (m.tick_in_bar + p.ticks - 1) / beat_ticks == beat;
     return beamable ? beat : -1;
   };
   size_t i = 0;
@@ -187,10 +182,14 @@ std::vector<std::array<const char*, 2>> beams_of(const Score& score,
         if (pieces[k]->ticks != 1) continue;
         bool before = k > i && pieces[k - 1]->ticks == 1;
         bool after = k + 1 < j && pieces[k + 1]->ticks == 1;
-        if (before && after) beams[k][1] = "continue";
-        else if (before) beams[k][1] = "end";
-        else if (after) beams[k][1] = "begin";
-        else beams[k][1] = k == i ? "forward hook" : "backward hook";
+        if (before && after)
+          beams[k][1] = "continue";
+        else if (before)
+          beams[k][1] = "end";
+        else if (after)
+          beams[k][1] = "begin";
+        else
+          beams[k][1] = k == i ? "forward hook" : "backward hook";
       }
     }
     i = j;
@@ -200,11 +199,16 @@ std::vector<std::array<const char*, 2>> beams_of(const Score& score,
 
 const char* accidental_name(int alter) {
   switch (alter) {
-    case 2: return "double-sharp";
-    case 1: return "sharp";
-    case -1: return "flat";
-    case -2: return "flat-flat";
-    default: return "natural";
+    case 2:
+      return "double-sharp";
+    case 1:
+      return "sharp";
+    case -1:
+      return "flat";
+    case -2:
+      return "flat-flat";
+    default:
+      return "natural";
   }
 }
 
@@ -287,8 +291,9 @@ void append_note(pugi::xml_node measure, const Score& score, const Piece& piece,
     pugi::xml_node rest = note.append_child("rest");
     if (!piece.value) rest.append_attribute("measure") = "yes";
   } else {
-    spelled = music::alter_for(piece.letter, piece.pitch) ? music::spelled_as(piece.pitch, piece.letter)
-                                                           : music::spell(piece.pitch, score.meta[piece.start].key.fifths);
+    spelled = music::alter_for(piece.letter, piece.pitch)
+                  ? music::spelled_as(piece.pitch, piece.letter)
+                  : music::spell(piece.pitch, score.meta[piece.start].key.fifths);
     pugi::xml_node pitch = note.append_child("pitch");
     set_text(pitch, "step", std::string(1, spelled.step));
     if (spelled.alter != 0) set_text(pitch, "alter", std::to_string(spelled.alter));

@@ -1,9 +1,9 @@
 #include "io/mxl_archive.h"
 
+#include <zip.h>
 #include <cstdio>
 #include <memory>
 #include <pugixml.hpp>
-#include <zip.h>
 
 #include "util/error.h"
 
@@ -42,27 +42,23 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 
 // The inflated bytes of entry `index`, at most `limit` of them.
-std::string read_entry(zip_t* archive, zip_uint64_t index, long long limit,
-                       const std::string& source) {
+std::string read_entry(zip_t* archive, zip_uint64_t index, long long limit, const std::string& source) {
   const char* name = zip_get_name(archive, index, 0);
   std::string entry = name ? name : "?";
   std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(archive, index, 0));
   if (!file) {
-    throw Error(source + ": cannot open " + entry + " in the .mxl archive (" +
-                zip_strerror(archive) + ")");
+    throw Error(source + ": cannot open " + entry + " in the .mxl archive (" + zip_strerror(archive) + ")");
   }
   std::string bytes;
   char chunk[kChunkBytes];
   while (true) {
     zip_int64_t n = zip_fread(file.get(), chunk, sizeof(chunk));
     if (n < 0) {
-      throw Error(source + ": cannot inflate " + entry + " (" +
-                  zip_file_strerror(file.get()) + ")");
+      throw Error(source + ": cannot inflate " + entry + " (" + zip_file_strerror(file.get()) + ")");
     }
     if (n == 0) break;
     if (static_cast<long long>(bytes.size()) + n > limit) {
-      throw Error(source + ": " + entry + " inflates to more than " + std::to_string(limit) +
-                  " bytes (zip bomb?)");
+      throw Error(source + ": " + entry + " inflates to more than " + std::to_string(limit) + " bytes (zip bomb?)");
     }
     bytes.append(chunk, static_cast<size_t>(n));
   }
@@ -84,8 +80,7 @@ zip_int64_t rootfile_index(zip_t* archive, const std::string& source) {
   if (path[0] == '/') path.erase(0, 1);
   zip_int64_t score = zip_name_locate(archive, path.c_str(), 0);
   if (score < 0) {
-    throw Error(source + ": META-INF/container.xml names " + path +
-                ", which the archive does not hold");
+    throw Error(source + ": META-INF/container.xml names " + path + ", which the archive does not hold");
   }
   return score;
 }
@@ -116,8 +111,7 @@ zip_int64_t add_entry(zip_t* archive, const char* name, const std::string& bytes
   zip_int64_t index = zip_file_add(archive, name, source, ZIP_FL_ENC_UTF_8);
   if (index < 0) {
     zip_source_free(source);
-    throw Error(std::string("cannot add ") + name + " to the .mxl archive (" +
-                zip_strerror(archive) + ")");
+    throw Error(std::string("cannot add ") + name + " to the .mxl archive (" + zip_strerror(archive) + ")");
   }
   return index;
 }

@@ -15,9 +15,9 @@
 #include <filesystem>
 #include <thread>
 
-#include "util/file_util.h"
 #include "io/musicxml_writer.h"
 #include "util/error.h"
+#include "util/file_util.h"
 #include "util/text.h"
 
 extern char** environ;
@@ -35,8 +35,7 @@ class TempDir {
  public:
   TempDir() {
     std::string pattern = (fs::temp_directory_path() / "deepquartet-render-XXXXXX").string();
-    if (!mkdtemp(pattern.data()))
-      throw Error(std::string("cannot create a temporary folder: ") + std::strerror(errno));
+    if (!mkdtemp(pattern.data())) throw Error(std::string("cannot create a temporary folder: ") + std::strerror(errno));
     path_ = pattern;
   }
   ~TempDir() {
@@ -58,9 +57,8 @@ std::vector<std::string> child_environment(const std::vector<std::string>& overr
   for (char** e = environ; e && *e; ++e) {
     std::string entry = *e;
     std::string name = entry.substr(0, entry.find('='));
-    bool replaced = std::any_of(overrides.begin(), overrides.end(), [&](const std::string& o) {
-      return o.compare(0, name.size() + 1, name + "=") == 0;
-    });
+    bool replaced = std::any_of(overrides.begin(), overrides.end(),
+                                [&](const std::string& o) { return o.compare(0, name.size() + 1, name + "=") == 0; });
     if (!replaced) env.push_back(entry);
   }
   env.insert(env.end(), overrides.begin(), overrides.end());
@@ -78,13 +76,12 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 // stdout/stderr into `log_path`, and waits at most `timeout_seconds`, then
 // kills its process group. Returns the exit status; throws dq::Error if it
 // cannot start or times out.
-int run_program(std::vector<std::string> argv, std::vector<std::string> env,
-                const std::string& log_path, int timeout_seconds) {
+int run_program(std::vector<std::string> argv, std::vector<std::string> env, const std::string& log_path,
+                int timeout_seconds) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -140,9 +137,8 @@ int page_number(const std::string& name, const std::string& ext) {
     return 0;
   }
   std::string digits = name.substr(4, name.size() - 4 - ext.size());
-  bool numeric =
-      !digits.empty() && digits.size() <= 6 &&
-      std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool numeric = !digits.empty() && digits.size() <= 6 &&
+                 std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!numeric) return 0;
   return std::stoi(digits);
 }
@@ -151,9 +147,7 @@ int page_number(const std::string& name, const std::string& ext) {
 std::string page_path(const std::string& path, int page) {
   if (page == 1) return path;
   fs::path p(path);
-  return (p.parent_path() /
-          (p.stem().string() + "-" + std::to_string(page) + p.extension().string()))
-      .string();
+  return (p.parent_path() / (p.stem().string() + "-" + std::to_string(page) + p.extension().string())).string();
 }
 
 }  // namespace
@@ -187,12 +181,10 @@ void render_score(const music::Score& score, const std::string& path) {
     if (mkdir(runtime.c_str(), 0700) != 0) throw Error("cannot create " + runtime);
 
     std::vector<std::string> argv = {kMuseScore, "-T", "10", "-r", "150", "-o", output, input};
-    std::vector<std::string> env =
-        child_environment({"QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR=" + runtime});
+    std::vector<std::string> env = child_environment({"QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR=" + runtime});
     int status = run_program(argv, env, log, kRenderTimeoutSeconds);
     if (status != 0) {
-      throw Error(std::string(kMuseScore) + " failed (exit status " + std::to_string(status) +
-                  "): " + log_tail(log));
+      throw Error(std::string(kMuseScore) + " failed (exit status " + std::to_string(status) + "): " + log_tail(log));
     }
 
     std::vector<std::pair<int, std::string>> pages;
@@ -205,8 +197,7 @@ void render_score(const music::Score& score, const std::string& path) {
     std::sort(pages.begin(), pages.end());
 
     for (size_t i = 0; i < pages.size(); ++i) {
-      util::write_file_atomically(page_path(path, static_cast<int>(i) + 1),
-                            util::read_file_bytes(pages[i].second));
+      util::write_file_atomically(page_path(path, static_cast<int>(i) + 1), util::read_file_bytes(pages[i].second));
     }
   } catch (const fs::filesystem_error& e) {
     throw Error(path + ": " + e.what());

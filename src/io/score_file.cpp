@@ -36,8 +36,7 @@ music::Score read_score(const std::string& path, const ReadOptions& options) {
   if (is_musicxml(ext)) return read_musicxml(path, options);
   if (is_midi(ext)) return read_midi(path, options);
   if (ext == ".krn") return read_kern(path, options);
-  throw Error(path + ": unknown score format '" + ext +
-              "' (readable: .xml .musicxml .mxl .krn .mid .midi)");
+  throw Error(path + ": unknown score format '" + ext + "' (readable: .xml .musicxml .mxl .krn .mid .midi)");
 }
 
 void write_score(const music::Score& score, const std::string& path) {

@@ -102,9 +102,8 @@ void check_meta(Reader& in, size_t offset, uint8_t type, const std::string& payl
       return;
   }
   if (payload.size() != want) {
-    in.fail_at(offset, std::string(name) + " meta event of length " +
-                           std::to_string(payload.size()) + " (expected " + std::to_string(want) +
-                           ")");
+    in.fail_at(offset, std::string(name) + " meta event of length " + std::to_string(payload.size()) + " (expected " +
+                           std::to_string(want) + ")");
   }
 }
 
@@ -115,15 +114,13 @@ Track parse_track(Reader& in, int track_number, int* event_budget) {
   while (!in.done()) {
     size_t offset = in.pos();
     pulse += in.vlq();
-    if (pulse > kMaxPulses)
-      in.fail_at(offset, "event time beyond " + std::to_string(kMaxPulses) + " pulses");
+    if (pulse > kMaxPulses) in.fail_at(offset, "event time beyond " + std::to_string(kMaxPulses) + " pulses");
     uint8_t status = in.peek();
     if (status & 0x80) {
       in.u8();
     } else {
       if (running == 0) {
-        in.fail("data byte " + hex(status) + " without a status byte (track " +
-                std::to_string(track_number) + ")");
+        in.fail("data byte " + hex(status) + " without a status byte (track " + std::to_string(track_number) + ")");
       }
       status = running;
     }
@@ -133,8 +130,7 @@ Track parse_track(Reader& in, int track_number, int* event_budget) {
       std::string payload = in.take(length);
       if (type == kMetaEndOfTrack) break;
       check_meta(in, offset, type, payload);
-      if (--*event_budget < 0)
-        in.fail_at(offset, "more than " + std::to_string(kMaxEvents) + " events");
+      if (--*event_budget < 0) in.fail_at(offset, "more than " + std::to_string(kMaxEvents) + " events");
       track.events.push_back(meta_event(pulse, type, std::move(payload)));
     } else if (status == 0xf0 || status == 0xf7) {
       in.skip(in.vlq());  // system exclusive: not needed
@@ -145,10 +141,8 @@ Track parse_track(Reader& in, int track_number, int* event_budget) {
       Event e = channel_event(pulse, status, 0, 0);
       e.data1 = in.u8();
       if (data_length(status) == 2) e.data2 = in.u8();
-      if ((e.data1 | e.data2) & 0x80)
-        in.fail_at(offset, "data byte above 127 in a channel message");
-      if (--*event_budget < 0)
-        in.fail_at(offset, "more than " + std::to_string(kMaxEvents) + " events");
+      if ((e.data1 | e.data2) & 0x80) in.fail_at(offset, "data byte above 127 in a channel message");
+      if (--*event_budget < 0) in.fail_at(offset, "more than " + std::to_string(kMaxEvents) + " events");
       track.events.push_back(e);
     }
   }
@@ -221,8 +215,7 @@ File parse(const std::string& bytes, const std::string& source) {
   if (file.format > 2) in.fail_at(8, "unknown MIDI format " + std::to_string(file.format));
   if (declared_tracks == 0) in.fail_at(10, "the header declares no tracks");
   if (declared_tracks > kMaxTracks) {
-    in.fail_at(10, std::to_string(declared_tracks) + " tracks (at most " +
-                       std::to_string(kMaxTracks) + " are read)");
+    in.fail_at(10, std::to_string(declared_tracks) + " tracks (at most " + std::to_string(kMaxTracks) + " are read)");
   }
   if (division & 0x8000) {
     in.fail_at(12, "SMPTE time division is not supported (only pulses per quarter note)");
@@ -234,32 +227,29 @@ File parse(const std::string& bytes, const std::string& source) {
   int event_budget = kMaxEvents;
   while (file.tracks.size() < declared_tracks) {
     if (in.done()) {
-      in.fail("file ends after " + std::to_string(file.tracks.size()) + " of " +
-              std::to_string(declared_tracks) + " tracks");
+      in.fail("file ends after " + std::to_string(file.tracks.size()) + " of " + std::to_string(declared_tracks) +
+              " tracks");
     }
     if (in.left() < 8) in.fail("truncated chunk header");
     size_t chunk_start = in.pos();
     std::string id = in.take(4);
     uint32_t length = in.u32();
     if (length > in.left()) {
-      in.fail_at(chunk_start,
-                 "chunk length " + std::to_string(length) + " runs past the end of the file");
+      in.fail_at(chunk_start, "chunk length " + std::to_string(length) + " runs past the end of the file");
     }
     if (id != "MTrk") {
       in.skip(length);
       continue;
     }
     Reader chunk(bytes, in.pos(), in.pos() + length, source);
-    file.tracks.push_back(
-        parse_track(chunk, static_cast<int>(file.tracks.size()) + 1, &event_budget));
+    file.tracks.push_back(parse_track(chunk, static_cast<int>(file.tracks.size()) + 1, &event_budget));
     in.skip(length);
   }
   return file;
 }
 
 std::string serialize(const File& file) {
-  if (file.format != 0 && file.format != 1)
-    throw Error("MIDI: cannot write format " + std::to_string(file.format));
+  if (file.format != 0 && file.format != 1) throw Error("MIDI: cannot write format " + std::to_string(file.format));
   if (file.ppq < 1 || file.ppq > 0x7fff) throw Error("MIDI: PPQ out of range");
   if (file.tracks.empty() || file.tracks.size() > kMaxTracks) throw Error("MIDI: bad track count");
   std::string out = "MThd";

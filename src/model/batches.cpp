@@ -4,11 +4,10 @@
 
 namespace dq::model {
 
-SplitView::SplitView(const corpus::SplitTensors& split)
-    : starts(split.starts), lengths(split.lengths) {
+SplitView::SplitView(const corpus::SplitTensors& split) : starts(split.starts), lengths(split.lengths) {
   tokens = split.tokens.defined() ? split.tokens.to(torch::kInt64) : torch::zeros({4, 0}, torch::kInt64);
-  meta = split.meta.defined() ? split.meta.to(torch::kInt64)
-                              : torch::zeros({corpus::kNumMetaChannels, 0}, torch::kInt64);
+  meta =
+      split.meta.defined() ? split.meta.to(torch::kInt64) : torch::zeros({corpus::kNumMetaChannels, 0}, torch::kInt64);
   cumulative.push_back(0);
   for (int64_t len : lengths) cumulative.push_back(cumulative.back() + len);
 }
@@ -40,8 +39,10 @@ std::pair<torch::Tensor, torch::Tensor> sample_crops(const SplitView& split, int
       offset = std::uniform_int_distribution<int64_t>(0, len - length)(rng);
       if (edge_crops > 0) {
         const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-        if (u < edge_crops / 2) offset = 0;
-        else if (u < edge_crops) offset = len - length;
+        if (u < edge_crops / 2)
+          offset = 0;
+        else if (u < edge_crops)
+          offset = len - length;
       }
     }
     copy_ticks(split, split.starts[s] + offset, std::min<int64_t>(len, length), b, tokens, meta);
@@ -65,8 +66,8 @@ torch::Tensor mask_crops(const torch::Tensor& tokens, double masked_crops, std::
       const bool hidden_at_boundary = uniform(rng) < 0.5;
       for (int64_t t = 0; t < L; ++t) {
         if (tok[b][v][t] < corpus::kRestIndex) continue;  // START, END, padding
-        bool hide = chronological ? !known && (t > boundary || (t == boundary && hidden_at_boundary))
-                                  : uniform(rng) < rate;
+        bool hide =
+            chronological ? !known && (t > boundary || (t == boundary && hidden_at_boundary)) : uniform(rng) < rate;
         if (hide) tok[b][v][t] = corpus::kMaskIndex;
       }
     }

@@ -71,8 +71,7 @@ ModelConfig config_from_json(const nlohmann::json& j) {
     throw Error(std::string("model configuration: ") + e.what());
   }
   auto positive = [](int v, int hi) { return v > 0 && v <= hi; };
-  bool sane = positive(c.note_embedding, 1024) &&
-              positive(c.meta_embedding, 1024) && positive(c.lstm_hidden, 4096) &&
+  bool sane = positive(c.note_embedding, 1024) && positive(c.meta_embedding, 1024) && positive(c.lstm_hidden, 4096) &&
               positive(c.lstm_layers, 8) && positive(c.linear_hidden, 4096) && positive(c.window, 256) &&
               c.dropout >= 0 && c.dropout < 1 && c.input_dropout >= 0 && c.input_dropout < 1 &&
               c.meta_channels >= corpus::kNumMetaChannels - 1 && c.meta_channels <= corpus::kNumMetaChannels &&

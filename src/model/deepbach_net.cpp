@@ -7,8 +7,7 @@ namespace dq::model {
 namespace nn = torch::nn;
 using music::kNumVoices;
 
-VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice)
-    : voice_(voice), meta_channels_(config.meta_channels) {
+VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice) : voice_(voice), meta_channels_(config.meta_channels) {
   const int E = config.note_embedding, M = config.meta_embedding, H = config.lstm_hidden;
   note_embeddings_ = register_module("note_embeddings", nn::ModuleList());
   for (int v = 0; v < kNumVoices; ++v) note_embeddings_->push_back(nn::Embedding(config.voice_vocab_size(v), E));
@@ -22,9 +21,9 @@ VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice)
   const int center_in = (kNumVoices - 1) * E + config.meta_channels * M;
   center_ = register_module("center", nn::Sequential(nn::Linear(center_in, config.linear_hidden), nn::ReLU(),
                                                      nn::Linear(config.linear_hidden, config.linear_hidden)));
-  output_ = register_module("output", nn::Sequential(nn::Linear(3 * config.linear_hidden, config.linear_hidden),
-                                                     nn::ReLU(),
-                                                     nn::Linear(config.linear_hidden, config.voice_vocab_size(voice))));
+  output_ =
+      register_module("output", nn::Sequential(nn::Linear(3 * config.linear_hidden, config.linear_hidden), nn::ReLU(),
+                                               nn::Linear(config.linear_hidden, config.voice_vocab_size(voice))));
 }
 
 std::vector<torch::Tensor> VoiceNetImpl::embedding_tables() const {

@@ -16,8 +16,8 @@ namespace dq::model {
 // A batch of windows around target ticks: left ticks t-window..t-1 in time
 // order, right ticks t+window..t+1 (reversed, nearest last), the centre tick.
 struct Windows {
-  torch::Tensor left_tokens, left_meta;    // [B, 4, W], [B, C, W]
-  torch::Tensor right_tokens, right_meta;  // [B, 4, W], [B, C, W]
+  torch::Tensor left_tokens, left_meta;      // [B, 4, W], [B, C, W]
+  torch::Tensor right_tokens, right_meta;    // [B, 4, W], [B, C, W]
   torch::Tensor center_tokens, center_meta;  // [B, 4], [B, C]
 };
 

@@ -33,8 +33,8 @@ FastNetImpl::FastNetImpl(const ModelConfig& config) : config_(config) {
   heads_ = register_module("heads", nn::ModuleList());
   for (int v = 0; v < kNumVoices; ++v) {
     centers_->push_back(mlp(center_in, config.linear_hidden, config.linear_hidden, 0));
-    heads_->push_back(mlp(2 * H + config.linear_hidden, config.linear_hidden, config.voice_vocab_size(v),
-                          config.input_dropout));
+    heads_->push_back(
+        mlp(2 * H + config.linear_hidden, config.linear_hidden, config.voice_vocab_size(v), config.input_dropout));
   }
   input_dropout_ = register_module("input_dropout", nn::Dropout(config.input_dropout));
 }

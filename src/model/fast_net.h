@@ -53,8 +53,8 @@ class FastNetImpl : public torch::nn::Module {
   torch::Tensor future(const torch::Tensor& embedded);
   // Logits of `voice` [N, V] from past [N, H], future [N, H], the four voices'
   // tokens [N, 4] and the metadata [N, C] at the target tick.
-  torch::Tensor head(int voice, const torch::Tensor& past, const torch::Tensor& future,
-                     const torch::Tensor& tokens, const torch::Tensor& meta);
+  torch::Tensor head(int voice, const torch::Tensor& past, const torch::Tensor& future, const torch::Tensor& tokens,
+                     const torch::Tensor& meta);
 
   ModelConfig config_;
   torch::nn::ModuleList note_embeddings_{nullptr};

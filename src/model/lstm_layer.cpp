@@ -36,9 +36,8 @@ DQ_VECTOR_CLONES void cell_forward(float* gates, const float* c_prev, float* c, 
 // dh_external, the latter possibly null) and of c (dc, from the next tick),
 // the gradients of the gate pre-activations (dgates [B, 4H]); dc becomes the
 // gradient of c_prev.
-DQ_VECTOR_CLONES void cell_backward(const float* gates, const float* c_prev, const float* c,
-                                    const float* dh_recurrent, const float* dh_external, float* dc, float* dgates,
-                                    int64_t B, int64_t H) {
+DQ_VECTOR_CLONES void cell_backward(const float* gates, const float* c_prev, const float* c, const float* dh_recurrent,
+                                    const float* dh_external, float* dc, float* dgates, int64_t B, int64_t H) {
   for (int64_t b = 0; b < B; ++b) {
     const float* g = gates + b * 4 * H;
     float* dg = dgates + b * 4 * H;
@@ -113,9 +112,9 @@ torch::Tensor lstm_layer_backward(const LstmLayerRun& run, const torch::Tensor& 
 std::array<torch::Tensor, 3> lstm_recurrent_grads(const LstmLayerRun& run, const torch::Tensor& gate_grads) {
   const int64_t T = gate_grads.size(0), G = gate_grads.size(2), H = G / 4;
   // Tick t's recurrent input is the output of tick t - 1 (zero at tick 0).
-  torch::Tensor d_w_hh = T > 1 ? gate_grads.slice(0, 1).reshape({-1, G}).t().mm(
-                                     run.hidden.slice(0, 0, T - 1).reshape({-1, H}))
-                               : torch::zeros({G, H}, torch::kFloat32);
+  torch::Tensor d_w_hh =
+      T > 1 ? gate_grads.slice(0, 1).reshape({-1, G}).t().mm(run.hidden.slice(0, 0, T - 1).reshape({-1, H}))
+            : torch::zeros({G, H}, torch::kFloat32);
   torch::Tensor d_bias = gate_grads.view({-1, G}).sum(0);
   return {d_w_hh, d_bias, d_bias.clone()};
 }
@@ -161,8 +160,8 @@ torch::Tensor fold_embedding(const torch::Tensor& embedding, const torch::Tensor
 }
 
 torch::Tensor lstm_dropout_mask(at::IntArrayRef sizes, double dropout) {
-  const auto seed = static_cast<uint64_t>(
-      torch::randint(std::numeric_limits<int64_t>::max(), {1}, torch::kInt64).item<int64_t>());
+  const auto seed =
+      static_cast<uint64_t>(torch::randint(std::numeric_limits<int64_t>::max(), {1}, torch::kInt64).item<int64_t>());
   torch::Tensor mask = torch::empty(sizes, torch::kFloat32);
   fill_dropout_mask(mask.data_ptr<float>(), mask.numel(), seed, static_cast<float>(1 - dropout));
   return mask;

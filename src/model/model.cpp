@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "util/file_util.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::model {
 
@@ -42,8 +42,8 @@ int64_t Model::parameter_count() {
   return n;
 }
 
-void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive& archive,
-                      const std::string& prefix, bool half) {
+void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive& archive, const std::string& prefix,
+                      bool half) {
   torch::NoGradGuard no_grad;
   for (const auto& item : module.named_parameters()) {
     torch::Tensor t = item.value().detach();
@@ -51,8 +51,8 @@ void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive
   }
 }
 
-void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& archive,
-                     const std::string& prefix, const std::string& source) {
+void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix,
+                     const std::string& source) {
   torch::NoGradGuard no_grad;
   for (auto& item : module.named_parameters()) {
     torch::Tensor t;
@@ -87,8 +87,8 @@ void warm_start(Model& target, Model source, const std::string& source_path) {
       now.copy_(*old);
       continue;
     }
-    const bool more_columns = now.dim() == 2 && old->dim() == 2 && now.size(0) == old->size(0) &&
-                              now.size(1) > old->size(1);
+    const bool more_columns =
+        now.dim() == 2 && old->dim() == 2 && now.size(0) == old->size(0) && now.size(1) > old->size(1);
     if (!more_columns) throw Error(source_path + ": parameter " + item.key() + " cannot be carried over (shape)");
     now.zero_();
     now.narrow(1, 0, old->size(1)).copy_(*old);

@@ -12,8 +12,8 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "model/config.h"
 #include "model/deepbach_net.h"
@@ -25,8 +25,8 @@ constexpr int kModelFormatVersion = 1;
 
 struct Model {
   ModelConfig config;
-  FastNet fast{nullptr};          // preset "fast"
-  DeepBachNet deepbach{nullptr};  // preset "deepbach"
+  FastNet fast{nullptr};                               // preset "fast"
+  DeepBachNet deepbach{nullptr};                       // preset "deepbach"
   nlohmann::json corpus = nlohmann::json::object();    // what it learned from
   nlohmann::json metrics = nlohmann::json::object();   // validation figures
   nlohmann::json training = nlohmann::json::object();  // how long, which options
@@ -56,10 +56,10 @@ Model load_model(const std::string& path);
 void warm_start(Model& target, Model source, const std::string& source_path);
 
 // Parameter tensors by name into an archive prefix, and back (shapes must match).
-void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive& archive,
-                      const std::string& prefix, bool half);
-void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& archive,
-                     const std::string& prefix, const std::string& source);
+void write_parameters(torch::nn::Module& module, torch::serialize::OutputArchive& archive, const std::string& prefix,
+                      bool half);
+void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix,
+                     const std::string& source);
 
 torch::Tensor string_tensor(const std::string& s);
 std::string tensor_string(const torch::Tensor& t);

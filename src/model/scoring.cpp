@@ -25,8 +25,12 @@ void VoiceTally::add(const torch::Tensor& logits, const torch::Tensor& targets) 
 }
 
 nlohmann::json VoiceScores::to_json() const {
-  return {{"loss", loss}, {"accuracy", accuracy}, {"onset_accuracy", onset_accuracy},
-          {"mean_loss", mean_loss()}, {"mean_accuracy", mean_accuracy()}, {"targets", targets}};
+  return {{"loss", loss},
+          {"accuracy", accuracy},
+          {"onset_accuracy", onset_accuracy},
+          {"mean_loss", mean_loss()},
+          {"mean_accuracy", mean_accuracy()},
+          {"targets", targets}};
 }
 
 namespace {
@@ -59,7 +63,8 @@ VoiceScores score_split(Model& model, const SplitView& split, int64_t max_target
     std::vector<int64_t> start, length, tick;
     int64_t real_ticks = split.ticks() - 2 * static_cast<int64_t>(split.starts.size());
     std::mt19937_64 rng(12345);
-    std::bernoulli_distribution keep(std::min(1.0, static_cast<double>(max_targets) / std::max<int64_t>(1, real_ticks)));
+    std::bernoulli_distribution keep(
+        std::min(1.0, static_cast<double>(max_targets) / std::max<int64_t>(1, real_ticks)));
     for (size_t s = 0; s < split.starts.size(); ++s) {
       for (int64_t t = 1; t + 1 < split.lengths[s]; ++t) {
         if (!keep(rng)) continue;
@@ -74,8 +79,7 @@ VoiceScores score_split(Model& model, const SplitView& split, int64_t max_target
       auto slice = [&](const std::vector<int64_t>& v) {
         return torch::tensor(std::vector<int64_t>(v.begin() + i, v.begin() + i + n));
       };
-      Windows w = cut_windows(split.tokens, split.meta, slice(start), slice(length), slice(tick),
-                              model.config.window);
+      Windows w = cut_windows(split.tokens, split.meta, slice(start), slice(length), slice(tick), model.config.window);
       for (int v = 0; v < kNumVoices; ++v)
         tally[v].add(model.deepbach->voice(v)->forward(w), w.center_tokens.select(1, v));
     }

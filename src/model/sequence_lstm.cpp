@@ -65,8 +65,8 @@ struct SequenceLstmFunction : torch::autograd::Function<SequenceLstmFunction> {
 
 }  // namespace
 
-torch::Tensor sequence_lstm(const torch::Tensor& input, const std::vector<torch::Tensor>& lstm_weights,
-                            double dropout, bool training) {
+torch::Tensor sequence_lstm(const torch::Tensor& input, const std::vector<torch::Tensor>& lstm_weights, double dropout,
+                            bool training) {
   if (input.dim() != 3 || input.scalar_type() != torch::kFloat32 || input.size(1) < 1 || lstm_weights.empty() ||
       lstm_weights.size() % 4 != 0)
     throw std::invalid_argument("sequence_lstm: input must be float [B, T >= 1, D], weights 4 per layer");

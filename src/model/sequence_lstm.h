@@ -17,7 +17,7 @@ namespace dq::model {
 // input [B, T, D] float32; lstm_weights: per layer w_ih, w_hh, b_ih, b_hh, as
 // in torch::nn::LSTM::all_weights(). Returns the top layer's outputs
 // [B, T, H]; differentiable with respect to the input and the weights.
-torch::Tensor sequence_lstm(const torch::Tensor& input, const std::vector<torch::Tensor>& lstm_weights,
-                            double dropout, bool training);
+torch::Tensor sequence_lstm(const torch::Tensor& input, const std::vector<torch::Tensor>& lstm_weights, double dropout,
+                            bool training);
 
 }  // namespace dq::model

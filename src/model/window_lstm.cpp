@@ -29,8 +29,8 @@ DQ_VECTOR_CLONES void gather_tables(const int64_t* index, const std::vector<cons
 }
 
 // The backward pass of gather_tables: sums[s][index[r][s]] += grad[r].
-DQ_VECTOR_CLONES void scatter_rows(const int64_t* index, const float* grad, const std::vector<float*>& sums,
-                                   int64_t R, int64_t G) {
+DQ_VECTOR_CLONES void scatter_rows(const int64_t* index, const float* grad, const std::vector<float*>& sums, int64_t R,
+                                   int64_t G) {
   const int64_t S = static_cast<int64_t>(sums.size());
   for (int64_t r = 0; r < R; ++r) {
     for (int64_t s = 0; s < S; ++s) {

@@ -23,9 +23,7 @@ int step_index(char step) {
 }
 }  // namespace
 
-int midi_of(char step, int alter, int octave) {
-  return (octave + 1) * 12 + kStepSemitones[step_index(step)] + alter;
-}
+int midi_of(char step, int alter, int octave) { return (octave + 1) * 12 + kStepSemitones[step_index(step)] + alter; }
 
 SpelledPitch spell(int midi, int fifths) {
   // Alteration each step carries in this key.
@@ -72,16 +70,13 @@ int tonic_pitch_class(KeySignature key) {
 
 std::string key_name(KeySignature key) {
   const int fifths = key.fifths;
-  static const char* kMajor[] = {"Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C",
-                                 "G",  "D",  "A",  "E",  "B",  "F#", "C#"};
-  static const char* kMinor[] = {"Ab", "Eb", "Bb", "F",  "C",  "G",  "D", "A",
-                                 "E",  "B",  "F#", "C#", "G#", "D#", "A#"};
+  static const char* kMajor[] = {"Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#"};
+  static const char* kMinor[] = {"Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#", "G#", "D#", "A#"};
   if (fifths < -7 || fifths > 7) return std::to_string(fifths) + " fifths";
   if (key.mode == Mode::kMajor) return std::string(kMajor[fifths + 7]) + " major";
   if (key.mode == Mode::kMinor) return std::string(kMinor[fifths + 7]) + " minor";
   if (fifths == 0) return "no sharps or flats";
-  return std::to_string(std::abs(fifths)) + (fifths > 0 ? " sharp" : " flat") +
-         (std::abs(fifths) > 1 ? "s" : "");
+  return std::to_string(std::abs(fifths)) + (fifths > 0 ? " sharp" : " flat") + (std::abs(fifths) > 1 ? "s" : "");
 }
 
 int parse_pitch(const std::string& text) {
@@ -123,17 +118,24 @@ KeySignature parse_key(const std::string& text) {
   if (letter < 'a' || letter > 'g') throw Error("invalid key '" + text + "' (e.g. \"D major\", \"b minor\", \"Eb\")");
   int pc = kPc[letter - 'a'];
   for (size_t i = 1; i < tonic.size(); ++i) {
-    if (tonic[i] == '#') ++pc;
-    else if (tonic[i] == 'b' || tonic[i] == '-') --pc;
-    else throw Error("invalid key '" + text + "'");
+    if (tonic[i] == '#')
+      ++pc;
+    else if (tonic[i] == 'b' || tonic[i] == '-')
+      --pc;
+    else
+      throw Error("invalid key '" + text + "'");
   }
   pc = (pc % 12 + 12) % 12;
   mode_word = util::to_lower(mode_word);
   bool minor;
-  if (mode_word.empty()) minor = std::islower(static_cast<unsigned char>(tonic[0])) != 0;
-  else if (mode_word == "major" || mode_word == "maj") minor = false;
-  else if (mode_word == "minor" || mode_word == "min") minor = true;
-  else throw Error("invalid mode '" + mode_word + "' (major or minor)");
+  if (mode_word.empty())
+    minor = std::islower(static_cast<unsigned char>(tonic[0])) != 0;
+  else if (mode_word == "major" || mode_word == "maj")
+    minor = false;
+  else if (mode_word == "minor" || mode_word == "min")
+    minor = true;
+  else
+    throw Error("invalid mode '" + mode_word + "' (major or minor)");
   int fifths = major_key_fifths(minor ? (pc + 3) % 12 : pc);
   return {fifths, minor ? Mode::kMinor : Mode::kMajor};
 }
@@ -141,7 +143,8 @@ KeySignature parse_key(const std::string& text) {
 TimeSignature parse_meter(const std::string& text) {
   size_t slash = text.find('/');
   if (slash == std::string::npos) throw Error("invalid meter '" + text + "' (e.g. 4/4, 3/4)");
-  TimeSignature t{util::parse_int(util::trim(text.substr(0, slash)), "meter"), util::parse_int(util::trim(text.substr(slash + 1)), "meter")};
+  TimeSignature t{util::parse_int(util::trim(text.substr(0, slash)), "meter"),
+                  util::parse_int(util::trim(text.substr(slash + 1)), "meter")};
   bool ok = t.numerator >= 1 && t.numerator <= 16 &&
             (t.denominator == 2 || t.denominator == 4 || t.denominator == 8 || t.denominator == 16) &&
             t.ticks_per_bar() > 0 && t.ticks_per_bar() % t.ticks_per_beat() == 0;

@@ -10,8 +10,7 @@ VoiceRanges score_ranges(const Score& score) {
   return ranges;
 }
 
-std::vector<int> transpositions_within(const VoiceRanges& used, const VoiceRanges& allowed,
-                                       int max_shift) {
+std::vector<int> transpositions_within(const VoiceRanges& used, const VoiceRanges& allowed, int max_shift) {
   std::vector<int> shifts;
   for (int s = -max_shift; s <= max_shift; ++s) {
     bool fits = true;

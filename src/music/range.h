@@ -18,7 +18,10 @@ struct VoiceRange {
     if (pitch > high) high = pitch;
   }
   void include(const VoiceRange& r) {
-    if (!r.empty()) { include(r.low); include(r.high); }
+    if (!r.empty()) {
+      include(r.low);
+      include(r.high);
+    }
   }
 };
 
@@ -29,7 +32,6 @@ VoiceRanges score_ranges(const Score& score);
 
 // The semitone shifts in [-max_shift, max_shift] that keep every voice of a
 // score with ranges `used` inside `allowed`, in increasing order.
-std::vector<int> transpositions_within(const VoiceRanges& used, const VoiceRanges& allowed,
-                                       int max_shift = 6);
+std::vector<int> transpositions_within(const VoiceRanges& used, const VoiceRanges& allowed, int max_shift = 6);
 
 }  // namespace dq::music

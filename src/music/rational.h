@@ -18,10 +18,20 @@ struct Rational {
   Rational(int64_t n, int64_t d) : num(n), den(d) { normalize(); }
 
   void normalize() {
-    if (den < 0) { num = -num; den = -den; }
-    if (den == 0) { num = 0; den = 1; return; }
+    if (den < 0) {
+      num = -num;
+      den = -den;
+    }
+    if (den == 0) {
+      num = 0;
+      den = 1;
+      return;
+    }
     int64_t g = std::gcd(num < 0 ? -num : num, den);
-    if (g > 1) { num /= g; den /= g; }
+    if (g > 1) {
+      num /= g;
+      den /= g;
+    }
   }
   double to_double() const { return static_cast<double>(num) / static_cast<double>(den); }
 

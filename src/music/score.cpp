@@ -65,8 +65,7 @@ std::vector<Note> voice_notes(const Score& score, int voice) {
   for (int t = 0; t < static_cast<int>(tokens.size()); ++t) {
     if (is_pitch(tokens[t])) {
       notes.push_back({t, 1, tokens[t]});
-    } else if (tokens[t] == kHold && !notes.empty() &&
-               notes.back().start + notes.back().length == t) {
+    } else if (tokens[t] == kHold && !notes.empty() && notes.back().start + notes.back().length == t) {
       ++notes.back().length;
     }
   }
@@ -92,13 +91,13 @@ std::string validate(const Score& score) {
   for (int v = 0; v < kNumVoices; ++v) {
     const auto& tokens = score.voices[v];
     if (tokens.size() != n) {
-      return "voice " + std::to_string(v + 1) + " has " + std::to_string(tokens.size()) +
-             " ticks, the metadata " + std::to_string(n);
+      return "voice " + std::to_string(v + 1) + " has " + std::to_string(tokens.size()) + " ticks, the metadata " +
+             std::to_string(n);
     }
     const auto& letters = score.letters[v];
     if (!letters.empty() && letters.size() != n) {
-      return "voice " + std::to_string(v + 1) + " has " + std::to_string(letters.size()) +
-             " letters, the metadata " + std::to_string(n) + " ticks";
+      return "voice " + std::to_string(v + 1) + " has " + std::to_string(letters.size()) + " letters, the metadata " +
+             std::to_string(n) + " ticks";
     }
     for (Letter l : letters) {
       if (l < kUnspelled || l > 6) return "voice " + std::to_string(v + 1) + ": invalid letter " + std::to_string(l);
@@ -106,12 +105,11 @@ std::string validate(const Score& score) {
     for (size_t t = 0; t < n; ++t) {
       Token tok = tokens[t];
       if (tok != kRest && tok != kHold && !is_pitch(tok)) {
-        return "voice " + std::to_string(v + 1) + " tick " + std::to_string(t) +
-               ": invalid token " + std::to_string(tok);
+        return "voice " + std::to_string(v + 1) + " tick " + std::to_string(t) + ": invalid token " +
+               std::to_string(tok);
       }
       if (tok == kHold && (t == 0 || tokens[t - 1] == kRest)) {
-        return "voice " + std::to_string(v + 1) + " tick " + std::to_string(t) +
-               ": hold without a note to continue";
+        return "voice " + std::to_string(v + 1) + " tick " + std::to_string(t) + ": hold without a note to continue";
       }
     }
   }

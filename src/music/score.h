@@ -71,8 +71,8 @@ struct TickMeta {
   int measure = 1;      // measure number as printed (0 for a pickup bar)
   int tick_in_bar = 0;  // ticks since the bar line; a pickup starts mid-bar
   friend bool operator==(const TickMeta& a, const TickMeta& b) {
-    return a.fermata == b.fermata && a.key == b.key && a.time == b.time &&
-           a.measure == b.measure && a.tick_in_bar == b.tick_in_bar;
+    return a.fermata == b.fermata && a.key == b.key && a.time == b.time && a.measure == b.measure &&
+           a.tick_in_bar == b.tick_in_bar;
   }
 };
 
@@ -90,8 +90,8 @@ struct QuantizationReport {
   int notes_dropped_layer = 0;  // notes of a second voice sharing a staff with the first
   int notes_truncated = 0;      // notes cut short because the next note started early
   int total_changed() const {
-    return onsets_moved + notes_dropped_short + notes_dropped_grace + notes_dropped_chord +
-           notes_dropped_layer + notes_truncated;
+    return onsets_moved + notes_dropped_short + notes_dropped_grace + notes_dropped_chord + notes_dropped_layer +
+           notes_truncated;
   }
   QuantizationReport& operator+=(const QuantizationReport& o);
 };
@@ -120,15 +120,11 @@ struct Score {
   int bar_count() const;
   bool is_bar_start(int tick) const { return meta[tick].tick_in_bar == 0; }
   // Tick within the current beat (0 on the beat).
-  int beat_position(int tick) const {
-    return meta[tick].tick_in_bar % meta[tick].time.ticks_per_beat();
-  }
+  int beat_position(int tick) const { return meta[tick].tick_in_bar % meta[tick].time.ticks_per_beat(); }
   // Number of ticks before the first full bar line (0 without a pickup).
   int pickup_ticks() const;
   // Only the musical content (tokens and per-tick metadata) is compared.
-  bool same_music(const Score& other) const {
-    return voices == other.voices && meta == other.meta;
-  }
+  bool same_music(const Score& other) const { return voices == other.voices && meta == other.meta; }
 };
 
 // An empty-content Score of `length` ticks: every voice a rest, metadata with

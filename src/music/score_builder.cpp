@@ -29,7 +29,6 @@ bool on_grid(Rational quarters) {
   return ticks.den == 1;
 }
 
-
 bool looks_like_strings(const std::vector<std::string>& names) {
   for (const std::string& n : names) {
     std::string l = util::to_lower(n);
@@ -45,7 +44,6 @@ struct PartNote {
   int pitch;
   Letter letter;
 };
-
 
 // The parts that become the voices, top first: the ones asked for, else every
 // part with notes (at most four).
@@ -69,7 +67,8 @@ std::vector<int> chosen_parts(const std::vector<NoteEvent>& events, const std::v
     if (has_notes[p]) parts.push_back(p);
   if (parts.empty()) throw Error(source + ": no notes found");
   if (parts.size() > kNumVoices) {
-    throw Error(source + ": " + std::to_string(parts.size()) + " parts with notes; choose four (or fewer) with --parts");
+    throw Error(source + ": " + std::to_string(parts.size()) +
+                " parts with notes; choose four (or fewer) with --parts");
   }
   return parts;
 }
@@ -80,8 +79,8 @@ void name_voices(Score& score, const std::vector<int>& parts, const std::vector<
                  std::optional<Ensemble> ensemble) {
   std::vector<std::string> selected_names;
   for (int p : parts) selected_names.push_back(p < static_cast<int>(part_names.size()) ? part_names[p] : "");
-  score.ensemble = ensemble ? *ensemble
-                            : (looks_like_strings(selected_names) ? Ensemble::kStringQuartet : Ensemble::kChoir);
+  score.ensemble =
+      ensemble ? *ensemble : (looks_like_strings(selected_names) ? Ensemble::kStringQuartet : Ensemble::kChoir);
   score.part_names = default_part_names(score.ensemble);
   for (size_t v = 0; v < parts.size(); ++v)
     if (!selected_names[v].empty()) score.part_names[v] = selected_names[v];
@@ -94,7 +93,8 @@ std::vector<PartNote> one_line(std::vector<NoteEvent> events, bool bottom, Quant
   if (events.empty()) return out;
   int primary = events[0].layer;
   for (const NoteEvent& e : events) primary = std::min(primary, e.layer);
-  std::stable_sort(events.begin(), events.end(), [](const NoteEvent& a, const NoteEvent& b) { return a.onset < b.onset; });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const NoteEvent& a, const NoteEvent& b) { return a.onset < b.onset; });
   for (const NoteEvent& e : events) {
     if (e.layer != primary) {
       ++report.notes_dropped_layer;
@@ -297,8 +297,8 @@ void ScoreBuilder::add(const NoteEvent& event) {
 
 void ScoreBuilder::set_key(Rational at, KeySignature key) { keys_.emplace_back(at, key); }
 void ScoreBuilder::set_time(Rational at, TimeSignature time) {
-  bool valid_den = time.denominator == 1 || time.denominator == 2 || time.denominator == 4 ||
-                   time.denominator == 8 || time.denominator == 16;
+  bool valid_den = time.denominator == 1 || time.denominator == 2 || time.denominator == 4 || time.denominator == 8 ||
+                   time.denominator == 16;
   if (!valid_den || time.numerator < 1 || time.numerator > 64) {
     throw Error(source_ + ": unsupported time signature " + std::to_string(time.numerator) + "/" +
                 std::to_string(time.denominator));

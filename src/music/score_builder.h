@@ -36,12 +36,12 @@ namespace dq::music {
 
 // One note (or rest) as written in the file.
 struct NoteEvent {
-  int part = 0;       // 0-based part (staff group / spine / track) in file order, top first
-  int layer = 0;      // voice within the part (MusicXML <voice>, kern sub-spine); lower = primary
-  Rational onset;     // in quarter notes from the start of the piece (>= 0)
-  Rational duration;  // in quarter notes (> 0; grace notes may give 0)
-  int pitch = kRest;  // MIDI pitch 0..127, or kRest
-  Letter letter = kUnspelled;  // the letter the file writes it with, if it says
+  int part = 0;                    // 0-based part (staff group / spine / track) in file order, top first
+  int layer = 0;                   // voice within the part (MusicXML <voice>, kern sub-spine); lower = primary
+  Rational onset;                  // in quarter notes from the start of the piece (>= 0)
+  Rational duration;               // in quarter notes (> 0; grace notes may give 0)
+  int pitch = kRest;               // MIDI pitch 0..127, or kRest
+  Letter letter = kUnspelled;      // the letter the file writes it with, if it says
   bool tie_from_previous = false;  // continues the previous note of the same pitch
   bool grace = false;
   bool fermata = false;

@@ -10,14 +10,14 @@ namespace dq::music {
 
 namespace {
 
-constexpr int kLetterFifths[7] = {0, 2, 4, -1, 1, 3, 5};      // C D E F G A B
+constexpr int kLetterFifths[7] = {0, 2, 4, -1, 1, 3, 5};  // C D E F G A B
 constexpr int kLetterSemitones[7] = {0, 2, 4, 5, 7, 9, 11};
 constexpr Letter kLetterOfPlace[7] = {3, 0, 4, 1, 5, 2, 6};  // places -1 .. 5: F C G D A E B
 
 // The spelling rule's weights (chosen on the Bach chorales, see spelling_test).
-constexpr double kKeyWeight = 0.5;       // the key's share of the centre; the rest is the music heard
-constexpr double kMemory = 0.7;          // how much of the heard centre one onset keeps
-constexpr double kTogether = 0.25;       // pull between notes sounding together
+constexpr double kKeyWeight = 0.5;        // the key's share of the centre; the rest is the music heard
+constexpr double kMemory = 0.7;           // how much of the heard centre one onset keeps
+constexpr double kTogether = 0.25;        // pull between notes sounding together
 constexpr double kDoubleAccidental = 40;  // cost of a double sharp or flat
 
 int mod(int a, int n) { return ((a % n) + n) % n; }

@@ -20,7 +20,6 @@ using music::Score;
 
 namespace {
 
-
 // Ticks of the last beat of the bar that ends at tick `end` (exclusive).
 void mark_last_beat(Score& score, int end) {
   if (end <= 0) return;
@@ -48,8 +47,10 @@ void apply_fermatas(Score& score, const std::string& spec_text) {
   auto bar_end = [&](int i) { return i + 1 < bars ? starts[i + 1] : score.length(); };
   if (spec.rfind("every:", 0) == 0) {
     std::string n = spec.substr(6);
-    if (n.size() > 4 && n.substr(n.size() - 4) == "bars") n = n.substr(0, n.size() - 4);
-    else if (n.size() > 3 && n.substr(n.size() - 3) == "bar") n = n.substr(0, n.size() - 3);
+    if (n.size() > 4 && n.substr(n.size() - 4) == "bars")
+      n = n.substr(0, n.size() - 4);
+    else if (n.size() > 3 && n.substr(n.size() - 3) == "bar")
+      n = n.substr(0, n.size() - 3);
     int every = util::parse_int(n, "fermata spacing");
     if (every < 1 || every > 64) throw Error("fermata spacing must be 1 to 64 bars");
     int first_full = score.pickup_ticks() > 0 ? 1 : 0;
@@ -70,7 +71,9 @@ void apply_fermatas(Score& score, const std::string& spec_text) {
         break;
       }
     }
-    if (!found) throw Error("fermata bar " + std::to_string(bar) + " does not exist (the piece has " + std::to_string(bars) + " bars)");
+    if (!found)
+      throw Error("fermata bar " + std::to_string(bar) + " does not exist (the piece has " + std::to_string(bars) +
+                  " bars)");
   }
 }
 
@@ -129,8 +132,8 @@ int parse_position(const Score& score, const std::string& text, bool end) {
 
 std::vector<int> parse_voices(const std::string& list) {
   static const std::pair<const char*, int> kNames[] = {
-      {"soprano", 0}, {"s", 0}, {"alto", 1}, {"a", 1}, {"tenor", 2}, {"t", 2}, {"bass", 3}, {"b", 3},
-      {"violin1", 0}, {"violin2", 1}, {"viola", 2}, {"cello", 3}, {"1", 0}, {"2", 1}, {"3", 2}, {"4", 3}};
+      {"soprano", 0}, {"s", 0},       {"alto", 1},  {"a", 1},     {"tenor", 2}, {"t", 2}, {"bass", 3}, {"b", 3},
+      {"violin1", 0}, {"violin2", 1}, {"viola", 2}, {"cello", 3}, {"1", 0},     {"2", 1}, {"3", 2},    {"4", 3}};
   std::vector<int> voices;
   std::istringstream in(list);
   std::string item;
@@ -140,7 +143,8 @@ std::vector<int> parse_voices(const std::string& list) {
     int found = -1;
     for (const auto& [n, v] : kNames)
       if (name == n) found = v;
-    if (found < 0) throw Error("unknown voice '" + item + "' (soprano, alto, tenor, bass, violin1, violin2, viola, cello or 1-4)");
+    if (found < 0)
+      throw Error("unknown voice '" + item + "' (soprano, alto, tenor, bass, violin1, violin2, viola, cello or 1-4)");
     if (std::find(voices.begin(), voices.end(), found) == voices.end()) voices.push_back(found);
   }
   if (voices.empty()) throw Error("no voices given");
@@ -178,12 +182,18 @@ music::KeySignature best_key(const Score& score, const std::vector<int>& voices,
     for (const music::Note& n : music::voice_notes(score, v)) weight[n.pitch % 12] += n.length;
   auto correlation = [&](const double* profile, int tonic) {
     double mx = 0, my = 0;
-    for (int i = 0; i < 12; ++i) { mx += weight[(i + tonic) % 12]; my += profile[i]; }
-    mx /= 12; my /= 12;
+    for (int i = 0; i < 12; ++i) {
+      mx += weight[(i + tonic) % 12];
+      my += profile[i];
+    }
+    mx /= 12;
+    my /= 12;
     double sxy = 0, sxx = 0, syy = 0;
     for (int i = 0; i < 12; ++i) {
       double x = weight[(i + tonic) % 12] - mx, y = profile[i] - my;
-      sxy += x * y; sxx += x * x; syy += y * y;
+      sxy += x * y;
+      sxx += x * x;
+      syy += y * y;
     }
     return sxx > 0 ? sxy / std::sqrt(sxx * syy) : 0;
   };
@@ -192,8 +202,16 @@ music::KeySignature best_key(const Score& score, const std::vector<int>& voices,
   bool minor_key = false;
   for (int tonic = 0; tonic < 12; ++tonic) {
     double major = correlation(kMajor, tonic) + bonus(tonic), minor = correlation(kMinor, tonic) + bonus(tonic);
-    if (major > best) { best = major; best_tonic = tonic; minor_key = false; }
-    if (minor > best) { best = minor; best_tonic = tonic; minor_key = true; }
+    if (major > best) {
+      best = major;
+      best_tonic = tonic;
+      minor_key = false;
+    }
+    if (minor > best) {
+      best = minor;
+      best_tonic = tonic;
+      minor_key = true;
+    }
   }
   const double minor_third = weight[(best_tonic + 3) % 12], major_third = weight[(best_tonic + 4) % 12];
   if (third_decides && minor_third != major_third) minor_key = minor_third > major_third;
@@ -204,16 +222,19 @@ music::KeySignature best_key(const Score& score, const std::vector<int>& voices,
 }  // namespace
 
 music::KeySignature krumhansl_key(const Score& score, const std::vector<int>& voices) {
-  return best_key(score, voices, [](int) { return 0.0; }, false);
+  return best_key(
+      score, voices, [](int) { return 0.0; }, false);
 }
 
 music::KeySignature detect_key(const Score& score, const std::vector<int>& voices) {
   // A tune nearly always ends on its tonic, and a modal one sounds in the
   // mode of its third: Drunken Sailor's D Dorian is D minor, not A minor.
-  const std::vector<music::Note> top = voices.empty() ? std::vector<music::Note>{} : music::voice_notes(score, voices[0]);
+  const std::vector<music::Note> top =
+      voices.empty() ? std::vector<music::Note>{} : music::voice_notes(score, voices[0]);
   const int last = top.empty() ? -1 : top.back().pitch % 12;
   constexpr double kFinalNoteBonus = 0.1;
-  return best_key(score, voices, [&](int tonic) { return tonic == last ? kFinalNoteBonus : 0.0; }, true);
+  return best_key(
+      score, voices, [&](int tonic) { return tonic == last ? kFinalNoteBonus : 0.0; }, true);
 }
 
 namespace {
@@ -350,7 +371,8 @@ int fitting_transposition(const model::Model& model, const music::VoiceRanges& u
   // kept as they are; the sampler reads them an octave inside).
   best = 0;
   for (int shift = -kFurthest; shift <= kFurthest; ++shift) {
-    if (std::make_pair(off_centre(shift), std::abs(shift)) < std::make_pair(off_centre(best), std::abs(best))) best = shift;
+    if (std::make_pair(off_centre(shift), std::abs(shift)) < std::make_pair(off_centre(best), std::abs(best)))
+      best = shift;
   }
   return best;
 }
@@ -407,7 +429,8 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
     info.fermatas_inferred = true;
   }
   const bool melody_kept = std::find(r.keep.begin(), r.keep.end(), 0) != r.keep.end();
-  if (chorale && melody_kept && util::to_lower(util::trim(r.fermatas)) != "none") info.final_fermata_added = mark_last_note(score);
+  if (chorale && melody_kept && util::to_lower(util::trim(r.fermatas)) != "none")
+    info.final_fermata_added = mark_last_note(score);
   info.fermata_count = count_fermatas(score);
   // Kept voices are fixed note for note; the others are free, except that in
   // a chorale they rest where the melody rests: a choir breathes together,

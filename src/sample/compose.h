@@ -52,12 +52,13 @@ std::vector<int> parse_voices(const std::string& list);
 // fixed in `fixed` (if given) stay too.
 std::vector<music::Score> regenerate(model::Model& model, const music::Score& score, int from, int to,
                                      const std::vector<int>& voices, int count, const SampleOptions& options,
-                                     const std::optional<FixedMask>& fixed = std::nullopt, const std::string& style = "");
+                                     const std::optional<FixedMask>& fixed = std::nullopt,
+                                     const std::string& style = "");
 
 struct ReharmonizeRequest {
   std::optional<music::KeySignature> key;  // detected if absent
-  std::string fermatas;                     // "" = from the file, else inferred at phrase ends
-  std::vector<int> keep = {0};              // voices kept from the input (a melody: the soprano)
+  std::string fermatas;                    // "" = from the file, else inferred at phrase ends
+  std::vector<int> keep = {0};             // voices kept from the input (a melody: the soprano)
   std::string style;
   int count = 1;
   // Semitones to move the input by; nullopt: as far as the kept voices need
@@ -72,13 +73,13 @@ std::optional<int> parse_transpose(const std::string& text);
 struct ReharmonizeReport {
   music::KeySignature key;
   bool key_detected = false;
-  int transposition = 0;       // semitones the input was moved (to fit the model's ranges, or as asked)
+  int transposition = 0;        // semitones the input was moved (to fit the model's ranges, or as asked)
   int notes_outside_range = 0;  // kept notes still outside the ranges: written as they are
   int fermata_count = 0;
-  bool fermatas_inferred = false;          // by a musician's rule (no fermatas or phrase marks in the file)
+  bool fermatas_inferred = false;           // by a musician's rule (no fermatas or phrase marks in the file)
   bool fermatas_from_phrase_marks = false;  // at the file's phrase ends (kern "}", breath marks, double bars)
-  bool final_fermata_added = false;  // the melody's last note had none: one was put there
-  bool final_bass_fixed = false;     // the melody ends on the tonic: the bass sounds it there
+  bool final_fermata_added = false;         // the melody's last note had none: one was put there
+  bool final_bass_fixed = false;            // the melody ends on the tonic: the bass sounds it there
   music::QuantizationReport quantization;
 };
 

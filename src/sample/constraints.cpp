@@ -5,10 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/file_util.h"
 #include "music/pitch.h"
 #include "sample/compose.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::sample {
 
@@ -20,7 +20,7 @@ Constraints parse_constraints(const std::string& text, const std::string& source
     for (const auto& n : j.value("fixed_notes", nlohmann::json::array())) {
       FixedNote f;
       f.voice = parse_voices(n.at("voice").is_string() ? n.at("voice").get<std::string>()
-                                                      : std::to_string(n.at("voice").get<int>()))[0];
+                                                       : std::to_string(n.at("voice").get<int>()))[0];
       f.bar = n.at("bar").get<int>();
       f.beat = n.value("beat", 1.0);
       f.beats = n.value("beats", 1.0);

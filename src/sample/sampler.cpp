@@ -53,8 +53,9 @@ int64_t input_index(const corpus::VoiceVocabulary& vocab, music::Token token) {
   return vocab.index_of(token);
 }
 
-SamplingState encode_state(const model::Model& m, const std::vector<music::Score>& scores, const std::vector<FixedMask>& fixed,
-                           int style, const SampleOptions& o, std::mt19937_64& rng) {
+SamplingState encode_state(const model::Model& m, const std::vector<music::Score>& scores,
+                           const std::vector<FixedMask>& fixed, int style, const SampleOptions& o,
+                           std::mt19937_64& rng) {
   const bool chronological = starts_chronologically(m, o);
   const int64_t B = static_cast<int64_t>(scores.size());
   const int64_t T = scores[0].length(), L = T + 2;
@@ -99,8 +100,8 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
 
 // Scores back from the index tensors; fixed positions keep the tokens they
 // came with.
-std::vector<music::Score> decode_state(const model::Model& m, const SamplingState& s, const std::vector<FixedMask>& fixed,
-                                       std::vector<music::Score> scores) {
+std::vector<music::Score> decode_state(const model::Model& m, const SamplingState& s,
+                                       const std::vector<FixedMask>& fixed, std::vector<music::Score> scores) {
   auto tok = s.tokens.accessor<int64_t, 3>();
   for (size_t b = 0; b < scores.size(); ++b) {
     music::Score& score = scores[b];
@@ -158,8 +159,8 @@ void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const Sample
         std::vector<int64_t> chosen;
         for (int k = 0; k < parallel; ++k) {
           const int64_t t = list[pick(rng)];
-          const bool next_to_chosen = std::any_of(chosen.begin(), chosen.end(),
-                                                  [t](int64_t c) { return std::abs(c - t) <= 1; });
+          const bool next_to_chosen =
+              std::any_of(chosen.begin(), chosen.end(), [t](int64_t c) { return std::abs(c - t) <= 1; });
           if (next_to_chosen) continue;
           chosen.push_back(t);
           piece.push_back(b);
@@ -168,8 +169,8 @@ void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const Sample
       }
       if (piece.empty()) continue;
       torch::Tensor p = torch::tensor(piece), t = torch::tensor(tick);
-      model::Windows w = model::cut_windows(flat_tokens, flat_meta, p * L, torch::full_like(p, L), t,
-                                            net.config().window);
+      model::Windows w =
+          model::cut_windows(flat_tokens, flat_meta, p * L, torch::full_like(p, L), t, net.config().window);
       torch::Tensor logits = net.voice(v)->forward(w);
       logits = logits.contiguous();
       const int64_t V = logits.size(1);

@@ -70,7 +70,7 @@ struct SampleOptions {
   bool keep_rhythm = true;
   uint64_t seed = 1;
   int threads = 2;
-  bool progress = false;           // progress bar on stderr
+  bool progress = false;  // progress bar on stderr
   // Called now and then with the fraction done; return false to cancel
   // (sample() then throws dq::Error("cancelled")).
   std::function<bool(double)> on_progress;

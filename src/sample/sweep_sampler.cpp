@@ -43,7 +43,8 @@ struct Dense {
 Dense dense(const torch::Tensor& weight) {
   Dense d{weight.contiguous(), {}};
   if (half_gemv_supported()) {
-    d.half = to_half(d.weight.data_ptr<float>(), static_cast<int>(d.weight.size(0)), static_cast<int>(d.weight.size(1)));
+    d.half =
+        to_half(d.weight.data_ptr<float>(), static_cast<int>(d.weight.size(0)), static_cast<int>(d.weight.size(1)));
   }
   return d;
 }
@@ -106,11 +107,11 @@ struct Weights {
   // Centres: metadata part ([C*M, 4*LH]) with bias; token tables per (voice, other voice) [V_u, LH].
   torch::Tensor center_meta_all, center_bias_all;
   std::array<std::array<torch::Tensor, kNumVoices>, kNumVoices> center_table;
-  std::array<Dense, kNumVoices> center2;                        // [LH, LH]
-  std::array<torch::Tensor, kNumVoices> center2_bias;           // [LH]
-  std::array<Dense, kNumVoices> head_center;                    // [LH, LH]
-  std::array<Dense, kNumVoices> output;                         // [V, LH]
-  std::array<torch::Tensor, kNumVoices> output_bias;            // [V]
+  std::array<Dense, kNumVoices> center2;               // [LH, LH]
+  std::array<torch::Tensor, kNumVoices> center2_bias;  // [LH]
+  std::array<Dense, kNumVoices> head_center;           // [LH, LH]
+  std::array<Dense, kNumVoices> output;                // [V, LH]
+  std::array<torch::Tensor, kNumVoices> output_bias;   // [V]
 };
 
 Weights rearrange(model::FastNetImpl& net) {
@@ -295,8 +296,8 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
   torch::Tensor x_all = net.embed(s.tokens, s.meta);  // [B, L, D]
   const int64_t meta_width = w.forward.meta_input.size(0);
   torch::Tensor meta_all = x_all.narrow(2, x_all.size(2) - meta_width, meta_width);
-  torch::Tensor center_static =
-      (torch::matmul(meta_all.narrow(1, first, n), w.center_meta_all) + w.center_bias_all).contiguous();  // [B, n, 4*LH]
+  torch::Tensor center_static = (torch::matmul(meta_all.narrow(1, first, n), w.center_meta_all) + w.center_bias_all)
+                                    .contiguous();  // [B, n, 4*LH]
   Runner forward, backward;
   for (Runner* r : {&forward, &backward}) {
     r->lstm = r == &forward ? &w.forward : &w.backward;
@@ -336,8 +337,9 @@ void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions
     const bool rhythm_kept = o.keep_rhythm && sweep > 0;
     // The fixed side of every head for this sweep, from the recorded states.
     const torch::Tensor& recorded = rightward ? future_rec : past_rec;
-    torch::Tensor other = (torch::matmul(recorded, (rightward ? w.future_all : w.past_all).weight.t()) + w.head_bias_all)
-                              .contiguous();  // [B, n, 4*LH]
+    torch::Tensor other =
+        (torch::matmul(recorded, (rightward ? w.future_all : w.past_all).weight.t()) + w.head_bias_all)
+            .contiguous();  // [B, n, 4*LH]
     Runner& runner = rightward ? forward : backward;
     runner.reset(rightward ? before_h : after_h, rightward ? before_c : after_c);
     const Dense& travel_weights = rightward ? w.past_all : w.future_all;

@@ -61,8 +61,8 @@ struct VoiceLeadingPrior::Motions {
   std::array<Move, kNumVoices> at_t;     // the other voices' moves at t
   int next_pitch = -1;                   // voice v's next note after t (-1: rest or end)
   std::array<Move, kNumVoices> at_next;  // the other voices' moves there
-  int cadence = kNoCadence;               // what a fermata starting at t asks for
-  std::array<int, kNumVoices> chord{};    // the other voices' pitches at t (-1: silent)
+  int cadence = kNoCadence;              // what a fermata starting at t asks for
+  std::array<int, kNumVoices> chord{};   // the other voices' pitches at t (-1: silent)
 };
 
 int VoiceLeadingPrior::sounding(const int64_t* piece, int64_t length, int u, int64_t t) const {

@@ -63,8 +63,8 @@ void change_key(PieceState& state, music::KeySignature key, const model::Model& 
   int up = (music::tonic_pitch_class(key) - music::tonic_pitch_class(score.meta[0].key) + 12) % 12;
   int down = up - 12;
   int nearer = up <= 6 ? up : down, farther = up <= 6 ? down : up;
-  std::vector<int> fitting = music::transpositions_within(music::score_ranges(score),
-                                                          corpus::vocabulary_ranges(model.config.vocab), 12);
+  std::vector<int> fitting =
+      music::transpositions_within(music::score_ranges(score), corpus::vocabulary_ranges(model.config.vocab), 12);
   auto fits = [&](int shift) { return std::find(fitting.begin(), fitting.end(), shift) != fitting.end(); };
   int shift = fits(nearer) || !fits(farther) ? nearer : farther;
   if (shift != 0) score = music::transpose(score, shift);
@@ -136,7 +136,6 @@ nlohmann::json form_fields(const std::vector<std::pair<std::string, std::string>
   return j;
 }
 
-
 // A score file sent to the server: a multipart form with the file in the
 // field "file" and the options as fields, or the raw file as the body with
 // ?filename= and the options as query parameters.
@@ -172,7 +171,8 @@ Upload read_upload(const httplib::Request& req) {
     throw ApiError(415, filename + ": unsupported file type (upload .mid, .midi, .musicxml, .xml, .mxl or .krn)");
   }
   if (upload.bytes.size() > kMaxUploadBytes) {
-    throw ApiError(413, filename + ": larger than the upload limit of " + std::to_string(kMaxUploadBytes >> 20) + " MB");
+    throw ApiError(413,
+                   filename + ": larger than the upload limit of " + std::to_string(kMaxUploadBytes >> 20) + " MB");
   }
   if (upload.bytes.empty()) throw ApiError(400, filename + ": the file is empty");
   return upload;
@@ -195,7 +195,9 @@ Api::Api(model::Model& model, const std::string& model_file, const ApiLimits& li
     : model_(model), limits_(limits), queue_(queue), sessions_(sessions) {
   nlohmann::json ranges = nlohmann::json::array();
   for (const auto& r : corpus::vocabulary_ranges(model.config.vocab)) {
-    ranges.push_back({{"low", r.low}, {"high", r.high}, {"low_name", music::pitch_name(r.low)},
+    ranges.push_back({{"low", r.low},
+                      {"high", r.high},
+                      {"low_name", music::pitch_name(r.low)},
                       {"high_name", music::pitch_name(r.high)}});
   }
   model_info_ = {{"file", model_file},
@@ -280,8 +282,8 @@ sample::SampleOptions Api::sample_options(double temperature, uint64_t seed) con
 void Api::get_model(const httplib::Request&, httplib::Response& res) { send_json(res, 200, model_info_); }
 
 void Api::get_health(const httplib::Request&, httplib::Response& res) {
-  send_json(res, 200, {{"ok", true}, {"queued", queue_.queued()}, {"workers", queue_.workers()},
-                       {"pieces", sessions_.size()}});
+  send_json(res, 200,
+            {{"ok", true}, {"queued", queue_.queued()}, {"workers", queue_.workers()}, {"pieces", sessions_.size()}});
 }
 
 void Api::new_piece(const httplib::Request& req, httplib::Response& res) {
@@ -307,16 +309,19 @@ void Api::new_piece(const httplib::Request& req, httplib::Response& res) {
   if (!request.fermatas.empty()) sample::apply_fermatas(probe, request.fermatas);
   sample::style_index(model_, request.style);
 
-  submit("piece", [this, request, temperature, seed](Job& job) {
-    sample::SampleOptions options = sample_options(temperature, seed);
-    options.on_progress = [&job](double f) { return job.keep_going(f); };
-    music::Score score = sample::generate(model_, request, options).at(0);
-    PieceState state{score, sample::no_fixed(score.length())};
-    auto session = sessions_.create(std::move(state), PieceSettings{request.style, temperature});
-    nlohmann::json j = piece_json(session->id(), session->snapshot(), true);
-    j["seed"] = seed;
-    return j;
-  }, res);
+  submit(
+      "piece",
+      [this, request, temperature, seed](Job& job) {
+        sample::SampleOptions options = sample_options(temperature, seed);
+        options.on_progress = [&job](double f) { return job.keep_going(f); };
+        music::Score score = sample::generate(model_, request, options).at(0);
+        PieceState state{score, sample::no_fixed(score.length())};
+        auto session = sessions_.create(std::move(state), PieceSettings{request.style, temperature});
+        nlohmann::json j = piece_json(session->id(), session->snapshot(), true);
+        j["seed"] = seed;
+        return j;
+      },
+      res);
 }
 
 void Api::get_piece(const httplib::Request& req, httplib::Response& res) {
@@ -362,18 +367,22 @@ void Api::regenerate(const httplib::Request& req, httplib::Response& res) {
   uint64_t seed = seed_field(body, "seed").value_or(random_seed());
   std::string style = snap.settings.style;
 
-  submit("regenerate", [this, session, snap, from, to, voices, count, temperature, seed, style](Job& job) {
-    sample::SampleOptions options = sample_options(temperature, seed);
-    options.on_progress = [&job](double f) { return job.keep_going(f); };
-    std::vector<music::Score> alternatives = sample::regenerate(model_, snap.state.score, from, to, voices, count,
-                                                                options, snap.state.locked, style);
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& s : alternatives) list.push_back(score_json(s, snap.state.locked, true));
-    bool stored = session->set_alternatives(snap.version, std::move(alternatives));
-    return nlohmann::json{{"id", session->id()}, {"version", snap.version}, {"stale", !stored},
-                          {"from_tick", from},   {"to_tick", to},          {"voices", voices},
-                          {"seed", seed},        {"temperature", temperature}, {"alternatives", list}};
-  }, res);
+  submit(
+      "regenerate",
+      [this, session, snap, from, to, voices, count, temperature, seed, style](Job& job) {
+        sample::SampleOptions options = sample_options(temperature, seed);
+        options.on_progress = [&job](double f) { return job.keep_going(f); };
+        std::vector<music::Score> alternatives =
+            sample::regenerate(model_, snap.state.score, from, to, voices, count, options, snap.state.locked, style);
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& s : alternatives) list.push_back(score_json(s, snap.state.locked, true));
+        bool stored = session->set_alternatives(snap.version, std::move(alternatives));
+        return nlohmann::json{
+            {"id", session->id()}, {"version", snap.version}, {"stale", !stored}, {"from_tick", from},
+            {"to_tick", to},       {"voices", voices},        {"seed", seed},     {"temperature", temperature},
+            {"alternatives", list}};
+      },
+      res);
 }
 
 void Api::choose(const httplib::Request& req, httplib::Response& res) {
@@ -507,28 +516,31 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
     sample::apply_fermatas(probe, request.fermatas);
   }
 
-  submit("reharmonize", [this, input, request, temperature, seed, filename](Job& job) {
-    sample::SampleOptions options = sample_options(temperature, seed);
-    options.on_progress = [&job](double f) { return job.keep_going(f); };
-    sample::ReharmonizeReport report;
-    music::Score score = sample::reharmonize(model_, input, request, options, &report).at(0);
-    PieceState state{score, sample::no_fixed(score.length())};
-    for (int v : request.keep) state.locked[v].assign(score.length(), true);
-    auto session = sessions_.create(std::move(state), PieceSettings{request.style, temperature});
-    nlohmann::json j = piece_json(session->id(), session->snapshot(), true);
-    const auto& q = report.quantization;
-    j["seed"] = seed;
-    j["report"] = {{"file", filename},
-                   {"key", key_json(report.key)},
-                   {"key_detected", report.key_detected},
-                   {"transposition", report.transposition},
-                   {"notes_outside_range", report.notes_outside_range},
-                   {"fermatas", report.fermata_count},
-                   {"fermatas_inferred", report.fermatas_inferred},
-                   {"fermatas_from_phrase_marks", report.fermatas_from_phrase_marks},
-                   {"quantization", {{"notes_read", q.notes_read}, {"changed", q.total_changed()}}}};
-    return j;
-  }, res);
+  submit(
+      "reharmonize",
+      [this, input, request, temperature, seed, filename](Job& job) {
+        sample::SampleOptions options = sample_options(temperature, seed);
+        options.on_progress = [&job](double f) { return job.keep_going(f); };
+        sample::ReharmonizeReport report;
+        music::Score score = sample::reharmonize(model_, input, request, options, &report).at(0);
+        PieceState state{score, sample::no_fixed(score.length())};
+        for (int v : request.keep) state.locked[v].assign(score.length(), true);
+        auto session = sessions_.create(std::move(state), PieceSettings{request.style, temperature});
+        nlohmann::json j = piece_json(session->id(), session->snapshot(), true);
+        const auto& q = report.quantization;
+        j["seed"] = seed;
+        j["report"] = {{"file", filename},
+                       {"key", key_json(report.key)},
+                       {"key_detected", report.key_detected},
+                       {"transposition", report.transposition},
+                       {"notes_outside_range", report.notes_outside_range},
+                       {"fermatas", report.fermata_count},
+                       {"fermatas_inferred", report.fermatas_inferred},
+                       {"fermatas_from_phrase_marks", report.fermatas_from_phrase_marks},
+                       {"quantization", {{"notes_read", q.notes_read}, {"changed", q.total_changed()}}}};
+        return j;
+      },
+      res);
 }
 
 void Api::import_piece(const httplib::Request& req, httplib::Response& res) {
@@ -546,8 +558,9 @@ void Api::import_piece(const httplib::Request& req, httplib::Response& res) {
   for (int v : lock) state.locked[v].assign(score.length(), true);
   auto session = sessions_.create(std::move(state), PieceSettings{style, temperature});
   nlohmann::json j = piece_json(session->id(), session->snapshot(), with_musicxml);
-  j["report"] = {{"file", upload.filename}, {"quantization", {{"notes_read", score.quantization.notes_read},
-                                                              {"changed", score.quantization.total_changed()}}}};
+  j["report"] = {{"file", upload.filename},
+                 {"quantization",
+                  {{"notes_read", score.quantization.notes_read}, {"changed", score.quantization.total_changed()}}}};
   send_json(res, 200, j);
 }
 
@@ -595,7 +608,8 @@ void Api::export_piece(const httplib::Request& req, httplib::Response& res) {
 
 void Api::get_job(const httplib::Request& req, httplib::Response& res) {
   std::shared_ptr<Job> job = queue_.find(req.matches[1]);
-  if (!job) throw ApiError(404, "no job " + std::string(req.matches[1]) + " (finished jobs are forgotten after a while)");
+  if (!job)
+    throw ApiError(404, "no job " + std::string(req.matches[1]) + " (finished jobs are forgotten after a while)");
   // ?wait=SECONDS: answer as soon as the job ends, or after that long (long polling).
   if (req.has_param("wait")) {
     const std::string text = req.get_param_value("wait");

@@ -23,13 +23,13 @@
 namespace dq::server {
 
 struct ApiLimits {
-  int max_bars = 64;                 // longest new piece, in bars
-  int max_ticks = 2048;              // longest piece of any kind (128 bars of 4/4)
-  int max_alternatives = 4;          // per regeneration
-  int max_renders = 2;               // PNG/PDF engravings at once (then 503)
-  double job_seconds = 120;          // time limit of one sampling job
-  int sampler_threads = 1;           // SampleOptions::threads (1 measured faster: the sweeps are single-row)
-  int iterations = 0;                // SampleOptions::iterations (0 = the sampler's default)
+  int max_bars = 64;         // longest new piece, in bars
+  int max_ticks = 2048;      // longest piece of any kind (128 bars of 4/4)
+  int max_alternatives = 4;  // per regeneration
+  int max_renders = 2;       // PNG/PDF engravings at once (then 503)
+  double job_seconds = 120;  // time limit of one sampling job
+  int sampler_threads = 1;   // SampleOptions::threads (1 measured faster: the sweeps are single-row)
+  int iterations = 0;        // SampleOptions::iterations (0 = the sampler's default)
 };
 
 class Api {

@@ -6,12 +6,12 @@
 #include <filesystem>
 
 #include "io/audio_writer.h"
-#include "util/file_util.h"
 #include "io/midi_writer.h"
 #include "io/musicxml_writer.h"
 #include "io/mxl_archive.h"
 #include "io/renderer.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::server {
 

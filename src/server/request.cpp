@@ -38,7 +38,8 @@ void check_fields(const nlohmann::json& body, std::initializer_list<const char*>
     std::string list;
     for (const char* name : known) list += (list.empty() ? "" : ", ") + std::string(name);
     std::string key = item.key().size() > 40 ? item.key().substr(0, 40) + "..." : item.key();
-    throw ApiError(400, "unknown field \"" + key + "\" (this request takes: " + (list.empty() ? "no fields" : list) + ")");
+    throw ApiError(400,
+                   "unknown field \"" + key + "\" (this request takes: " + (list.empty() ? "no fields" : list) + ")");
   }
 }
 

@@ -12,9 +12,12 @@ namespace {
 
 const char* mode_name(music::Mode mode) {
   switch (mode) {
-    case music::Mode::kMajor: return "major";
-    case music::Mode::kMinor: return "minor";
-    case music::Mode::kUnknown: return "unknown";
+    case music::Mode::kMajor:
+      return "major";
+    case music::Mode::kMinor:
+      return "minor";
+    case music::Mode::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -63,7 +66,8 @@ nlohmann::json score_json(const music::Score& score, const sample::FixedMask& lo
     voices.push_back(score.voices[v]);
     nlohmann::json list = nlohmann::json::array();
     for (const music::Note& n : music::voice_notes(score, v)) {
-      list.push_back({{"start", n.start}, {"length", n.length}, {"pitch", n.pitch}, {"name", music::pitch_name(n.pitch)}});
+      list.push_back(
+          {{"start", n.start}, {"length", n.length}, {"pitch", n.pitch}, {"name", music::pitch_name(n.pitch)}});
     }
     notes.push_back(std::move(list));
     const auto& mask = locked[v];

@@ -24,8 +24,7 @@ music::Score parse_upload(const std::string& bytes, const std::string& filename)
   if (ext == ".xml" || ext == ".musicxml") return io::parse_musicxml(bytes, filename);
   if (ext == ".mxl") return io::parse_musicxml(io::unzip_mxl(bytes, filename), filename);
   if (ext == ".krn") return io::parse_kern(bytes, filename);
-  throw Error(filename + ": unsupported file type \"" + ext +
-              "\" (upload .mid, .midi, .musicxml, .xml, .mxl or .krn)");
+  throw Error(filename + ": unsupported file type \"" + ext + "\" (upload .mid, .midi, .musicxml, .xml, .mxl or .krn)");
 }
 
 }  // namespace dq::server

@@ -114,7 +114,8 @@ struct ProcessGroup::Impl {
 
   // "rank 1 of 2 (host h)"
   std::string me() const {
-    return "rank " + std::to_string(options.rank) + " of " + std::to_string(options.world_size) + " (host " + host + ")";
+    return "rank " + std::to_string(options.rank) + " of " + std::to_string(options.world_size) + " (host " + host +
+           ")";
   }
 
   [[noreturn]] void lost(const std::string& what, const std::exception& e) const {
@@ -154,8 +155,8 @@ ProcessGroup::ProcessGroup(const GroupOptions& options) : impl_(std::make_unique
     impl_->store = c10::make_intrusive<c10d::PrefixStore>("deepquartet", tcp);
     auto group_options = c10d::ProcessGroupGloo::Options::create(timeout);
     group_options->devices.push_back(device_for(options.master_addr));
-    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, options.rank, options.world_size,
-                                                               group_options);
+    impl_->group =
+        c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, options.rank, options.world_size, group_options);
   } catch (const std::exception& e) {
     throw Error(impl_->me() + ": the " + std::to_string(options.world_size) + " processes did not all meet at " +
                 where + " within " + std::to_string(static_cast<int>(options.timeout_seconds)) +
@@ -256,7 +257,8 @@ std::vector<double> ProcessGroup::leader_only(const std::function<std::vector<do
     }
     std::rethrow_exception(work_error);
   }
-  if (static_cast<int>(values.size()) != count) throw Error("internal error: leader_only work returned the wrong count");
+  if (static_cast<int>(values.size()) != count)
+    throw Error("internal error: leader_only work returned the wrong count");
   for (int i = 0; i < count; ++i) m[i + 1] = values[i];
   impl_->broadcast(m, what);
   return values;

@@ -63,8 +63,7 @@ class ProcessGroup {
   // a long validation is not taken for a hung peer); then every rank returns
   // the `count` numbers `work` returned on rank 0. If `work` throws on rank 0,
   // the others throw dq::Error saying so, and rank 0 rethrows.
-  std::vector<double> leader_only(const std::function<std::vector<double>()>& work, int count,
-                                  const std::string& what);
+  std::vector<double> leader_only(const std::function<std::vector<double>()>& work, int count, const std::string& what);
 
   static constexpr int64_t kBucketElements = 1 << 22;  // 16 MB of float32 per collective
 

@@ -9,11 +9,11 @@
 #include <thread>
 
 #include "corpus/dataset.h"
-#include "util/file_util.h"
 #include "model/batches.h"
 #include "model/model.h"
 #include "train/distributed.h"
 #include "util/error.h"
+#include "util/file_util.h"
 #include "util/plot.h"
 #include "util/progress.h"
 
@@ -63,14 +63,20 @@ void set_lr(Run& run, double lr) {
 }
 
 nlohmann::json state_json(const TrainingState& s) {
-  return {{"step", s.step}, {"seconds", s.seconds}, {"best", s.best}, {"bad_evals", s.bad_evals},
-          {"lr", s.lr}, {"log", s.log}, {"stopped_early", s.stopped_early}, {"best_scores", s.best_scores.to_json()}};
+  return {{"step", s.step},
+          {"seconds", s.seconds},
+          {"best", s.best},
+          {"bad_evals", s.bad_evals},
+          {"lr", s.lr},
+          {"log", s.log},
+          {"stopped_early", s.stopped_early},
+          {"best_scores", s.best_scores.to_json()}};
 }
 
 void save_checkpoint(Run& run, const std::string& path, const std::string& dataset_key) {
   torch::serialize::OutputArchive archive;
-  nlohmann::json info = {{"config", model::to_json(run.model.config)}, {"state", state_json(run.state)},
-                         {"dataset", dataset_key}};
+  nlohmann::json info = {
+      {"config", model::to_json(run.model.config)}, {"state", state_json(run.state)}, {"dataset", dataset_key}};
   archive.write("info", model::string_tensor(info.dump()));
   model::write_parameters(run.model.module(), archive, "param/", false);
   for (size_t i = 0; i < run.optimizers.size(); ++i) {
@@ -236,9 +242,9 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
     for (int v = 0; v < kNumVoices; ++v) {
       torch::Tensor target = part_tokens.select(1, v).reshape({-1});
       torch::Tensor mask = target >= corpus::kRestIndex;
-      torch::Tensor sum = torch::nn::functional::cross_entropy(
-          logits[v].index({mask}), target.index({mask}),
-          torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+      torch::Tensor sum =
+          torch::nn::functional::cross_entropy(logits[v].index({mask}), target.index({mask}),
+                                               torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
       loss = loss + sum / targets[v];
     }
     loss = loss / kNumVoices;
@@ -284,10 +290,10 @@ double deepbach_step(Run& run, const SplitView& train, const TrainOptions& o, st
                            share_of(targets[v].tick, group)};
     model::Windows w = model::cut_windows(train.tokens, train.meta, t.start, t.length, t.tick, run.model.config.window);
     torch::Tensor logits = run.model.deepbach->voice(v)->forward(w);
-    torch::Tensor loss = torch::nn::functional::cross_entropy(
-                             logits, w.center_tokens.select(1, v),
-                             torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
-                         o.batch;
+    torch::Tensor loss =
+        torch::nn::functional::cross_entropy(logits, w.center_tokens.select(1, v),
+                                             torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+        o.batch;
     run.optimizers[v]->zero_grad();
     loss.backward();
     voice_loss[v] = loss.item<double>();
@@ -300,7 +306,9 @@ double deepbach_step(Run& run, const SplitView& train, const TrainOptions& o, st
 }
 
 void write_curve(const std::string& csv, const std::string& path) {
-  Chart chart{"Validation accuracy (mean of 4 voices)", "training minutes", "accuracy",
+  Chart chart{"Validation accuracy (mean of 4 voices)",
+              "training minutes",
+              "accuracy",
               {accuracy_curve(csv, "valid accuracy")}};
   write_chart(chart, path);
 }
@@ -309,9 +317,12 @@ void write_curve(const std::string& csv, const std::string& path) {
 
 const char* schedule_name(LrSchedule schedule) {
   switch (schedule) {
-    case LrSchedule::kConstant: return "constant";
-    case LrSchedule::kCosine: return "cosine";
-    case LrSchedule::kPlateau: break;
+    case LrSchedule::kConstant:
+      return "constant";
+    case LrSchedule::kCosine:
+      return "cosine";
+    case LrSchedule::kPlateau:
+      break;
   }
   return "plateau";
 }
@@ -378,8 +389,10 @@ corpus::Dataset load_dataset(const TrainOptions& o, ProcessGroup* group) {
   }
   if (data.train.size() == 0) throw Error("the corpus has no training pieces");
   if (o.progress) {
-    if (data.valid.size() == 0) std::fprintf(stderr, "warning: no validation pieces; validating on the training split\n");
-    std::fprintf(stderr, "Dataset: %zu pieces (%d rejected), %zu training sequences (%lld ticks), %zu valid, %s in %.1f s\n",
+    if (data.valid.size() == 0)
+      std::fprintf(stderr, "warning: no validation pieces; validating on the training split\n");
+    std::fprintf(stderr,
+                 "Dataset: %zu pieces (%d rejected), %zu training sequences (%lld ticks), %zu valid, %s in %.1f s\n",
                  data.pieces.size(), data.rejected, data.train.size(), static_cast<long long>(data.train.ticks()),
                  data.valid.size(), data.from_cache ? "from cache" : "built", data.build_seconds);
   }
@@ -420,8 +433,8 @@ std::string validate(Run& run, const SplitView& valid, const corpus::Dataset& da
                      double seconds, double train_loss) {
   model::VoiceScores scores = model::score_split(run.model, valid, o.valid_targets);
   double acc = scores.mean_accuracy();
-  double onset = (scores.onset_accuracy[0] + scores.onset_accuracy[1] + scores.onset_accuracy[2] +
-                  scores.onset_accuracy[3]) / 4;
+  double onset =
+      (scores.onset_accuracy[0] + scores.onset_accuracy[1] + scores.onset_accuracy[2] + scores.onset_accuracy[3]) / 4;
   std::ostringstream row;
   row << run.state.step << ',' << seconds << ',' << run.state.lr << ',' << train_loss << ',' << scores.mean_loss()
       << ',' << acc;
@@ -437,24 +450,37 @@ std::string validate(Run& run, const SplitView& valid, const corpus::Dataset& da
   // crops as well serves two conditionals (the sweeps' and the chronological
   // pass's), so it is chosen by the mean of their validation losses, as the
   // geometric-mean probability per variable exp(-mean loss).
-  const double score = run.model.config.chronological > 0 ? std::exp(-(scores.mean_loss() + chronological_nll) / 2) : acc;
+  const double score =
+      run.model.config.chronological > 0 ? std::exp(-(scores.mean_loss() + chronological_nll) / 2) : acc;
   if (score > run.state.best) {
     run.state.best = score;
     run.state.bad_evals = 0;
     run.state.best_scores = scores;
     run.model.metrics = {{"valid", scores.to_json()}, {"step", run.state.step}};
-    run.model.corpus = {{"roots", o.corpus}, {"pieces", data.pieces.size()}, {"rejected", data.rejected},
-                        {"train_sequences", data.train.size()}, {"train_ticks", data.train.ticks()},
-                        {"valid_pieces", data.valid.size()}, {"styles", data.styles},
+    run.model.corpus = {{"roots", o.corpus},
+                        {"pieces", data.pieces.size()},
+                        {"rejected", data.rejected},
+                        {"train_sequences", data.train.size()},
+                        {"train_ticks", data.train.ticks()},
+                        {"valid_pieces", data.valid.size()},
+                        {"styles", data.styles},
                         {"transposition_augmentation", o.augment}};
-    run.model.training = {{"minutes", seconds / 60}, {"steps", run.state.step}, {"lr", o.lr},
-                          {"lr_schedule", schedule_name(o.lr_schedule)}, {"batch", o.batch}, {"crop", o.crop},
-                          {"edge_crops", o.edge_crops}, {"init", o.init},
-                          {"seed", o.seed}, {"threads", o.threads}, {"processes", o.group.world_size}};
+    run.model.training = {{"minutes", seconds / 60},
+                          {"steps", run.state.step},
+                          {"lr", o.lr},
+                          {"lr_schedule", schedule_name(o.lr_schedule)},
+                          {"batch", o.batch},
+                          {"crop", o.crop},
+                          {"edge_crops", o.edge_crops},
+                          {"init", o.init},
+                          {"seed", o.seed},
+                          {"threads", o.threads},
+                          {"processes", o.group.world_size}};
     save_model(run.model, o.output, o.half);
   } else {
     ++run.state.bad_evals;
-    if (o.lr_schedule == LrSchedule::kPlateau && o.patience > 1 && run.state.bad_evals % std::max(1, o.patience / 2) == 0) {
+    if (o.lr_schedule == LrSchedule::kPlateau && o.patience > 1 &&
+        run.state.bad_evals % std::max(1, o.patience / 2) == 0) {
       set_lr(run, run.state.lr * 0.5);
     }
     if (o.patience > 0 && run.state.bad_evals >= o.patience) run.state.stopped_early = true;
@@ -511,7 +537,9 @@ TrainResult train(const TrainOptions& input) {
   auto elapsed = [&] { return seconds_before + std::chrono::duration<double>(Clock::now() - run_start).count(); };
   auto last_checkpoint = Clock::now();
   if (!o.resume) {
-    run.state.log = "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy,valid_chronological_nll\n";
+    run.state.log =
+        "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy,valid_"
+        "chronological_nll\n";
   }
   const bool budget_in_steps = second_budget >= 1e17;
   Progress bar("Training", budget_in_steps ? step_budget : static_cast<long long>(second_budget), o.progress);
@@ -526,8 +554,8 @@ TrainResult train(const TrainOptions& input) {
     const bool go = step < step_budget && elapsed() < second_budget && !run.state.stopped_early;
     if (go && o.lr_schedule == LrSchedule::kCosine) {
       // Down to zero at the end of the budget, in steps or in time, whichever ends first.
-      const double done = std::min(1.0, std::max(static_cast<double>(step) / static_cast<double>(step_budget),
-                                                 elapsed() / second_budget));
+      const double done = std::min(
+          1.0, std::max(static_cast<double>(step) / static_cast<double>(step_budget), elapsed() / second_budget));
       set_lr(run, o.lr * 0.5 * (1 + std::cos(M_PI * done)));
     }
     return {go ? 1.0 : 0.0, run.state.lr};
@@ -568,7 +596,8 @@ TrainResult train(const TrainOptions& input) {
     torch::manual_seed(o.seed * 1000003 + static_cast<uint64_t>(step));
     run.model.module().train();
     auto step_start = Clock::now();
-    double loss = fast ? fast_step(run, train_view, o, rng, group.get()) : deepbach_step(run, train_view, o, rng, group.get());
+    double loss =
+        fast ? fast_step(run, train_view, o, rng, group.get()) : deepbach_step(run, train_view, o, rng, group.get());
     if (eval_every <= 0) {
       double step_seconds = std::chrono::duration<double>(Clock::now() - step_start).count();
       eval_every = std::max(10, static_cast<int>(120 / std::max(1e-3, step_seconds)));

@@ -34,19 +34,19 @@ struct TrainOptions {
   int64_t max_steps = 0;            // budget in steps (0 = none)
   double lr = 1e-3;
   LrSchedule lr_schedule = LrSchedule::kPlateau;
-  int batch = 0;        // crops per step ("fast", default 16) or windows per voice ("deepbach", default 256)
-  int crop = 128;       // ticks per crop ("fast")
+  int batch = 0;             // crops per step ("fast", default 16) or windows per voice ("deepbach", default 256)
+  int crop = 128;            // ticks per crop ("fast")
   double edge_crops = 0.25;  // "fast": crops aligned with a piece's start or end (see model::sample_crops)
   std::string init;          // a model file to start from instead of random weights (see model::warm_start)
   uint64_t seed = 1;
   bool resume = false;
-  int eval_every = 0;   // steps between validations (0 = about every 2 minutes)
-  int patience = 8;     // validations without improvement before stopping (0 = never stop early)
+  int eval_every = 0;  // steps between validations (0 = about every 2 minutes)
+  int patience = 8;    // validations without improvement before stopping (0 = never stop early)
   double checkpoint_minutes = 2;
   int64_t checkpoint_every = 0;  // steps between checkpoints, in addition to the minutes (0 = off)
-  int threads = 2;               // "fast": parts of each batch computed in parallel; "deepbach": voices trained in parallel
-  bool half = false;             // store the model weights as float16
-  bool augment = true;           // all transpositions within the voice ranges
+  int threads = 2;      // "fast": parts of each batch computed in parallel; "deepbach": voices trained in parallel
+  bool half = false;    // store the model weights as float16
+  bool augment = true;  // all transpositions within the voice ranges
   std::string cache_dir = ".cache";
   int64_t valid_targets = 16384;  // "deepbach": validation ticks sampled per evaluation
   bool progress = true;

@@ -1,11 +1,11 @@
 #include "util/file_util.h"
 
+#include <unistd.h>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "util/error.h"
 
@@ -22,8 +22,8 @@ std::string read_file_bytes(const std::string& path) {
   auto size = fs::file_size(path, ec);
   if (ec) throw Error(path + ": cannot read its size");
   if (static_cast<long long>(size) > kMaxInputBytes) {
-    throw Error(path + ": file too large (" + std::to_string(size) + " bytes, limit " +
-                std::to_string(kMaxInputBytes) + ")");
+    throw Error(path + ": file too large (" + std::to_string(size) + " bytes, limit " + std::to_string(kMaxInputBytes) +
+                ")");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open for reading");
@@ -35,8 +35,8 @@ std::string read_file_bytes(const std::string& path) {
 std::string temp_path_beside(const std::string& path) {
   static std::atomic<int> counter{0};
   fs::path p(path);
-  std::string name = "." + p.stem().string() + ".tmp" + std::to_string(getpid()) + "_" +
-                     std::to_string(counter++) + p.extension().string();
+  std::string name = "." + p.stem().string() + ".tmp" + std::to_string(getpid()) + "_" + std::to_string(counter++) +
+                     p.extension().string();
   return (p.parent_path() / name).string();
 }
 

@@ -1,13 +1,13 @@
 #include "util/plot.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "util/error.h"
 
@@ -19,19 +19,26 @@ const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", 
 std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else
+      out += c;
   }
   return out;
 }
 
 std::string number(double v) {
   char buf[32];
-  if (std::fabs(v) >= 1000 || v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else if (std::fabs(v) >= 1) std::snprintf(buf, sizeof buf, "%.2f", v);
-  else std::snprintf(buf, sizeof buf, "%.3f", v);
+  if (std::fabs(v) >= 1000 || v == std::floor(v))
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else if (std::fabs(v) >= 1)
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.3f", v);
   return buf;
 }
 }  // namespace
@@ -42,22 +49,33 @@ std::string chart_svg(const Chart& chart, int width, int height) {
   for (const Series& s : chart.series) {
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-      x0 = std::min(x0, s.x[i]); x1 = std::max(x1, s.x[i]);
-      y0 = std::min(y0, s.y[i]); y1 = std::max(y1, s.y[i]);
+      x0 = std::min(x0, s.x[i]);
+      x1 = std::max(x1, s.x[i]);
+      y0 = std::min(y0, s.y[i]);
+      y1 = std::max(y1, s.y[i]);
     }
   }
-  if (x0 > x1) { x0 = 0; x1 = 1; y0 = 0; y1 = 1; }
+  if (x0 > x1) {
+    x0 = 0;
+    x1 = 1;
+    y0 = 0;
+    y1 = 1;
+  }
   if (x1 == x0) x1 = x0 + 1;
-  if (y1 == y0) { y1 = y0 + 1; }
+  if (y1 == y0) {
+    y1 = y0 + 1;
+  }
   double pad = (y1 - y0) * 0.05;
-  y0 -= pad; y1 += pad;
+  y0 -= pad;
+  y1 += pad;
   const double pw = width - left - right, ph = height - top - bottom;
   auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * pw; };
   auto py = [&](double y) { return top + (1 - (y - y0) / (y1 - y0)) * ph; };
   std::ostringstream svg;
   svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << height
       << "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' fill='white'/>\n";
-  svg << "<text x='" << width / 2 << "' y='22' text-anchor='middle' font-size='15'>" << escape(chart.title) << "</text>\n";
+  svg << "<text x='" << width / 2 << "' y='22' text-anchor='middle' font-size='15'>" << escape(chart.title)
+      << "</text>\n";
   for (int i = 0; i <= 5; ++i) {
     double y = y0 + (y1 - y0) * i / 5, x = x0 + (x1 - x0) * i / 5;
     svg << "<line x1='" << left << "' x2='" << left + pw << "' y1='" << py(y) << "' y2='" << py(y)

@@ -1,7 +1,7 @@
 #include "util/progress.h"
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 namespace dq {
 
@@ -58,9 +58,8 @@ void Progress::draw(const std::string& status, bool final) {
   bar += std::string(kWidth - filled, '.');
   double elapsed = elapsed_seconds();
   double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : -1;
-  std::fprintf(stderr, "\r%s [%s] %3d%% %s<%s %s\x1b[K", label_.c_str(), bar.c_str(),
-               static_cast<int>(fraction * 100), format_duration(elapsed).c_str(),
-               final ? "00:00" : format_duration(eta).c_str(), status.c_str());
+  std::fprintf(stderr, "\r%s [%s] %3d%% %s<%s %s\x1b[K", label_.c_str(), bar.c_str(), static_cast<int>(fraction * 100),
+               format_duration(elapsed).c_str(), final ? "00:00" : format_duration(eta).c_str(), status.c_str());
   if (final) std::fputc('\n', stderr);
   std::fflush(stderr);
 }

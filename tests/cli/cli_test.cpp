@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "../core/core_test_util.h"
-#include "util/file_util.h"
 #include "io/score_file.h"
 #include "model/model.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::testing {
 namespace {
@@ -54,7 +54,9 @@ CliRun run_in(const TempDir& dir, const std::string& args) {
   return r;
 }
 
-std::string describe(const CliRun& r) { return "exit " + std::to_string(r.code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err; }
+std::string describe(const CliRun& r) {
+  return "exit " + std::to_string(r.code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
 
 // Names of the files in `dir`.
 std::set<std::string> files_in(const TempDir& dir) {
@@ -214,7 +216,8 @@ TEST(CoreCli, ConvertWritesEveryFormatAndNoTemporaryFiles) {
   CliRun r = run_in(dir, "convert " + quote(chorale_path()) + " x.mid x.musicxml x.mxl x.wav");
   ASSERT_EQ(r.code, 0) << describe(r);
   EXPECT_EQ(files_in(dir), (std::set<std::string>{"x.mid", "x.musicxml", "x.mxl", "x.wav"}));
-  for (const char* name : {"x.mid", "x.musicxml", "x.mxl", "x.wav"}) EXPECT_GT(fs::file_size(dir.file(name)), 0u) << name;
+  for (const char* name : {"x.mid", "x.musicxml", "x.mxl", "x.wav"})
+    EXPECT_GT(fs::file_size(dir.file(name)), 0u) << name;
   // The written scores read back to the same notes.
   music::Score original = io::read_score(chorale_path());
   for (const char* name : {"x.musicxml", "x.mxl", "x.mid"}) {
@@ -307,11 +310,12 @@ TEST(CoreCli, SamplingFlagsAreChecked) {
 TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   TempDir dir("cli_workflow");
   CliRun r = run_in(dir, "train --corpus " + quote(chorale_path()) +
-                          " -o tiny.dqm --steps 20 --lstm-hidden 32 --linear-hidden 32 --note-embedding 8"
-                          " --meta-embedding 4 --lstm-layers 1 --crop 64 --batch 4 --threads 1 --cache-dir cache");
+                             " -o tiny.dqm --steps 20 --lstm-hidden 32 --linear-hidden 32 --note-embedding 8"
+                             " --meta-embedding 4 --lstm-layers 1 --crop 64 --batch 4 --threads 1 --cache-dir cache");
   ASSERT_EQ(r.code, 0) << describe(r);
   EXPECT_NE(r.out.find("trained 20 steps"), std::string::npos) << describe(r);
-  for (const char* name : {"tiny.dqm", "tiny.dqm.csv", "tiny.dqm.ckpt"}) EXPECT_TRUE(fs::exists(dir.file(name))) << name;
+  for (const char* name : {"tiny.dqm", "tiny.dqm.csv", "tiny.dqm.ckpt"})
+    EXPECT_TRUE(fs::exists(dir.file(name))) << name;
   model::Model m = model::load_model(dir.file("tiny.dqm"));
   EXPECT_EQ(m.config.lstm_hidden, 32);
   EXPECT_EQ(m.config.note_embedding, 8);
@@ -368,7 +372,8 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   EXPECT_NE(r.err.find("transposed -12 semitones"), std::string::npos) << describe(r);
   EXPECT_EQ(io::read_score(dir.file("h2.musicxml")).voices[0], melody.voices[0]);
   // ...or kept where it is, as asked.
-  r = run_in(dir, "reharmonize high.musicxml --transpose none -o h3.musicxml --model tiny.dqm --iterations 2 --threads 1");
+  r = run_in(dir,
+             "reharmonize high.musicxml --transpose none -o h3.musicxml --model tiny.dqm --iterations 2 --threads 1");
   ASSERT_EQ(r.code, 0) << describe(r);
   EXPECT_NE(r.err.find("outside the model's range"), std::string::npos) << describe(r);
   EXPECT_EQ(io::read_score(dir.file("h3.musicxml")).voices[0], high.voices[0]);

@@ -215,9 +215,9 @@ TEST(CoreConstraints, BadInputIsAnErrorNamingTheSource) {
   const char* bad[] = {
       "not json",
       "[1, 2]",
-      R"({"fixed_notes": [{"voice": "soprano", "pitch": "G4"}]})",                // no bar
-      R"({"fixed_notes": [{"voice": "soprano", "bar": 1, "pitch": "H4"}]})",      // bad pitch
-      R"({"fixed_notes": [{"voice": "foo", "bar": 1, "pitch": "G4"}]})",          // bad voice
+      R"({"fixed_notes": [{"voice": "soprano", "pitch": "G4"}]})",            // no bar
+      R"({"fixed_notes": [{"voice": "soprano", "bar": 1, "pitch": "H4"}]})",  // bad pitch
+      R"({"fixed_notes": [{"voice": "foo", "bar": 1, "pitch": "G4"}]})",      // bad voice
       R"({"fixed_notes": [{"voice": "alto", "bar": 1, "beat": 0, "pitch": 60}]})",
       R"({"fixed_notes": [{"voice": "alto", "bar": 1, "beats": 0, "pitch": 60}]})",
       R"({"fixed_notes": [{"voice": "alto", "bar": 1, "pitch": 200}]})",
@@ -268,12 +268,12 @@ TEST(CoreDetectKey, MelodiesInSeveralKeys) {
     KeySignature key;
   };
   const Case cases[] = {
-      {{67, 69, 71, 72, 74, 76, 78, 79}, {1, Mode::kMajor}},                      // G major scale
-      {{67, 71, 74, 79, 78, 76, 74, 72, 71, 69, 67}, {1, Mode::kMajor}},          // G major arpeggio and scale
-      {{62, 65, 69, 74, 73, 74, 76, 77, 76, 74, 73, 62}, {-1, Mode::kMinor}},     // D minor with C#
-      {{62, 64, 65, 67, 69, 70, 73, 74, 62}, {-1, Mode::kMinor}},                 // D harmonic minor scale
-      {{63, 67, 70, 75, 74, 72, 70, 68, 67, 65, 63}, {-3, Mode::kMajor}},         // Eb major
-      {{71, 74, 78, 83, 81, 79, 78, 76, 74, 73, 71}, {2, Mode::kMinor}},          // B minor
+      {{67, 69, 71, 72, 74, 76, 78, 79}, {1, Mode::kMajor}},                   // G major scale
+      {{67, 71, 74, 79, 78, 76, 74, 72, 71, 69, 67}, {1, Mode::kMajor}},       // G major arpeggio and scale
+      {{62, 65, 69, 74, 73, 74, 76, 77, 76, 74, 73, 62}, {-1, Mode::kMinor}},  // D minor with C#
+      {{62, 64, 65, 67, 69, 70, 73, 74, 62}, {-1, Mode::kMinor}},              // D harmonic minor scale
+      {{63, 67, 70, 75, 74, 72, 70, 68, 67, 65, 63}, {-3, Mode::kMajor}},      // Eb major
+      {{71, 74, 78, 83, 81, 79, 78, 76, 74, 73, 71}, {2, Mode::kMinor}},       // B minor
   };
   for (const Case& c : cases) {
     music::Score s = melody(quarters(c.pitches));

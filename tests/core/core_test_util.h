@@ -75,15 +75,67 @@ struct FixtureNote {
 // as written in the file: q = 4 ticks, e = 2, h = 8; the bass ties a half to
 // a quarter in bar 4 (one note of 12 ticks); the tenor rests on beat 1 of bar 3.
 inline std::vector<std::vector<FixtureNote>> chorale_notes() {
-  return {
-      // Soprano: G G A B | C B A(h, fermata) | B C D C | B A G(h, fermata)
-      {{67, 4}, {67, 4}, {69, 4}, {71, 4}, {72, 4}, {71, 4}, {69, 8}, {71, 4}, {72, 4}, {74, 4}, {72, 4}, {71, 4}, {69, 4}, {67, 8}},
-      // Alto: D E F#(e) E(e) D | E D D(h) | D E F# E | D D(e) C(e) B(h)
-      {{62, 4}, {64, 4}, {66, 2}, {64, 2}, {62, 4}, {64, 4}, {62, 4}, {62, 8}, {62, 4}, {64, 4}, {66, 4}, {64, 4}, {62, 4}, {62, 2}, {60, 2}, {59, 8}},
-      // Tenor: B C D B | A D C(h) | rest B A A | G F# G(h)
-      {{59, 4}, {60, 4}, {62, 4}, {59, 4}, {57, 4}, {62, 4}, {60, 8}, {-1, 4}, {59, 4}, {57, 4}, {57, 4}, {55, 4}, {54, 4}, {55, 8}},
-      // Bass: G C D G | E G D(h) | G E D C | D(h tied to q) G
-      {{43, 4}, {48, 4}, {50, 4}, {55, 4}, {52, 4}, {55, 4}, {50, 8}, {55, 4}, {52, 4}, {50, 4}, {48, 4}, {50, 12}, {43, 4}}};
+  return {// Soprano: G G A B | C B A(h, fermata) | B C D C | B A G(h, fermata)
+          {{67, 4},
+           {67, 4},
+           {69, 4},
+           {71, 4},
+           {72, 4},
+           {71, 4},
+           {69, 8},
+           {71, 4},
+           {72, 4},
+           {74, 4},
+           {72, 4},
+           {71, 4},
+           {69, 4},
+           {67, 8}},
+          // Alto: D E F#(e) E(e) D | E D D(h) | D E F# E | D D(e) C(e) B(h)
+          {{62, 4},
+           {64, 4},
+           {66, 2},
+           {64, 2},
+           {62, 4},
+           {64, 4},
+           {62, 4},
+           {62, 8},
+           {62, 4},
+           {64, 4},
+           {66, 4},
+           {64, 4},
+           {62, 4},
+           {62, 2},
+           {60, 2},
+           {59, 8}},
+          // Tenor: B C D B | A D C(h) | rest B A A | G F# G(h)
+          {{59, 4},
+           {60, 4},
+           {62, 4},
+           {59, 4},
+           {57, 4},
+           {62, 4},
+           {60, 8},
+           {-1, 4},
+           {59, 4},
+           {57, 4},
+           {57, 4},
+           {55, 4},
+           {54, 4},
+           {55, 8}},
+          // Bass: G C D G | E G D(h) | G E D C | D(h tied to q) G
+          {{43, 4},
+           {48, 4},
+           {50, 4},
+           {55, 4},
+           {52, 4},
+           {55, 4},
+           {50, 8},
+           {55, 4},
+           {52, 4},
+           {50, 4},
+           {48, 4},
+           {50, 12},
+           {43, 4}}};
 }
 
 // The notes above as tokens: a pitch, then holds; a rest on every tick.
@@ -92,8 +144,10 @@ inline std::vector<music::Token> chorale_tokens(int voice) {
   std::vector<music::Token> tokens;
   for (const FixtureNote& n : notes[voice]) {
     for (int t = 0; t < n.ticks; ++t) {
-      if (n.pitch < 0) tokens.push_back(music::kRest);
-      else tokens.push_back(t == 0 ? n.pitch : music::kHold);
+      if (n.pitch < 0)
+        tokens.push_back(music::kRest);
+      else
+        tokens.push_back(t == 0 ? n.pitch : music::kHold);
     }
   }
   return tokens;

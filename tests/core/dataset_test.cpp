@@ -249,12 +249,14 @@ TEST(CoreDataset, CacheNoticesChangedSplits) {
   corpus::Dataset before = corpus::build_dataset(o);
   ASSERT_EQ(before.pieces[0].split, corpus::Split::kTrain);
   // The corpus now says the chorale is a test piece.
-  std::ofstream(dir.path() / "corpus" / "splits.tsv") << "file\twork\tsplit\nchorales/core_chorale.musicxml\tcore\ttest\n";
+  std::ofstream(dir.path() / "corpus" / "splits.tsv")
+      << "file\twork\tsplit\nchorales/core_chorale.musicxml\tcore\ttest\n";
   ASSERT_EQ(corpus::split_of((dir.path() / "corpus" / "chorales" / "core_chorale.musicxml").string(), "x"),
             corpus::Split::kTest);
   corpus::Dataset after = corpus::build_dataset(o);
   ASSERT_EQ(after.pieces.size(), 1u);
-  EXPECT_EQ(after.pieces[0].split, corpus::Split::kTest) << "stale cache served (from_cache " << after.from_cache << ")";
+  EXPECT_EQ(after.pieces[0].split, corpus::Split::kTest)
+      << "stale cache served (from_cache " << after.from_cache << ")";
   EXPECT_EQ(after.test.size(), 1u);
 }
 

@@ -12,10 +12,10 @@
 #include <thread>
 
 #include "core_test_util.h"
-#include "util/file_util.h"
 #include "model/model.h"
 #include "train/distributed.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::testing {
 namespace {
@@ -68,8 +68,8 @@ std::unique_ptr<Trainer> start(const TempDir& dir, const std::string& env, const
 // A tiny network on two fixtures, without dropout (its masks would differ
 // with the split of the batch), with masks and chronological crops.
 std::string tiny_args(const TempDir& dir, const std::string& preset) {
-  std::string args = "--corpus " + fixture("mx_satb.musicxml") + " " + fixture("kern_basic.krn") +
-                     " --preset " + preset + " --lstm-hidden 16 --lstm-layers 1 --linear-hidden 16 --dropout 0" +
+  std::string args = "--corpus " + fixture("mx_satb.musicxml") + " " + fixture("kern_basic.krn") + " --preset " +
+                     preset + " --lstm-hidden 16 --lstm-layers 1 --linear-hidden 16 --dropout 0" +
                      " --batch 6 --threads 1 --eval-every 1000 --cache-dir " + dir.file("cache");
   if (preset == "fast") return args + " --input-dropout 0 --crop 16 --masking 0.5 --chronological 0.4";
   return args + " --window 4";
@@ -152,8 +152,8 @@ TEST(DistributedTraining, AKilledRankEndsTheOtherAndTheGroupResumes) {
 // where it waited.
 TEST(DistributedTraining, ARankThatNeverArrivesEndsTheOthersAfterTheTimeout) {
   TempDir dir("distributed_alone");
-  auto alone = start(dir, torchrun_env(0, 2, port_for(3)), tiny_args(dir, "fast") + " --steps 3 --timeout 3", "m.dqm",
-                     "alone");
+  auto alone =
+      start(dir, torchrun_env(0, 2, port_for(3)), tiny_args(dir, "fast") + " --steps 3 --timeout 3", "m.dqm", "alone");
   ASSERT_EQ(alone->wait(60), 1) << alone->log();
   EXPECT_NE(alone->log().find("did not all meet at 127.0.0.1:" + std::to_string(port_for(3))), std::string::npos)
       << alone->log();

@@ -70,7 +70,7 @@ TEST(CoreDrawToken, TemperatureFlattensTheModelAndThePrior) {
   const corpus::Vocabulary vocab = vocabulary();
   std::vector<float> logits(vocab[0].size(), -1e30f);
   const int64_t step = pitch(62), leap = pitch(74);  // from C4: a tone, or a ninth
-  const int64_t octave_leap = pitch(73);              // C#5: beyond an octave, a fault
+  const int64_t octave_leap = pitch(73);             // C#5: beyond an octave, a fault
   constexpr int kDraws = 40000;
   // The model alone at temperature 2: log-odds 2 become 1.
   logits[step] = 2.0f;

@@ -50,7 +50,8 @@ TEST(CoreMaskCrops, HidesOnlyNotesRestsAndHoldsAndNothingWithoutMasking) {
     torch::Tensor row = hidden[b][0];
     const int64_t first = row.nonzero().numel() > 0 ? row.nonzero()[0].item<int64_t>() : -1;
     if (first < 0) continue;
-    torch::Tensor after = row.narrow(0, first, row.size(0) - first) | special[b][0].narrow(0, first, row.size(0) - first);
+    torch::Tensor after =
+        row.narrow(0, first, row.size(0) - first) | special[b][0].narrow(0, first, row.size(0) - first);
     if (after.all().item<bool>() && first > 1) ++chronological;
   }
   EXPECT_GT(chronological, 0);
@@ -72,7 +73,6 @@ TEST(CoreMaskCrops, EdgeCropsStartOrEndWithThePiece) {
   EXPECT_GT(starts, 60);
   EXPECT_GT(ends, 60);
 }
-
 
 TEST(CoreWarmStart, AModelWithANewMetadataChannelComputesWhatItsSourceComputed) {
   TempDir dir("warm_start");

@@ -76,21 +76,20 @@ TEST_P(CoreMelodyFixtures, HarmonizedAsAChoirWouldSingIt) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Tunes, CoreMelodyFixtures,
-    ::testing::Values(Tune{"greensleeves-6-8.krn", {6, 8}, 4, false},
-                      Tune{"greensleeves-five-verses.krn", {6, 8}, 20, false},
-                      Tune{"slip-jig-9-8.krn", {9, 8}, 2, false},
-                      Tune{"hymn-3-2.krn", {3, 2}, 2, false},
-                      Tune{"drunken-sailor-dorian.krn", {2, 4}, 2, false},
-                      Tune{"anacreon-wide-range.krn", {3, 4}, 5, true},
-                      Tune{"g-minor-breath-marks.musicxml", {4, 4}, 4, false}),
-    [](const ::testing::TestParamInfo<Tune>& info) {
-      std::string name;
-      for (char c : info.param.file.substr(0, info.param.file.find('.')))
-        if (std::isalnum(static_cast<unsigned char>(c))) name += c;
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Tunes, CoreMelodyFixtures,
+                         ::testing::Values(Tune{"greensleeves-6-8.krn", {6, 8}, 4, false},
+                                           Tune{"greensleeves-five-verses.krn", {6, 8}, 20, false},
+                                           Tune{"slip-jig-9-8.krn", {9, 8}, 2, false},
+                                           Tune{"hymn-3-2.krn", {3, 2}, 2, false},
+                                           Tune{"drunken-sailor-dorian.krn", {2, 4}, 2, false},
+                                           Tune{"anacreon-wide-range.krn", {3, 4}, 5, true},
+                                           Tune{"g-minor-breath-marks.musicxml", {4, 4}, 4, false}),
+                         [](const ::testing::TestParamInfo<Tune>& info) {
+                           std::string name;
+                           for (char c : info.param.file.substr(0, info.param.file.find('.')))
+                             if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+                           return name;
+                         });
 
 TEST(CoreMelodyFixtures, TheLongTuneHasThreeHundredNotes) {
   const Score input = io::read_score(std::string(DQ_FIXTURES) + "/melodies/greensleeves-five-verses.krn");

@@ -7,9 +7,9 @@
 #include <random>
 
 #include "core_test_util.h"
-#include "util/file_util.h"
 #include "model/model.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::testing {
 namespace {
@@ -52,8 +52,10 @@ void write_archive(const std::string& path, const std::string& format, int64_t v
 }
 
 std::string info_of(const model::ModelConfig& c) {
-  return nlohmann::json{{"config", model::to_json(c)}, {"corpus", nlohmann::json::object()},
-                        {"metrics", nlohmann::json::object()}, {"training", nlohmann::json::object()}}
+  return nlohmann::json{{"config", model::to_json(c)},
+                        {"corpus", nlohmann::json::object()},
+                        {"metrics", nlohmann::json::object()},
+                        {"training", nlohmann::json::object()}}
       .dump();
 }
 

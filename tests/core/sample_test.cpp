@@ -315,8 +315,8 @@ Score tune(const std::vector<std::pair<int, int>>& notes, music::TimeSignature t
 
 TEST_P(CoreSample, ReharmonizeInfersPhrasesOfACompoundMeter) {
   // 6/8, four bars: six eighths, then three eighths and a dotted quarter, twice.
-  const std::vector<std::pair<int, int>> two_bars = {{67, 2}, {69, 2}, {71, 2}, {72, 2}, {71, 2}, {69, 2},
-                                                     {71, 2}, {72, 2}, {69, 2}, {67, 6}};
+  const std::vector<std::pair<int, int>> two_bars = {{67, 2}, {69, 2}, {71, 2}, {72, 2}, {71, 2},
+                                                     {69, 2}, {71, 2}, {72, 2}, {69, 2}, {67, 6}};
   std::vector<std::pair<int, int>> notes = two_bars;
   notes.insert(notes.end(), two_bars.begin(), two_bars.end());
   const Score melody = tune(notes, {6, 8});
@@ -518,7 +518,8 @@ double argmax_agreement(model::Model& m, const music::Score& s, int from, int to
   corpus::EncodedPiece e;
   EXPECT_TRUE(corpus::encode_piece(s, m.config.vocab, 0, &e));
   const int64_t L = e.length();
-  torch::Tensor tokens = torch::empty({1, 4, L}, torch::kInt64), meta = torch::empty({1, corpus::kNumMetaChannels, L}, torch::kInt64);
+  torch::Tensor tokens = torch::empty({1, 4, L}, torch::kInt64),
+                meta = torch::empty({1, corpus::kNumMetaChannels, L}, torch::kInt64);
   std::vector<int64_t> rows(4 * L);
   for (int v = 0; v < 4; ++v)
     for (int64_t t = 0; t < L; ++t) tokens[0][v][t] = rows[v * L + t] = e.tokens[v][t];

@@ -42,8 +42,8 @@ TEST(CoreSequenceLstm, MatchesTorchLstmAtEveryTickWithGradients) {
     setup.lstm->train();
     torch::Tensor expected = setup.reference();
     torch::Tensor actual = setup.written_out(true);
-    const std::string shape = std::to_string(batch) + "x" + std::to_string(ticks) + "x" + std::to_string(width) +
-                              ", " + std::to_string(layers) + " layers of " + std::to_string(hidden);
+    const std::string shape = std::to_string(batch) + "x" + std::to_string(ticks) + "x" + std::to_string(width) + ", " +
+                              std::to_string(layers) + " layers of " + std::to_string(hidden);
     expect_same_function(expected, actual, setup.parameters(), shape);
   }
 }
@@ -81,7 +81,8 @@ TEST(CoreSequenceLstm, GradientWithDropoutMatchesFiniteDifferences) {
   }
   const double eps = 1e-2;
   const double numeric = ((run(setup.input + eps * direction) * weights).sum().item<double>() -
-                          (run(setup.input - eps * direction) * weights).sum().item<double>()) / (2 * eps);
+                          (run(setup.input - eps * direction) * weights).sum().item<double>()) /
+                         (2 * eps);
   const double analytic = (gradient * direction).sum().item<double>();
   EXPECT_NEAR(analytic, numeric, 0.01 * std::abs(numeric) + 1e-3);
   EXPECT_LT((run(setup.input) - run(setup.input)).abs().max().item<double>(), 1e-7) << "same seed, same masks";

@@ -60,7 +60,8 @@ TEST(CoreSampleDefaults, AQuartetHarmonizationHasNoChoraleFermatasAndPlaysOnUnde
   EXPECT_EQ(out.ensemble, music::Ensemble::kStringQuartet);
   int sounding_under_the_rest = 0;
   for (int v = 1; v < music::kNumVoices; ++v)
-    for (int t = rested.start; t < rested.start + rested.length; ++t) sounding_under_the_rest += out.voices[v][t] != music::kRest;
+    for (int t = rested.start; t < rested.start + rested.length; ++t)
+      sounding_under_the_rest += out.voices[v][t] != music::kRest;
   EXPECT_GT(sounding_under_the_rest, 0);
   // The chorale style of the same model infers its phrases and rests with the melody.
   sample::ReharmonizeRequest chorale;

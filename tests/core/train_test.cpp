@@ -11,10 +11,10 @@
 #include "core_test_util.h"
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
-#include "util/file_util.h"
 #include "model/model.h"
 #include "train/trainer.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::testing {
 namespace {
@@ -111,10 +111,10 @@ TEST(CoreTrain, ResumedRunEndsWithTheSameWeights) {
   TempDir dir("resume");
   train::TrainOptions o = tiny_options(dir, "fast");
   o.config.lstm_layers = 2;
-  o.config.dropout = 0.2;        // dropout is seeded by step: a resumed run repeats it
+  o.config.dropout = 0.2;  // dropout is seeded by step: a resumed run repeats it
   o.config.input_dropout = 0.1;
   o.lr_schedule = train::LrSchedule::kPlateau;
-  o.patience = 4;                // halvings of the learning rate are part of the state
+  o.patience = 4;  // halvings of the learning rate are part of the state
   o.eval_every = 5;
   o.checkpoint_every = 10;
   const int64_t kSteps = 30, kFirst = 10;

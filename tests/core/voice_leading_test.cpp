@@ -119,10 +119,12 @@ TEST(VoiceLeadingPrior, FermataChordsMustBeCadences) {
   Piece piece({{72, 76}, {67, 72}, {64, 67}, {kRest, kDrawn}});
   std::vector<int16_t> cadences(piece.length, VoiceLeadingPrior::kNoCadence);
   cadences[2] = VoiceLeadingPrior::cadence_of({0, music::Mode::kMajor});
-  auto faults = [&](int pitch) { return prior.faults(piece.rows.data(), cadences.data(), piece.length, 3, 2, index_of(pitch)); };
-  EXPECT_EQ(faults(48), 0);  // C: the tonic triad
-  EXPECT_EQ(faults(45), 1);  // A under C E G: a seventh chord
-  EXPECT_EQ(faults(52), 1);  // E: a first inversion, no cadence
+  auto faults = [&](int pitch) {
+    return prior.faults(piece.rows.data(), cadences.data(), piece.length, 3, 2, index_of(pitch));
+  };
+  EXPECT_EQ(faults(48), 0);                                                    // C: the tonic triad
+  EXPECT_EQ(faults(45), 1);                                                    // A under C E G: a seventh chord
+  EXPECT_EQ(faults(52), 1);                                                    // E: a first inversion, no cadence
   EXPECT_EQ(VoiceLeadingPrior::cadence_of({0, music::Mode::kMinor}), 9 + 12);  // A minor
   // In A minor, the same chord on C is the relative major's tonic: a cadence.
   cadences[2] = VoiceLeadingPrior::cadence_of({0, music::Mode::kMinor});
@@ -139,8 +141,9 @@ TEST(VoiceLeadingPrior, TheLastFermataIsTheFinalCadence) {
   auto cadences = VoiceLeadingPrior::cadences_of(s);
   const int16_t f_major = VoiceLeadingPrior::cadence_of({-1, music::Mode::kMajor});
   for (int t = 0; t < 18; ++t) {
-    int16_t expected = t == 4 || t == 8 ? f_major : t == 15 ? f_major + VoiceLeadingPrior::kFinal
-                                                            : VoiceLeadingPrior::kNoCadence;
+    int16_t expected = t == 4 || t == 8 ? f_major
+                       : t == 15        ? f_major + VoiceLeadingPrior::kFinal
+                                        : VoiceLeadingPrior::kNoCadence;
     EXPECT_EQ(cadences[t], expected) << "row " << t;
   }
   EXPECT_EQ(VoiceLeadingPrior::cadences_of(s, false)[15], f_major);

@@ -58,9 +58,8 @@ MeasuredSet measured(const std::string& name, const std::vector<Score>& scores) 
 
 TwoSampleResult compare(const MeasuredSet& a, const MeasuredSet& b) {
   TwoSampleResult r = two_sample_test(a.features, b.features, a.feature_names, {});
-  std::printf("%s vs %s: logistic %.3f ± %.3f, MLP %.3f ± %.3f (%d per class)\n",
-              a.name.c_str(), b.name.c_str(), r.logistic.mean, r.logistic.std, r.mlp.mean,
-              r.mlp.std, r.pieces_per_class);
+  std::printf("%s vs %s: logistic %.3f ± %.3f, MLP %.3f ± %.3f (%d per class)\n", a.name.c_str(), b.name.c_str(),
+              r.logistic.mean, r.logistic.std, r.mlp.mean, r.mlp.std, r.pieces_per_class);
   return r;
 }
 
@@ -103,8 +102,7 @@ Score with_voices_of(const Score& soprano, const std::array<const Score*, 3>& do
 // Every piece of `scores` with its lower voices taken from the three next
 // pieces of the same mode and meter (in corpus order); pieces of a group
 // smaller than four are left out. Keys: the soprano piece's.
-std::vector<Score> shuffled_voices(const std::vector<Score>& scores,
-                                   std::vector<music::KeySignature>& keys) {
+std::vector<Score> shuffled_voices(const std::vector<Score>& scores, std::vector<music::KeySignature>& keys) {
   std::map<std::tuple<int, int, int>, std::vector<const Score*>> groups;
   for (const Score& s : scores) {
     const music::TimeSignature time = s.meta[0].time;
@@ -116,8 +114,7 @@ std::vector<Score> shuffled_voices(const std::vector<Score>& scores,
     const size_t n = pieces.size();
     if (n < 4) continue;
     for (size_t i = 0; i < n; ++i) {
-      result.push_back(with_voices_of(*pieces[i], {pieces[(i + 1) % n], pieces[(i + 2) % n],
-                                                   pieces[(i + 3) % n]}));
+      result.push_back(with_voices_of(*pieces[i], {pieces[(i + 1) % n], pieces[(i + 2) % n], pieces[(i + 3) % n]}));
       keys.push_back(music::home_key(*pieces[i]));
     }
   }
@@ -164,25 +161,25 @@ TEST(Calibration, ShuffledVoicesAreToldApart) {
   ASSERT_GT(shuffled.size(), 100u);
   std::vector<Score> originals = bach().valid;
   originals.insert(originals.end(), bach().test.begin(), bach().test.end());
-  expect_told_apart(compare(measure_set("shuffled voices", shuffled, keys),
-                            measured("Bach valid and test", originals)));
+  expect_told_apart(
+      compare(measure_set("shuffled voices", shuffled, keys), measured("Bach valid and test", originals)));
 }
 
 TEST(Calibration, DoubledNoteLengthsAreToldApart) {
   SKIP_WITHOUT_CORPUS();
   std::vector<Score> slow;
   for (const Score& s : bach().test) slow.push_back(doubled(s));
-  expect_told_apart(
-      compare(measured("doubled lengths", slow), measured("Bach valid", bach().valid)));
+  expect_told_apart(compare(measured("doubled lengths", slow), measured("Bach valid", bach().valid)));
 }
 
 TEST(Calibration, BachTonalFiguresNearTheIndependentGrader) {
   SKIP_WITHOUT_CORPUS();
   const TonalMeasures m = tonal_measures(measured("Bach test", bach().test).tonal);
-  std::printf("Bach test: final tonic %.3f, key found %.3f, outside scale %.4f, short notes "
-              "%.3f, changes per bar %.2f, falling fifths %.3f, parallels per note %.4f\n",
-              m.final_on_tonic, m.key_found, m.outside_scale, m.short_notes, m.changes_per_bar,
-              m.falling_fifths, m.parallels_per_note);
+  std::printf(
+      "Bach test: final tonic %.3f, key found %.3f, outside scale %.4f, short notes "
+      "%.3f, changes per bar %.2f, falling fifths %.3f, parallels per note %.4f\n",
+      m.final_on_tonic, m.key_found, m.outside_scale, m.short_notes, m.changes_per_bar, m.falling_fifths,
+      m.parallels_per_note);
   EXPECT_NEAR(m.final_on_tonic, 0.82, 0.06);
   EXPECT_NEAR(m.key_found, 0.71, 0.08);
   EXPECT_NEAR(m.outside_scale, 0.044, 0.01);

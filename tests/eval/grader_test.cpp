@@ -23,10 +23,7 @@ void expect_only(const RuleCounts& c, Rule rule, int count) {
 
 TEST(Grader, ParallelFifthCountedOnce) {
   // Soprano C5-D5 over bass F3-G3 (a twelfth, twice); alto moves later alone.
-  auto score = make_score({{{72, 4}, {74, 8}},
-                           {{64, 8}, {65, 4}},
-                           {{60, 12}},
-                           {{53, 4}, {55, 8}}});
+  auto score = make_score({{{72, 4}, {74, 8}}, {{64, 8}, {65, 4}}, {{60, 12}}, {{53, 4}, {55, 8}}});
   RuleCounts c = grade(score);
   expect_only(c, Rule::kParallelFifths, 1);
   EXPECT_EQ(c.notes, 7);
@@ -112,8 +109,8 @@ TEST(Grader, LeadingToneResolvedAndUnresolved) {
 
 TEST(Grader, LeadingToneInMinorIsRaisedSeventh) {
   // A minor: G#4-A4 resolves; G natural is no leading tone. Also in the bass.
-  auto score = make_score({{{68, 4}, {69, 4}, {67, 4}, {65, 4}}, {}, {}, {{56, 4}, {57, 12}}},
-                          {0, music::Mode::kMinor});
+  auto score =
+      make_score({{{68, 4}, {69, 4}, {67, 4}, {65, 4}}, {}, {}, {{56, 4}, {57, 12}}}, {0, music::Mode::kMinor});
   RuleCounts c = grade(score);
   EXPECT_EQ(c.leading_tones, 2);
   EXPECT_EQ(c.count(Rule::kUnresolvedLeadingTone), 0);
@@ -158,10 +155,8 @@ TEST(Grader, CadenceOnRelativeMinor) {
 
 TEST(Grader, BarsAffectedAndSums) {
   // Soprano and bass in fifths in bar 1, alto and tenor in bar 2.
-  auto score = make_score({{{72, 8}, {74, 24}},
-                           {{64, 16}, {65, 8}, {67, 8}},
-                           {{60, 16}, {58, 8}, {60, 8}},
-                           {{53, 8}, {55, 24}}});
+  auto score = make_score(
+      {{{72, 8}, {74, 24}}, {{64, 16}, {65, 8}, {67, 8}}, {{60, 16}, {58, 8}, {60, 8}}, {{53, 8}, {55, 24}}});
   RuleCounts c = grade(score);
   EXPECT_EQ(c.bars, 2);
   EXPECT_EQ(c.notes, 10);
@@ -184,9 +179,9 @@ TEST(Grader, ChordSlicesAndTonic) {
   EXPECT_FALSE(slices[1].onset[0]);
   EXPECT_TRUE(slices[1].onset[3]);
   EXPECT_EQ(slices[1].pitch[2], -1);
-  EXPECT_EQ(music::tonic_pitch_class({2, music::Mode::kMajor}), 2);    // D major
-  EXPECT_EQ(music::tonic_pitch_class({-3, music::Mode::kMinor}), 0);   // C minor
-  EXPECT_EQ(music::tonic_pitch_class({-1, music::Mode::kUnknown}), 5); // F (major assumed)
+  EXPECT_EQ(music::tonic_pitch_class({2, music::Mode::kMajor}), 2);     // D major
+  EXPECT_EQ(music::tonic_pitch_class({-3, music::Mode::kMinor}), 0);    // C minor
+  EXPECT_EQ(music::tonic_pitch_class({-1, music::Mode::kUnknown}), 5);  // F (major assumed)
 }
 
 }  // namespace

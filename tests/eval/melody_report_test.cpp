@@ -45,10 +45,8 @@ TEST(MelodyReport, TheBeatOfASixEightBarIsADottedQuarter) {
 TEST(MelodyReport, AttacksUnderMelodyRests) {
   // The soprano rests in beat 2: the alto holds (fine), the tenor attacks,
   // the bass rests.
-  music::Score score = make_score({{{72, 4}, {-1, 4}, {72, 4}},
-                                   {{64, 8}, {64, 4}},
-                                   {{55, 4}, {57, 4}, {55, 4}},
-                                   {{48, 4}, {-1, 4}, {48, 4}}});
+  music::Score score = make_score(
+      {{{72, 4}, {-1, 4}, {72, 4}}, {{64, 8}, {64, 4}}, {{55, 4}, {57, 4}, {55, 4}}, {{48, 4}, {-1, 4}, {48, 4}}});
   EXPECT_EQ(attacks_under_melody_rests(score), 1);
 }
 

@@ -35,8 +35,8 @@ music::Score cadence_bar() {
 
 TEST(PieceFeatures, NamedUniquelyAndSameForEveryPiece) {
   FeatureVector a = piece_feature_vector(cadence_bar(), kCMajor);
-  FeatureVector b = piece_feature_vector(make_score({{{67, 8}}, {{64, 8}}, {{60, 8}}, {{48, 8}}}),
-                                         {1, music::Mode::kMinor});
+  FeatureVector b =
+      piece_feature_vector(make_score({{{67, 8}}, {{64, 8}}, {{60, 8}}, {{48, 8}}}), {1, music::Mode::kMinor});
   EXPECT_EQ(a.names.size(), 104u);
   EXPECT_EQ(a.values.size(), a.names.size());
   EXPECT_EQ(a.names, b.names);
@@ -46,25 +46,23 @@ TEST(PieceFeatures, NamedUniquelyAndSameForEveryPiece) {
 TEST(PieceFeatures, PitchClassesAgainstTheTonic) {
   // Every note a G: the tonic of G major, the fifth of C major.
   music::Score score = make_score({{{67, 4}}, {{67, 4}}, {{55, 4}}, {{43, 4}}});
-  EXPECT_DOUBLE_EQ(feature(piece_feature_vector(score, {1, music::Mode::kMajor}),
-                           "notes on the tonic"), 1.0);
+  EXPECT_DOUBLE_EQ(feature(piece_feature_vector(score, {1, music::Mode::kMajor}), "notes on the tonic"), 1.0);
   FeatureVector in_c = piece_feature_vector(score, kCMajor);
   EXPECT_DOUBLE_EQ(feature(in_c, "notes on the tonic"), 0.0);
   EXPECT_DOUBLE_EQ(feature(in_c, "notes a 5th above the tonic"), 1.0);
   EXPECT_DOUBLE_EQ(feature(in_c, "notes outside the key's scale"), 0.0);
   // F# is outside C major but inside E minor (its 2nd degree).
   music::Score sharp = make_score({{{66, 4}, {67, 4}}, {{62, 8}}, {{59, 8}}, {{47, 8}}});
-  EXPECT_DOUBLE_EQ(feature(piece_feature_vector(sharp, kCMajor), "notes outside the key's scale"),
-                   0.2);
-  EXPECT_DOUBLE_EQ(feature(piece_feature_vector(sharp, {1, music::Mode::kMinor}),
-                           "notes outside the key's scale"), 0.0);
+  EXPECT_DOUBLE_EQ(feature(piece_feature_vector(sharp, kCMajor), "notes outside the key's scale"), 0.2);
+  EXPECT_DOUBLE_EQ(feature(piece_feature_vector(sharp, {1, music::Mode::kMinor}), "notes outside the key's scale"),
+                   0.0);
 }
 
 TEST(PieceFeatures, MelodicIntervalsPerVoice) {
   // Soprano C5 D5 C5 C5 G5 (rest between the last two skipped): step up,
   // step down, repeat, fifth.
-  music::Score score = make_score({{{72, 2}, {74, 2}, {72, 2}, {72, 2}, {-1, 4}, {79, 4}},
-                                   {{64, 16}}, {{55, 16}}, {{48, 16}}});
+  music::Score score =
+      make_score({{{72, 2}, {74, 2}, {72, 2}, {72, 2}, {-1, 4}, {79, 4}}, {{64, 16}}, {{55, 16}}, {{48, 16}}});
   FeatureVector f = piece_feature_vector(score, kCMajor);
   EXPECT_DOUBLE_EQ(feature(f, "soprano: steps up"), 0.25);
   EXPECT_DOUBLE_EQ(feature(f, "soprano: steps down"), 0.25);
@@ -76,8 +74,7 @@ TEST(PieceFeatures, MelodicIntervalsPerVoice) {
 
 TEST(PieceFeatures, IntervalBucketsBothWays) {
   // Bass C3 F3 C3 B3 C2: fourth up, fourth down, seventh, octave and more.
-  music::Score score = make_score({{{72, 20}}, {{64, 20}}, {{55, 20}},
-                                   {{48, 4}, {53, 4}, {48, 4}, {59, 4}, {36, 4}}});
+  music::Score score = make_score({{{72, 20}}, {{64, 20}}, {{55, 20}}, {{48, 4}, {53, 4}, {48, 4}, {59, 4}, {36, 4}}});
   FeatureVector f = piece_feature_vector(score, kCMajor);
   EXPECT_DOUBLE_EQ(feature(f, "bass: fourths up"), 0.25);
   EXPECT_DOUBLE_EQ(feature(f, "bass: fourths down"), 0.25);
@@ -87,8 +84,7 @@ TEST(PieceFeatures, IntervalBucketsBothWays) {
 
 TEST(PieceFeatures, NoteLengthsAndRests) {
   // Soprano: 16th, 8th, dotted 8th, dotted quarter, rest of 6; others whole notes + 2.
-  music::Score score = make_score({{{72, 1}, {74, 2}, {76, 3}, {77, 6}, {-1, 6}},
-                                   {{64, 18}}, {{55, 18}}, {{48, 18}}});
+  music::Score score = make_score({{{72, 1}, {74, 2}, {76, 3}, {77, 6}, {-1, 6}}, {{64, 18}}, {{55, 18}}, {{48, 18}}});
   FeatureVector f = piece_feature_vector(score, kCMajor);
   EXPECT_DOUBLE_EQ(feature(f, "notes of a 16th"), 1.0 / 7);
   EXPECT_DOUBLE_EQ(feature(f, "notes of an 8th"), 1.0 / 7);
@@ -120,8 +116,7 @@ TEST(PieceFeatures, HarmonyCadencesAndFinalChord) {
 
 TEST(PieceFeatures, VoiceLeadingRatesPerNote) {
   // Soprano C5-D5 over bass F3-G3: one parallel fifth, 7 notes.
-  music::Score score = make_score({{{72, 4}, {74, 8}}, {{64, 8}, {65, 4}}, {{60, 12}},
-                                   {{53, 4}, {55, 8}}});
+  music::Score score = make_score({{{72, 4}, {74, 8}}, {{64, 8}, {65, 4}}, {{60, 12}}, {{53, 4}, {55, 8}}});
   FeatureVector f = piece_feature_vector(score, kCMajor);
   EXPECT_DOUBLE_EQ(feature(f, "parallel fifths per note"), 1.0 / 7);
   EXPECT_DOUBLE_EQ(feature(f, "parallel octaves/unisons per note"), 0.0);
@@ -130,8 +125,7 @@ TEST(PieceFeatures, VoiceLeadingRatesPerNote) {
 TEST(PieceFeatures, RatesDoNotGrowWithLength) {
   // The same bar four times over: rates stay as they are.
   std::vector<std::vector<N>> voices(4);
-  const std::vector<std::vector<N>> bar = {{{72, 4}, {74, 4}, {76, 4}, {74, 4}},
-                                           {{64, 16}}, {{55, 16}}, {{48, 16}}};
+  const std::vector<std::vector<N>> bar = {{{72, 4}, {74, 4}, {76, 4}, {74, 4}}, {{64, 16}}, {{55, 16}}, {{48, 16}}};
   for (int repeat = 0; repeat < 4; ++repeat) {
     for (int v = 0; v < 4; ++v) voices[v].insert(voices[v].end(), bar[v].begin(), bar[v].end());
   }

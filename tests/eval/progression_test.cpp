@@ -16,17 +16,16 @@ using testing::set_fermata;
 struct Chord {
   int s, a, t, b;
 };
-const Chord kI{72, 64, 55, 48};    // C5 E4 G3 C3
-const Chord kI6{72, 67, 60, 52};   // C5 G4 C4 E3: first inversion
-const Chord kIV{69, 60, 57, 53};   // A4 C4 A3 F3
-const Chord kV{67, 62, 59, 43};    // G4 D4 B3 G2
-const Chord kV7{65, 62, 59, 43};   // F4 D4 B3 G2
-const Chord kVi{69, 64, 60, 45};   // A4 E4 C4 A2
-const Chord kI7{70, 64, 55, 48};   // C5 with Bb: C7
+const Chord kI{72, 64, 55, 48};   // C5 E4 G3 C3
+const Chord kI6{72, 67, 60, 52};  // C5 G4 C4 E3: first inversion
+const Chord kIV{69, 60, 57, 53};  // A4 C4 A3 F3
+const Chord kV{67, 62, 59, 43};   // G4 D4 B3 G2
+const Chord kV7{65, 62, 59, 43};  // F4 D4 B3 G2
+const Chord kVi{69, 64, 60, 45};  // A4 E4 C4 A2
+const Chord kI7{70, 64, 55, 48};  // C5 with Bb: C7
 
 // A score of one quarter-note chord per beat.
-music::Score chords(const std::vector<Chord>& list,
-                    music::KeySignature key = {0, music::Mode::kMajor}) {
+music::Score chords(const std::vector<Chord>& list, music::KeySignature key = {0, music::Mode::kMajor}) {
   std::vector<std::vector<N>> voices(4);
   for (const Chord& c : list) {
     voices[0].push_back({c.s, 4});
@@ -64,12 +63,12 @@ TEST(Progression, RootMotionByInterval) {
 TEST(Progression, KeyScales) {
   const music::KeySignature c_major{0, music::Mode::kMajor};
   const music::KeySignature a_minor{0, music::Mode::kMinor};
-  EXPECT_TRUE(in_key_scale(5, c_major));    // F
-  EXPECT_FALSE(in_key_scale(6, c_major));   // F#
-  EXPECT_TRUE(in_key_scale(8, a_minor));    // G#: raised 7th
-  EXPECT_TRUE(in_key_scale(6, a_minor));    // F#: raised 6th
-  EXPECT_TRUE(in_key_scale(7, a_minor));    // G: natural 7th
-  EXPECT_FALSE(in_key_scale(10, a_minor));  // Bb
+  EXPECT_TRUE(in_key_scale(5, c_major));                    // F
+  EXPECT_FALSE(in_key_scale(6, c_major));                   // F#
+  EXPECT_TRUE(in_key_scale(8, a_minor));                    // G#: raised 7th
+  EXPECT_TRUE(in_key_scale(6, a_minor));                    // F#: raised 6th
+  EXPECT_TRUE(in_key_scale(7, a_minor));                    // G: natural 7th
+  EXPECT_FALSE(in_key_scale(10, a_minor));                  // Bb
   EXPECT_TRUE(in_key_scale(1, {2, music::Mode::kMajor}));   // C# in D major
   EXPECT_FALSE(in_key_scale(0, {2, music::Mode::kMajor}));  // C in D major
 }
@@ -143,10 +142,8 @@ TEST(Progression, DominantOnTheLastEighthCounts) {
 
 TEST(Progression, SuspensionUnderTheFermataIsReadResolved) {
   // V, then the tonic under the fermata with the soprano's D5 resolving to C5.
-  music::Score score = make_score({{{71, 4}, {74, 2}, {72, 6}},
-                                   {{62, 4}, {64, 8}},
-                                   {{55, 4}, {55, 8}},
-                                   {{43, 4}, {48, 8}}});
+  music::Score score =
+      make_score({{{71, 4}, {74, 2}, {72, 6}}, {{62, 4}, {64, 8}}, {{55, 4}, {55, 8}}, {{43, 4}, {48, 8}}});
   set_fermata(score, 4, 12);
   Progression p = read_progression(score, {0, music::Mode::kMajor});
   EXPECT_EQ(p.cadences[static_cast<int>(Cadence::kAuthentic)], 1);
@@ -175,8 +172,7 @@ TEST(Progression, FinalChords) {
   EXPECT_EQ(final_chord(chords({kVi, a_major}, a_minor), a_minor), FinalChord::kTonic);
   // An open fifth on the tonic, and a final chord followed by rests.
   EXPECT_EQ(final_chord(chords({kV, {67, 60, 55, 48}}), c_major), FinalChord::kTonic);
-  music::Score ending = make_score({{{72, 4}, {-1, 4}}, {{64, 4}, {-1, 4}},
-                                    {{55, 4}, {-1, 4}}, {{48, 4}, {-1, 4}}});
+  music::Score ending = make_score({{{72, 4}, {-1, 4}}, {{64, 4}, {-1, 4}}, {{55, 4}, {-1, 4}}, {{48, 4}, {-1, 4}}});
   EXPECT_EQ(final_chord(ending, c_major), FinalChord::kTonic);
   music::Score silent = make_score({{{-1, 4}}, {{-1, 4}}, {{-1, 4}}, {{-1, 4}}});
   EXPECT_EQ(final_chord(silent, c_major), FinalChord::kOther);

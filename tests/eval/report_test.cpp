@@ -1,10 +1,10 @@
 #include "eval/report.h"
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -22,11 +22,10 @@ using testing::set_fermata;
 // A clean four-bar chorale-like phrase in C major ending on a fermata,
 // transposed by `shift` semitones (within the choir ranges for |shift| <= 2).
 music::Score chorale(int shift) {
-  std::vector<std::vector<N>> v = {
-      {{72, 4}, {74, 4}, {76, 4}, {77, 4}, {74, 4}, {72, 8}},
-      {{67, 4}, {67, 4}, {67, 4}, {65, 4}, {67, 4}, {67, 8}},
-      {{64, 4}, {62, 4}, {60, 4}, {60, 4}, {62, 4}, {64, 8}},
-      {{48, 4}, {47, 4}, {48, 4}, {45, 4}, {55, 4}, {48, 8}}};
+  std::vector<std::vector<N>> v = {{{72, 4}, {74, 4}, {76, 4}, {77, 4}, {74, 4}, {72, 8}},
+                                   {{67, 4}, {67, 4}, {67, 4}, {65, 4}, {67, 4}, {67, 8}},
+                                   {{64, 4}, {62, 4}, {60, 4}, {60, 4}, {62, 4}, {64, 8}},
+                                   {{48, 4}, {47, 4}, {48, 4}, {45, 4}, {55, 4}, {48, 8}}};
   for (auto& voice : v)
     for (N& n : voice) n.pitch += shift;
   music::Score s = make_score(v, {0, music::Mode::kMajor});

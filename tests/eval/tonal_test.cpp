@@ -43,17 +43,15 @@ TEST(Tonal, KeyAskedForIsWhatCounts) {
   TonalCounts c = tonal_counts(cadence_bar(), {1, music::Mode::kMajor});
   EXPECT_EQ(c.final_on_tonic, 0);
   EXPECT_EQ(c.key_found, 0);
-  EXPECT_EQ(c.notes_outside_scale, 2);  // the F of alto and bass
+  EXPECT_EQ(c.notes_outside_scale, 2);                              // the F of alto and bass
   EXPECT_EQ(c.cadences[static_cast<int>(Cadence::kAuthentic)], 1);  // a cadence on IV of G
 }
 
 TEST(Tonal, MeasuresOfASet) {
   TonalCounts set = tonal_counts(cadence_bar(), kCMajor);
   // A second piece: parallel fifths, a chromatic note, no cadence, ending on V.
-  music::Score second = make_score({{{72, 4}, {74, 4}, {73, 4}, {74, 4}},
-                                    {{64, 8}, {67, 8}},
-                                    {{60, 8}, {59, 8}},
-                                    {{53, 4}, {55, 12}}});
+  music::Score second =
+      make_score({{{72, 4}, {74, 4}, {73, 4}, {74, 4}}, {{64, 8}, {67, 8}}, {{60, 8}, {59, 8}}, {{53, 4}, {55, 12}}});
   set += tonal_counts(second, kCMajor);
   TonalMeasures m = tonal_measures(set);
   EXPECT_EQ(m.pieces, 2);

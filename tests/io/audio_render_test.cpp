@@ -9,9 +9,9 @@
 #include <filesystem>
 
 #include "io/audio_writer.h"
-#include "util/file_util.h"
 #include "io/renderer.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 using namespace dq;
 using namespace dq::io;
@@ -38,18 +38,14 @@ Score chorale(int bars) {
 }
 
 uint32_t le32(const std::string& b, size_t at) {
-  return static_cast<uint8_t>(b[at]) | static_cast<uint8_t>(b[at + 1]) << 8 |
-         static_cast<uint8_t>(b[at + 2]) << 16 |
+  return static_cast<uint8_t>(b[at]) | static_cast<uint8_t>(b[at + 1]) << 8 | static_cast<uint8_t>(b[at + 2]) << 16 |
          static_cast<uint32_t>(static_cast<uint8_t>(b[at + 3])) << 24;
 }
-int le16(const std::string& b, size_t at) {
-  return static_cast<uint8_t>(b[at]) | static_cast<uint8_t>(b[at + 1]) << 8;
-}
+int le16(const std::string& b, size_t at) { return static_cast<uint8_t>(b[at]) | static_cast<uint8_t>(b[at + 1]) << 8; }
 
 // A scratch folder removed at the end of the test.
 struct ScratchDir {
-  fs::path path =
-      fs::temp_directory_path() / ("dq_audio_render_test_" + std::to_string(::getpid()));
+  fs::path path = fs::temp_directory_path() / ("dq_audio_render_test_" + std::to_string(::getpid()));
   ScratchDir() { fs::create_directories(path); }
   ~ScratchDir() { fs::remove_all(path); }
 };
@@ -129,6 +125,4 @@ TEST(RenderScore, PdfAndSvg) {
   EXPECT_NE(util::read_file_bytes((dir.path / "small.svg").string()).find("<svg"), std::string::npos);
 }
 
-TEST(RenderScore, BadExtensionIsAnError) {
-  EXPECT_THROW(render_score(chorale(1), "/tmp/score.gif"), Error);
-}
+TEST(RenderScore, BadExtensionIsAnError) { EXPECT_THROW(render_score(chorale(1), "/tmp/score.gif"), Error); }

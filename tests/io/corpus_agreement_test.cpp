@@ -117,8 +117,7 @@ const KnownDifference kKnownDifferences[] = {
     {"bwv39.7.mxl", "chor067.krn", "kern a minor third lower (1 sharp vs 2 flats), 97 %"},
     {"bwv73.5.mxl", "chor191.krn", "kern a minor third lower (none vs 2 flats), 99 %"},
     // Different.
-    {"bwv104.6.mxl", "chor326.krn",
-     "edition variants in all four voices in bars 3-4 and 8-9 (85 % of notes agree)"},
+    {"bwv104.6.mxl", "chor326.krn", "edition variants in all four voices in bars 3-4 and 8-9 (85 % of notes agree)"},
     {"bwv190.7.mxl", "chor327.krn",
      "the MusicXML writes out three repeated sections (kern *>[A,A,B,B,C,C,D]; A+B+C = 224 "
      "ticks), more than the one-block allowance covers"},
@@ -132,8 +131,7 @@ const KnownDifference kKnownDifferences[] = {
     {"bwv375.mxl", "chor276.krn",
      "inner-voice variants in bars 1, 4 and 6-9 and the bass an octave apart in bar 7 (86 %)"},
     {"bwv386.mxl", "chor032.krn", "bass an octave apart in bars 8-9, a few ties (89.5 %)"},
-    {"bwv393.mxl", "chor275.krn",
-     "alto, tenor and bass differ in the last phrase, bars 10-12 (88 %)"},
+    {"bwv393.mxl", "chor275.krn", "alto, tenor and bass differ in the last phrase, bars 10-12 (88 %)"},
     {"bwv4.8.mxl", "chor184.krn",
      "the first section ends on a half note in the kern (bar 4 `2d;`), on a quarter in the "
      "MusicXML, whose second-section upbeat fills the bar: everything after is 4 ticks apart"},
@@ -146,17 +144,14 @@ const KnownDifference kKnownDifferences[] = {
 // part (read_musicxml takes the key from it) disagrees with the kern.
 const std::pair<const char*, const char*> kKnownKeyDifferences[] = {
     {"bwv244.15.mxl", "the soprano part has 4 sharps, the other three parts and the kern 2"},
-    {"bwv62.6.mxl",
-     "the soprano part has <fifths>0</fifths> (no mode), the others and the kern 2 flats"},
+    {"bwv62.6.mxl", "the soprano part has <fifths>0</fifths> (no mode), the others and the kern 2 flats"},
     {"bwv40.3.mxl", "1 flat (minor with a Dorian signature), the kern 2 flats"},
     {"bwv87.7.mxl", "no accidentals (Dorian signature), the kern 1 flat"},
 };
 
 struct Note {
   int start, length, pitch;
-  bool operator==(const Note& o) const {
-    return start == o.start && length == o.length && pitch == o.pitch;
-  }
+  bool operator==(const Note& o) const { return start == o.start && length == o.length && pitch == o.pitch; }
 };
 
 using Voices = std::vector<std::vector<Note>>;
@@ -190,8 +185,7 @@ int music_end(const Score& s) {
 Voices notes_of(const Score& s) {
   Voices voices(music::kNumVoices);
   for (int v = 0; v < music::kNumVoices; ++v)
-    for (const music::Note& n : music::voice_notes(s, v))
-      voices[v].push_back({n.start, n.length, n.pitch});
+    for (const music::Note& n : music::voice_notes(s, v)) voices[v].push_back({n.start, n.length, n.pitch});
   ignore_final_lengths(voices);
   return voices;
 }
@@ -287,8 +281,7 @@ Voices notes_without(const Score& s, int from, int ticks) {
       if (t >= from && t < from + ticks) continue;
       bool onset = tokens[t] != music::kHold || t == from + ticks;
       if (pitch[t] != music::kRest) {
-        if (onset || voices[v].empty() ||
-            voices[v].back().start + voices[v].back().length != out_tick) {
+        if (onset || voices[v].empty() || voices[v].back().start + voices[v].back().length != out_tick) {
           voices[v].push_back({out_tick, 1, pitch[t]});
         } else {
           ++voices[v].back().length;
@@ -344,8 +337,7 @@ int written_out_repeat(const Score& longer, const Voices& other, int ticks) {
 
 std::string describe(const Note* n) {
   if (!n) return "none";
-  return std::to_string(n->pitch) + "/" + std::to_string(n->length) + "@" +
-         std::to_string(n->start);
+  return std::to_string(n->pitch) + "/" + std::to_string(n->length) + "@" + std::to_string(n->start);
 }
 
 Comparison compare(const Score& mxl, const Score& krn) {
@@ -358,14 +350,14 @@ Comparison compare(const Score& mxl, const Score& krn) {
     int from = mxl_longer ? written_out_repeat(mxl, b, ticks) : written_out_repeat(krn, a, ticks);
     if (from >= 0) {
       (mxl_longer ? a : b) = notes_without(mxl_longer ? mxl : krn, from, ticks);
-      c.repeat_removed = std::string(mxl_longer ? "mxl" : "krn") + " ticks " +
-                         std::to_string(from) + "-" + std::to_string(from + ticks);
+      c.repeat_removed = std::string(mxl_longer ? "mxl" : "krn") + " ticks " + std::to_string(from) + "-" +
+                         std::to_string(from + ticks);
     }
   }
   // The same length: the final chords start together, or (with a repeat
   // not removed) the music ends at the same tick.
-  const bool same_length = last_onset(a) == last_onset(b) ||
-                           (c.repeat_removed.empty() && music_end(mxl) == music_end(krn));
+  const bool same_length =
+      last_onset(a) == last_onset(b) || (c.repeat_removed.empty() && music_end(mxl) == music_end(krn));
   c.agreement = best_agreement(a, b, &c.transposition);
   for (int v = 0; v < music::kNumVoices && c.first_difference.empty(); ++v) {
     size_t i = 0;
@@ -381,12 +373,11 @@ Comparison compare(const Score& mxl, const Score& krn) {
     c.kind = c.transposition == 0 ? Kind::kVariant : Kind::kTransposed;
   }
   if (!same_length) {
-    c.first_difference += "; last onset at tick " + std::to_string(last_onset(a)) + " vs " +
-                          std::to_string(last_onset(b));
+    c.first_difference +=
+        "; last onset at tick " + std::to_string(last_onset(a)) + " vs " + std::to_string(last_onset(b));
   }
   if (!c.repeat_removed.empty()) {
-    c.first_difference += (c.first_difference.empty() ? "" : "; ") +
-                          std::string("repeat removed: ") + c.repeat_removed;
+    c.first_difference += (c.first_difference.empty() ? "" : "; ") + std::string("repeat removed: ") + c.repeat_removed;
   }
   // Key signature at the start and meters at every tick, where the two files
   // line up tick for tick.
@@ -469,8 +460,7 @@ TEST(CorpusAgreement, MusicXmlAndKernChoralesHaveTheSameNotes) {
       bool same_key = c.transposition == 0 && c.agreement >= kVariantAgreement;
       return std::make_pair(same_key, c.agreement);
     };
-    auto best = [&](const std::string& file, const std::vector<std::string>& others,
-                    bool file_is_mxl) {
+    auto best = [&](const std::string& file, const std::vector<std::string>& others, bool file_is_mxl) {
       std::pair<std::string, std::string> chosen;
       for (const std::string& o : others) {
         auto key = file_is_mxl ? std::make_pair(file, o) : std::make_pair(o, file);
@@ -502,8 +492,8 @@ TEST(CorpusAgreement, MusicXmlAndKernChoralesHaveTheSameNotes) {
     ++counts[c.kind];
     std::pair<std::string, std::string> names{name_of(pair.first), name_of(pair.second)};
     if (report.is_open()) {
-      report << names.first << '\t' << names.second << '\t' << kind_name(c.kind) << '\t'
-             << c.agreement << '\t' << c.transposition << '\t' << c.first_difference << '\n';
+      report << names.first << '\t' << names.second << '\t' << kind_name(c.kind) << '\t' << c.agreement << '\t'
+             << c.transposition << '\t' << c.first_difference << '\n';
     }
     if (c.kind == Kind::kExact || c.kind == Kind::kVariant) {
       if (c.agreement >= 0.99) {
@@ -516,18 +506,17 @@ TEST(CorpusAgreement, MusicXmlAndKernChoralesHaveTheSameNotes) {
         ++key_differences;
         EXPECT_TRUE(known_keys.count(names.first))
             << names.first << " / " << names.second << ": key signatures differ ("
-            << scores.at(pair.first).meta[0].key.fifths << " vs "
-            << scores.at(pair.second).meta[0].key.fifths << " fifths)";
+            << scores.at(pair.first).meta[0].key.fifths << " vs " << scores.at(pair.second).meta[0].key.fifths
+            << " fifths)";
       }
       if (known.count(names)) {
-        std::cout << "  now agrees (remove from kKnownDifferences): " << names.first << " "
-                  << names.second << "\n";
+        std::cout << "  now agrees (remove from kKnownDifferences): " << names.first << " " << names.second << "\n";
       }
       continue;
     }
     auto it = known.find(names);
-    std::cout << "  " << kind_name(c.kind) << " " << names.first << " / " << names.second
-              << ": agreement " << c.agreement << " at " << c.transposition << " semitones; "
+    std::cout << "  " << kind_name(c.kind) << " " << names.first << " / " << names.second << ": agreement "
+              << c.agreement << " at " << c.transposition << " semitones; "
               << (it == known.end() ? c.first_difference : it->second) << "\n";
     if (it == known.end()) {
       ADD_FAILURE() << names.first << " / " << names.second << " is " << kind_name(c.kind)
@@ -538,12 +527,11 @@ TEST(CorpusAgreement, MusicXmlAndKernChoralesHaveTheSameNotes) {
   }
   const int n = static_cast<int>(pairs.size());
   const int exact = counts[Kind::kExact], variant = counts[Kind::kVariant];
-  std::cout << "  chorale pairs (MusicXML / kern) from " << works_with_both << " works: " << n
-            << "; exact " << exact << ", variant " << variant << ", transposed "
-            << counts[Kind::kTransposed] << ", different " << counts[Kind::kDifferent]
-            << "; exact or variant with >= 99 % of notes agreeing: " << at_least_99
-            << ", 95-99 %: " << at_least_95 << "; key signatures differ in " << key_differences
-            << "; files read " << scores.size() << ", missing " << missing << "\n";
+  std::cout << "  chorale pairs (MusicXML / kern) from " << works_with_both << " works: " << n << "; exact " << exact
+            << ", variant " << variant << ", transposed " << counts[Kind::kTransposed] << ", different "
+            << counts[Kind::kDifferent] << "; exact or variant with >= 99 % of notes agreeing: " << at_least_99
+            << ", 95-99 %: " << at_least_95 << "; key signatures differ in " << key_differences << "; files read "
+            << scores.size() << ", missing " << missing << "\n";
   if (missing > 0) GTEST_SKIP() << missing << " corpus files listed in splits.tsv are missing";
 
   EXPECT_GE(n, 359);
@@ -551,8 +539,7 @@ TEST(CorpusAgreement, MusicXmlAndKernChoralesHaveTheSameNotes) {
   EXPECT_GE(exact + variant, 334);
   for (const auto& [names, reason] : known)
     if (!known_seen.count(names) && !pairs.empty())
-      std::cout << "  listed but not found as a difference: " << names.first << " " << names.second
-                << "\n";
+      std::cout << "  listed but not found as a difference: " << names.first << " " << names.second << "\n";
 }
 
 }  // namespace

@@ -46,9 +46,7 @@ std::string error_of(const std::string& text) {
   return "";
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // (start, length, pitch) of every note of a voice, for compact comparisons.
 std::vector<std::vector<int>> notes_of(const Score& score, int voice) {
@@ -74,16 +72,17 @@ TEST(KernReader, ReadsChoraleFixture) {
   EXPECT_EQ(s.meta[0].time, (TimeSignature{4, 4}));
 
   // The rightmost spine is the soprano; a dotted quarter, a local comment line.
-  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 65}, {4, 6, 69}, {10, 2, 70}, {12, 4, 67},
-                                   {16, 4, 72}, {20, 8, 69}, {28, 4, 65}}));
+  EXPECT_EQ(notes_of(s, 0),
+            (Notes{{0, 4, 65}, {4, 6, 69}, {10, 2, 70}, {12, 4, 67}, {16, 4, 72}, {20, 8, 69}, {28, 4, 65}}));
   EXPECT_EQ(s.voices[0][32], kRest);
   // Repeated notes stay separate; rests are rests.
-  EXPECT_EQ(notes_of(s, 1), (Notes{{0, 4, 60}, {4, 4, 65}, {8, 4, 65}, {12, 4, 64},
-                                   {16, 4, 64}, {20, 4, 65}, {24, 4, 65}, {28, 8, 65}}));
+  EXPECT_EQ(
+      notes_of(s, 1),
+      (Notes{{0, 4, 60}, {4, 4, 65}, {8, 4, 65}, {12, 4, 64}, {16, 4, 64}, {20, 4, 65}, {24, 4, 65}, {28, 8, 65}}));
   EXPECT_EQ(s.voices[2][20], kRest);
   // The bass: eighths, and a half note tied over the bar line ([2C ... 4C]).
-  EXPECT_EQ(notes_of(s, 3), (Notes{{0, 4, 53}, {4, 2, 53}, {6, 2, 52}, {8, 4, 50},
-                                   {12, 12, 48}, {24, 4, 53}, {28, 8, 41}}));
+  EXPECT_EQ(notes_of(s, 3),
+            (Notes{{0, 4, 53}, {4, 2, 53}, {6, 2, 52}, {8, 4, 50}, {12, 12, 48}, {24, 4, 53}, {28, 8, 41}}));
 
   // The pickup is measure 0, right-aligned in its bar.
   EXPECT_EQ(s.meta[0].measure, 0);
@@ -110,8 +109,7 @@ TEST(KernReader, ReadsQuartetFixture) {
   EXPECT_EQ(notes_of(s, 3)[0], (std::vector<int>{0, 4, 48}));
   EXPECT_EQ(s.quantization.notes_dropped_chord, 3);
   // The split violin keeps its left sub-spine (4ee 8ff 8ee).
-  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 79}, {4, 4, 74}, {8, 4, 76}, {12, 2, 77},
-                                   {14, 2, 76}, {16, 8, 72}}));
+  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 79}, {4, 4, 74}, {8, 4, 76}, {12, 2, 77}, {14, 2, 76}, {16, 8, 72}}));
   EXPECT_EQ(s.quantization.notes_dropped_layer, 2);
   // **dynam spines hold no notes: four voices, each a part.
   EXPECT_EQ(notes_of(s, 1), (Notes{{0, 4, 67}, {4, 4, 71}, {8, 8, 72}, {16, 8, 67}}));
@@ -119,10 +117,10 @@ TEST(KernReader, ReadsQuartetFixture) {
 }
 
 TEST(KernDurations, DotsBrevesAndLongas) {
-  Score s = parse(krn({"**kern", "*M4/4", "4.c", "8d", "4..e", "16f", "2...g", "16a", "0b",
-                       "00cc", "*-"}));
-  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 6, 60}, {6, 2, 62}, {8, 7, 64}, {15, 1, 65},
-                                   {16, 15, 67}, {31, 1, 69}, {32, 32, 71}, {64, 64, 72}}));
+  Score s = parse(krn({"**kern", "*M4/4", "4.c", "8d", "4..e", "16f", "2...g", "16a", "0b", "00cc", "*-"}));
+  EXPECT_EQ(
+      notes_of(s, 0),
+      (Notes{{0, 6, 60}, {6, 2, 62}, {8, 7, 64}, {15, 1, 65}, {16, 15, 67}, {31, 1, 69}, {32, 32, 71}, {64, 64, 72}}));
   EXPECT_EQ(s.quantization.onsets_moved, 0);
 }
 
@@ -130,9 +128,8 @@ TEST(KernDurations, TupletsStayExact) {
   // Triplet halves (3), triplet eighths (12), triplet quarters (6), quintuplet
   // sixteenths (20) and N%M rational durations: each group adds up exactly,
   // so the note after it starts on the beat.
-  Score s = parse(krn({"**kern", "*M4/4", "3c", "3d", "3e", "4f", "12g", "12a", "12b", "6c",
-                       "6d", "6e", "20c", "20d", "20e", "20f", "20g", "4a", "3%2c", "3%4d",
-                       "4e", "*-"}));
+  Score s = parse(krn({"**kern", "*M4/4", "3c",  "3d",  "3e",  "4f",  "12g", "12a",  "12b",  "6c", "6d",
+                       "6e",     "20c",   "20d", "20e", "20f", "20g", "4a",  "3%2c", "3%4d", "4e", "*-"}));
   std::vector<Note> notes = voice_notes(s, 0);
   auto start_of_pitch_after = [&](int tick) {
     for (const Note& n : notes)
@@ -154,12 +151,11 @@ TEST(KernDurations, TupletsStayExact) {
 }
 
 TEST(KernPitches, OctavesAndAccidentals) {
-  Score s = parse(krn({"**kern", "4c", "4cc", "4C", "4CC", "4c#", "4c##", "4d-", "4d--", "4bn",
-                       "4ccc", "4BBB-", "4r", "4ryy", "4ddr", "*-"}));
+  Score s = parse(krn({"**kern", "4c", "4cc", "4C", "4CC", "4c#", "4c##", "4d-", "4d--", "4bn", "4ccc", "4BBB-", "4r",
+                       "4ryy", "4ddr", "*-"}));
   std::vector<int> pitches;
   for (int t = 0; t < s.length(); t += 4) pitches.push_back(s.voices[0][t]);
-  EXPECT_EQ(pitches, (std::vector<int>{60, 72, 48, 36, 61, 62, 61, 60, 71, 84, 34, kRest, kRest,
-                                       kRest}));
+  EXPECT_EQ(pitches, (std::vector<int>{60, 72, 48, 36, 61, 62, 61, 60, 71, 84, 34, kRest, kRest, kRest}));
 }
 
 TEST(KernNotes, TiesMergeIntoOneNote) {
@@ -181,15 +177,14 @@ TEST(KernNotes, FermataOnTopVoice) {
 
 TEST(KernNotes, ArticulationsAndBeamsAreIgnored) {
   Score s = parse(krn({"**kern", "(8c/L'", "8d\\J)", "4e'~^", "4fyy", "{4gX}", "*-"}));
-  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 2, 60}, {2, 2, 62}, {4, 4, 64}, {8, 4, 65},
-                                   {12, 4, 67}}));
+  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 2, 60}, {2, 2, 62}, {4, 4, 64}, {8, 4, 65}, {12, 4, 67}}));
 }
 
 TEST(KernSpines, MisalignedLinesFollowEachSpinesDurations) {
   // The 8e is written on the line of the second triplet note, but starts when
   // the spine's 8d ends: each spine keeps its own time within the measure.
-  Score s = parse(krn({"**kern\t**kern", "*M1/4\t*M1/4", "=1\t=1", "8d\t12g", "8e\t12a",
-                       ".\t12b", "=2\t=2", "4f\t4cc", "*-\t*-"}));
+  Score s = parse(
+      krn({"**kern\t**kern", "*M1/4\t*M1/4", "=1\t=1", "8d\t12g", "8e\t12a", ".\t12b", "=2\t=2", "4f\t4cc", "*-\t*-"}));
   EXPECT_EQ(notes_of(s, 1), (Notes{{0, 2, 62}, {2, 2, 64}, {4, 4, 65}}));
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_TRUE(contains(s.warnings[0], "1 notes were written")) << s.warnings[0];
@@ -197,47 +192,42 @@ TEST(KernSpines, MisalignedLinesFollowEachSpinesDurations) {
 }
 
 TEST(KernSpines, SplitAndMergeKeepLeftSubSpine) {
-  Score s = parse(krn({"**kern\t**kern", "*M2/4\t*M2/4", "4C\t4c", "4D\t4d", "*\t*^",
-                       "2E\t4e\t8g", ".\t.\t8a", ".\t4f\t4b", "*\t*v\t*v", "4G\t4g", "4A\t4a",
-                       "*-\t*-"}));
-  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 60}, {4, 4, 62}, {8, 4, 64}, {12, 4, 65},
-                                   {16, 4, 67}, {20, 4, 69}}));
+  Score s = parse(krn({"**kern\t**kern", "*M2/4\t*M2/4", "4C\t4c", "4D\t4d", "*\t*^", "2E\t4e\t8g", ".\t.\t8a",
+                       ".\t4f\t4b", "*\t*v\t*v", "4G\t4g", "4A\t4a", "*-\t*-"}));
+  EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 60}, {4, 4, 62}, {8, 4, 64}, {12, 4, 65}, {16, 4, 67}, {20, 4, 69}}));
   EXPECT_EQ(notes_of(s, 1).size(), 5u);
   EXPECT_EQ(s.quantization.notes_dropped_layer, 3);
 }
 
 TEST(KernSpines, NestedSplitsAndTermination) {
-  Score s = parse(krn({"**kern", "*^", "4c\t4e", "*^\t*", "4d\t4f\t4a", "*v\t*v\t*",
-                       "4e\t4g", "*\t*-", "4f", "*-"}));
+  Score s = parse(krn({"**kern", "*^", "4c\t4e", "*^\t*", "4d\t4f\t4a", "*v\t*v\t*", "4e\t4g", "*\t*-", "4f", "*-"}));
   EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 60}, {4, 4, 62}, {8, 4, 64}, {12, 4, 65}}));
 }
 
 TEST(KernSpines, OtherSpineTypesAreIgnored) {
-  Score s = parse(krn({"**kern\t**dynam\t**kern\t**text", "*Icello\t*\t*Ivioln\t*",
-                       "4C\tp\t4c\tHal-", "4D\t<\t4d\t-le-", "4E\tff\t4e\tlu-ja",
-                       "*-\t*-\t*-\t*-"}));
+  Score s = parse(krn({"**kern\t**dynam\t**kern\t**text", "*Icello\t*\t*Ivioln\t*", "4C\tp\t4c\tHal-",
+                       "4D\t<\t4d\t-le-", "4E\tff\t4e\tlu-ja", "*-\t*-\t*-\t*-"}));
   EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 60}, {4, 4, 62}, {8, 4, 64}}));
   EXPECT_EQ(notes_of(s, 1), (Notes{{0, 4, 48}, {4, 4, 50}, {8, 4, 52}}));
   EXPECT_TRUE(notes_of(s, 2).empty());
 }
 
 TEST(KernSpines, ExchangeAndAdd) {
-  Score s = parse(krn({"**kern\t**kern", "4C\t4c", "*x\t*x", "4e\t4E", "*\t*+",
-                       "*\t*\t**dynam", "4f\t4F\tp", "*-\t*-\t*-"}));
+  Score s =
+      parse(krn({"**kern\t**kern", "4C\t4c", "*x\t*x", "4e\t4E", "*\t*+", "*\t*\t**dynam", "4f\t4F\tp", "*-\t*-\t*-"}));
   EXPECT_EQ(notes_of(s, 0), (Notes{{0, 4, 60}, {4, 4, 64}, {8, 4, 65}}));
   EXPECT_EQ(notes_of(s, 1), (Notes{{0, 4, 48}, {4, 4, 52}, {8, 4, 53}}));
 }
 
 TEST(KernMeta, KeyAndTimeChanges) {
-  Score s = parse(krn({"**kern", "*k[f#]", "*G:", "*M3/4", "=1", "2.g", "=2", "*k[b-e-]",
-                       "*g:", "*M2/4", "2g", "=3", "*k[f#c#]", "2a", "=4", "*k[b-]", "*g:dor",
-                       "2g", "*-"}));
+  Score s = parse(krn({"**kern", "*k[f#]", "*G:", "*M3/4", "=1", "2.g", "=2", "*k[b-e-]", "*g:", "*M2/4", "2g", "=3",
+                       "*k[f#c#]", "2a", "=4", "*k[b-]", "*g:dor", "2g", "*-"}));
   EXPECT_EQ(s.meta[0].key, (KeySignature{1, Mode::kMajor}));
   EXPECT_EQ(s.meta[0].time, (TimeSignature{3, 4}));
   EXPECT_EQ(s.meta[12].key, (KeySignature{-2, Mode::kMinor}));
   EXPECT_EQ(s.meta[12].time, (TimeSignature{2, 4}));
   EXPECT_EQ(s.meta[12].measure, 2);
-  EXPECT_EQ(s.meta[20].key, (KeySignature{2, Mode::kUnknown}));  // no mode token
+  EXPECT_EQ(s.meta[20].key, (KeySignature{2, Mode::kUnknown}));   // no mode token
   EXPECT_EQ(s.meta[28].key, (KeySignature{-1, Mode::kUnknown}));  // dorian
   EXPECT_EQ(s.meta[28].measure, 4);
 }
@@ -249,8 +239,7 @@ TEST(KernMeta, ModeTokenBeforeKeySignature) {
 
 TEST(KernMeta, MeasureNumbersAndSplitBars) {
   // An unnumbered bar line inside measure 3 (a repeat sign) continues it.
-  Score s = parse(krn({"**kern", "*M2/4", "=1-", "2c", "=2", "2d", "=3", "4e", "=:|!", "4f",
-                       "=4", "2g", "==", "*-"}));
+  Score s = parse(krn({"**kern", "*M2/4", "=1-", "2c", "=2", "2d", "=3", "4e", "=:|!", "4f", "=4", "2g", "==", "*-"}));
   EXPECT_EQ(s.meta[0].measure, 1);
   EXPECT_EQ(s.meta[8].measure, 2);
   EXPECT_EQ(s.meta[16].measure, 3);
@@ -263,8 +252,7 @@ TEST(KernMeta, MeasureNumbersAndSplitBars) {
 TEST(KernMeta, UnnumberedBarLinesAreCounted) {
   // humlib's musicxml2hum (Verovio) writes "=1" before a pickup and then only
   // "=": the pickup is measure 0 and the bars after it 1, 2, 3.
-  Score s = parse(krn({"**kern", "*M3/4", "=1", "4c", "=", "2.d", "=", "2e", "4f", "=", "2g",
-                       "==", "*-"}));
+  Score s = parse(krn({"**kern", "*M3/4", "=1", "4c", "=", "2.d", "=", "2e", "4f", "=", "2g", "==", "*-"}));
   std::vector<int> measures, in_bar;
   for (int t : {0, 3, 4, 15, 16, 28, 35}) {
     measures.push_back(s.meta[t].measure);
@@ -296,8 +284,8 @@ TEST(KernMeta, UnnumberedBarLinesAreCounted) {
 TEST(KernMeta, UnnumberedRepeatBarLineSplitsAMeasure) {
   // A repeat sign inside a bar continues its number; the unnumbered bar line
   // after the completed bar starts the next one.
-  Score s = parse(krn({"**kern", "*M2/4", "=1", "2c", "=", "4d", "=:|!", "4e", "=", "4f",
-                       "=:|!", "4g", "=", "2a", "*-"}));
+  Score s =
+      parse(krn({"**kern", "*M2/4", "=1", "2c", "=", "4d", "=:|!", "4e", "=", "4f", "=:|!", "4g", "=", "2a", "*-"}));
   std::vector<int> measures, in_bar;
   for (int t = 0; t < s.length(); t += 4) {
     measures.push_back(s.meta[t].measure);
@@ -319,16 +307,15 @@ TEST(KernMeta, FirstBarWithoutBarLine) {
 }
 
 TEST(KernMeta, TitleComposerAndComments) {
-  Score s = parse(krn({"!!!COM: Someone", "!!!OTL@EN: English title", "!! comment",
-                       "**kern", "! local", "4c", "!!another", "4d", "*-", "!!!RDF: end"}));
+  Score s = parse(krn({"!!!COM: Someone", "!!!OTL@EN: English title", "!! comment", "**kern", "! local", "4c",
+                       "!!another", "4d", "*-", "!!!RDF: end"}));
   EXPECT_EQ(s.composer, "Someone");
   EXPECT_EQ(s.title, "English title");
   EXPECT_EQ(notes_of(s, 0).size(), 2u);
 }
 
 TEST(KernMeta, StringQuartetTitleWithoutInstruments) {
-  Score s = parse(krn({"!!!OTL: String Quartet in G Major", "**kern\t**kern", "4C\t4c",
-                       "*-\t*-"}));
+  Score s = parse(krn({"!!!OTL: String Quartet in G Major", "**kern\t**kern", "4C\t4c", "*-\t*-"}));
   EXPECT_EQ(s.ensemble, Ensemble::kStringQuartet);
 }
 
@@ -338,8 +325,7 @@ TEST(KernMeta, CarriageReturnsAndByteOrderMark) {
 }
 
 TEST(KernOptions, SelectsPartsOfAFivePartFile) {
-  std::string text = krn({"**kern\t**kern\t**kern\t**kern\t**kern", "4C\t4E\t4G\t4c\t4e",
-                          "*-\t*-\t*-\t*-\t*-"});
+  std::string text = krn({"**kern\t**kern\t**kern\t**kern\t**kern", "4C\t4E\t4G\t4c\t4e", "*-\t*-\t*-\t*-\t*-"});
   EXPECT_TRUE(contains(error_of(text), "5 parts"));
   io::ReadOptions options;
   options.parts = {0, 2, 3, 4};  // top first: 4e, 4G, 4E, 4C
@@ -389,8 +375,7 @@ TEST(KernErrors, MalformedInputGivesClearErrors) {
   };
   for (const Case& c : cases) {
     std::string message = error_of(c.text);
-    EXPECT_TRUE(contains(message, c.expected)) << "expected '" << c.expected << "', got '"
-                                               << message << "'";
+    EXPECT_TRUE(contains(message, c.expected)) << "expected '" << c.expected << "', got '" << message << "'";
     EXPECT_EQ(message.rfind("test.krn", 0), 0u) << message;
   }
 }
@@ -464,8 +449,7 @@ int kern_spine_count(const std::string& path) {
   while (std::getline(in, line)) {
     if (line.rfind("**", 0) != 0) continue;
     int count = 0;
-    for (size_t pos = line.find("**kern"); pos != std::string::npos;
-         pos = line.find("**kern", pos + 1)) {
+    for (size_t pos = line.find("**kern"); pos != std::string::npos; pos = line.find("**kern", pos + 1)) {
       ++count;
     }
     return count;
@@ -491,8 +475,7 @@ TEST(KernCorpus, BachChoralesReadWithFourVoices) {
       std::cout << "  failed: " << e.what() << "\n";
     }
   }
-  std::cout << "  Bach kern chorales read with 4 voices: " << good << " of " << files.size()
-            << "\n";
+  std::cout << "  Bach kern chorales read with 4 voices: " << good << " of " << files.size() << "\n";
   EXPECT_GE(good, 368);
 }
 
@@ -507,9 +490,16 @@ TEST(KernCorpus, Chor001SopranoMatchesBwv269) {
   EXPECT_EQ(s.meta[0].tick_in_bar, 8);
   Notes soprano = notes_of(s, 0);
   soprano.resize(9);
-  EXPECT_EQ(soprano, (Notes{{0, 4, 67}, {4, 8, 67}, {12, 4, 74}, {16, 6, 71}, {22, 2, 69},
-                            {24, 4, 67}, {28, 6, 67}, {34, 2, 69}, {36, 4, 71}}));
-  EXPECT_EQ(s.voices[3][0], 43);  // bass GG
+  EXPECT_EQ(soprano, (Notes{{0, 4, 67},
+                            {4, 8, 67},
+                            {12, 4, 74},
+                            {16, 6, 71},
+                            {22, 2, 69},
+                            {24, 4, 67},
+                            {28, 6, 67},
+                            {34, 2, 69},
+                            {36, 4, 71}}));
+  EXPECT_EQ(s.voices[3][0], 43);    // bass GG
   EXPECT_TRUE(s.meta[40].fermata);  // end of the first phrase, bar 4
   EXPECT_EQ(s.title, "Aus meines Herzens Grunde");
 }
@@ -533,8 +523,7 @@ TEST(KernCorpus, QuartetMovementsMostlyReadWithFourVoices) {
     }
     if (kern_spine_count(f) <= 4) ++failed_with_four_spines;
   }
-  std::cout << "  kern quartet movements read with 4 voices: " << good << " of " << files.size()
-            << "\n";
+  std::cout << "  kern quartet movements read with 4 voices: " << good << " of " << files.size() << "\n";
   EXPECT_GE(good, 350);
   // The failures are the files with 5 or 6 parts.
   EXPECT_EQ(failed_with_four_spines, 0);

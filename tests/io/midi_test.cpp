@@ -5,11 +5,11 @@
 #include <chrono>
 #include <filesystem>
 
-#include "util/file_util.h"
 #include "io/midi_reader.h"
 #include "io/midi_writer.h"
 #include "io/smf.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 using namespace dq;
 using namespace dq::io;
@@ -33,13 +33,10 @@ std::string u32(uint32_t v) {
   return bytes({int(v >> 24), int((v >> 16) & 0xff), int((v >> 8) & 0xff), int(v & 0xff)});
 }
 
-std::string chunk(const std::string& id, const std::string& body) {
-  return id + u32(body.size()) + body;
-}
+std::string chunk(const std::string& id, const std::string& body) { return id + u32(body.size()) + body; }
 
 std::string header(int format, int tracks, int division) {
-  return chunk("MThd",
-               bytes({0, format, tracks >> 8, tracks & 0xff, division >> 8, division & 0xff}));
+  return chunk("MThd", bytes({0, format, tracks >> 8, tracks & 0xff, division >> 8, division & 0xff}));
 }
 
 std::string meta(int type, const std::string& payload) {
@@ -50,8 +47,8 @@ const std::string kEndOfTrack = bytes({0}) + meta(0x2f, "");
 
 // A note of `quarters` at `ppq` on `channel`: note-on now, note-off after.
 std::string note(int channel, int key, int ppq, double quarters) {
-  return bytes({0, 0x90 | channel, key, 80}) +
-         smf::encode_vlq(static_cast<uint32_t>(quarters * ppq)) + bytes({0x80 | channel, key, 0});
+  return bytes({0, 0x90 | channel, key, 80}) + smf::encode_vlq(static_cast<uint32_t>(quarters * ppq)) +
+         bytes({0x80 | channel, key, 0});
 }
 
 // --- Building scores by hand ------------------------------------------------
@@ -86,9 +83,9 @@ void expect_round_trip(const Score& score) {
   for (int v = 0; v < 4; ++v) EXPECT_EQ(back.voices[v], score.voices[v]) << "voice " << v;
   for (int t = 0; t < score.length() && t < back.length(); ++t) {
     EXPECT_EQ(back.meta[t], score.meta[t])
-        << "tick " << t << ": measure " << back.meta[t].measure << "/" << score.meta[t].measure
-        << " pos " << back.meta[t].tick_in_bar << "/" << score.meta[t].tick_in_bar << " fermata "
-        << back.meta[t].fermata << "/" << score.meta[t].fermata;
+        << "tick " << t << ": measure " << back.meta[t].measure << "/" << score.meta[t].measure << " pos "
+        << back.meta[t].tick_in_bar << "/" << score.meta[t].tick_in_bar << " fermata " << back.meta[t].fermata << "/"
+        << score.meta[t].fermata;
     if (!(back.meta[t] == score.meta[t])) break;
   }
   EXPECT_EQ(back.part_names, score.part_names);
@@ -124,9 +121,7 @@ TEST(MidiSmf, VariableLengthQuantities) {
 }
 
 TEST(MidiSmf, RunningStatus) {
-  std::string body =
-      bytes({0, 0x90, 60, 64, 0x60, 62, 64, 0x60, 60, 0, 0, 62, 0, 0, 0xc1, 52, 0, 53}) +
-      kEndOfTrack;
+  std::string body = bytes({0, 0x90, 60, 64, 0x60, 62, 64, 0x60, 60, 0, 0, 62, 0, 0, 0xc1, 52, 0, 53}) + kEndOfTrack;
   smf::File f = smf::parse(header(0, 1, 96) + chunk("MTrk", body), "running.mid");
   const auto& ev = f.tracks[0].events;
   ASSERT_EQ(ev.size(), 6u);
@@ -141,9 +136,8 @@ TEST(MidiSmf, RunningStatus) {
 }
 
 TEST(MidiSmf, MetaEventsAndSysex) {
-  std::string body = bytes({0}) + meta(0x03, "Alto") + bytes({0}) +
-                     meta(0x51, bytes({0x07, 0xa1, 0x20})) + bytes({0, 0xf0, 3, 1, 2, 0xf7}) +
-                     bytes({0}) + meta(0x58, bytes({6, 3, 36, 8})) + bytes({10}) +
+  std::string body = bytes({0}) + meta(0x03, "Alto") + bytes({0}) + meta(0x51, bytes({0x07, 0xa1, 0x20})) +
+                     bytes({0, 0xf0, 3, 1, 2, 0xf7}) + bytes({0}) + meta(0x58, bytes({6, 3, 36, 8})) + bytes({10}) +
                      meta(0x59, bytes({0xfd, 1})) + bytes({5}) + meta(0x2f, "");
   smf::File f = smf::parse(header(1, 1, 480) + chunk("MTrk", body), "meta.mid");
   const auto& ev = f.tracks[0].events;
@@ -181,9 +175,8 @@ TEST(MidiSmf, SerializeParseRoundTrip) {
 
 TEST(MidiRead, AnyPulsesPerQuarter) {
   for (int ppq : {96, 480, 960}) {
-    std::string body = bytes({0}) + meta(0x58, bytes({2, 2, 24, 8})) + note(0, 60, ppq, 1) +
-                       note(0, 62, ppq, 0.5) + note(0, 64, ppq, 0.25) + note(0, 65, ppq, 0.25) +
-                       kEndOfTrack;
+    std::string body = bytes({0}) + meta(0x58, bytes({2, 2, 24, 8})) + note(0, 60, ppq, 1) + note(0, 62, ppq, 0.5) +
+                       note(0, 64, ppq, 0.25) + note(0, 65, ppq, 0.25) + kEndOfTrack;
     Score s = parse_midi(header(0, 1, ppq) + chunk("MTrk", body), "ppq.mid");
     std::vector<int> soprano = {60, kHold, kHold, kHold, 62, kHold, 64, 65};
     EXPECT_EQ(s.voices[0], soprano) << "ppq " << ppq;
@@ -195,8 +188,7 @@ TEST(MidiRead, AnyPulsesPerQuarter) {
 
 TEST(MidiRead, OffGridNotesAreLeftToTheBuilder) {
   // A triplet at PPQ 480: onsets 0, 160, 320 quarters/3; the builder rounds and counts.
-  std::string body = note(0, 60, 480, 1.0 / 3) + note(0, 62, 480, 1.0 / 3) +
-                     note(0, 64, 480, 1.0 / 3) + kEndOfTrack;
+  std::string body = note(0, 60, 480, 1.0 / 3) + note(0, 62, 480, 1.0 / 3) + note(0, 64, 480, 1.0 / 3) + kEndOfTrack;
   Score s = parse_midi(header(0, 1, 480) + chunk("MTrk", body), "triplet.mid");
   EXPECT_GT(s.quantization.onsets_moved, 0);
 }
@@ -229,8 +221,8 @@ TEST(MidiRead, FormatOneTracksInAnyOrder) {
   auto track = [](const std::string& name, int channel, int key) {
     return chunk("MTrk", bytes({0}) + meta(0x03, name) + note(channel, key, 480, 4) + kEndOfTrack);
   };
-  std::string file = header(1, 4, 480) + track("Bass", 0, 48) + track("Soprano", 1, 72) +
-                     track("Tenor", 2, 60) + track("Alto", 3, 67);
+  std::string file =
+      header(1, 4, 480) + track("Bass", 0, 48) + track("Soprano", 1, 72) + track("Tenor", 2, 60) + track("Alto", 3, 67);
   Score s = parse_midi(file, "order.mid");
   EXPECT_EQ(s.voices[0][0], 72);
   EXPECT_EQ(s.voices[1][0], 67);
@@ -253,14 +245,12 @@ TEST(MidiRead, FormatOneTracksInAnyOrder) {
 TEST(MidiRead, NotePairing) {
   // Note-on velocity 0 ends a note; overlapping notes of one key pair first
   // in, first out; a note left sounding ends with its track; drums ignored.
-  std::string body =
-      bytes({0, 0x90, 60, 80, 0x60, 0x90, 60, 0, 0, 0x90, 62, 80, 0x30, 0x90, 62, 80}) +
-      bytes({0x30, 0x80, 62, 0, 0x30, 0x80, 62, 0, 0, 0x99, 36, 100, 0, 0x90, 64, 80}) +
-      bytes({0x60}) + meta(0x2f, "");
+  std::string body = bytes({0, 0x90, 60, 80, 0x60, 0x90, 60, 0, 0, 0x90, 62, 80, 0x30, 0x90, 62, 80}) +
+                     bytes({0x30, 0x80, 62, 0, 0x30, 0x80, 62, 0, 0, 0x99, 36, 100, 0, 0x90, 64, 80}) + bytes({0x60}) +
+                     meta(0x2f, "");
   Score s = parse_midi(header(0, 1, 96) + chunk("MTrk", body), "pairing.mid");
   // 96 pulses per quarter: 0x60 = a quarter, 0x30 = an eighth.
-  std::vector<int> expected = {60,    kHold, kHold, kHold, 62,    kHold, 62,
-                               kHold, kHold, kHold, 64,    kHold, kHold, kHold};
+  std::vector<int> expected = {60, kHold, kHold, kHold, 62, kHold, 62, kHold, kHold, kHold, 64, kHold, kHold, kHold};
   EXPECT_EQ(s.voices[0], expected);
   EXPECT_EQ(s.voices[1], std::vector<int>(expected.size(), kRest));
 }
@@ -414,8 +404,7 @@ TEST(MidiHostile, BadFilesGiveClearErrorsFast) {
   std::string many_data_bytes;
   for (int i = 0; i < 10000; ++i) many_data_bytes += bytes({0, 0x40});
   std::string many_signatures;
-  for (int i = 0; i < 1001; ++i)
-    many_signatures += bytes({1}) + meta(0x58, bytes({3 + i % 2, 2, 24, 8}));
+  for (int i = 0; i < 1001; ++i) many_signatures += bytes({1}) + meta(0x58, bytes({3 + i % 2, 2, 24, 8}));
   std::string huge_deltas;
   for (int i = 0; i < 100; ++i) huge_deltas += bytes({0xff, 0xff, 0xff, 0x7f, 0x90, 60, 80});
 
@@ -427,26 +416,21 @@ TEST(MidiHostile, BadFilesGiveClearErrorsFast) {
       {"truncated track", header(0, 1, 96) + chunk("MTrk", good_track).substr(0, 12)},
       {"missing track", header(1, 2, 96) + chunk("MTrk", good_track)},
       {"chunk length beyond EOF", header(0, 1, 96) + "MTrk" + u32(0x7fffffff) + good_track},
-      {"VLQ of 5 bytes",
-       header(0, 1, 96) + chunk("MTrk", bytes({0x81, 0x81, 0x81, 0x81, 0x01, 0x90, 60, 80}))},
+      {"VLQ of 5 bytes", header(0, 1, 96) + chunk("MTrk", bytes({0x81, 0x81, 0x81, 0x81, 0x01, 0x90, 60, 80}))},
       {"huge delta times", header(0, 1, 96) + chunk("MTrk", huge_deltas)},
-      {"long but legal piece", header(0, 1, 1) + chunk("MTrk", bytes({0, 0x90, 60, 80, 0xff, 0xff,
-                                                                      0xff, 0x7f, 0x80, 60, 0}))},
+      {"long but legal piece",
+       header(0, 1, 1) + chunk("MTrk", bytes({0, 0x90, 60, 80, 0xff, 0xff, 0xff, 0x7f, 0x80, 60, 0}))},
       {"too many time signatures", header(0, 1, 96) + chunk("MTrk", many_signatures + good_track)},
-      {"bad tempo length",
-       header(0, 1, 96) + chunk("MTrk", bytes({0}) + meta(0x51, bytes({1, 2})) + good_track)},
-      {"bad time signature length",
-       header(0, 1, 96) + chunk("MTrk", bytes({0}) + meta(0x58, bytes({4})) + good_track)},
-      {"meta length beyond chunk",
-       header(0, 1, 96) + chunk("MTrk", bytes({0, 0xff, 0x01, 0x8f, 0xff, 0xff, 0x7f}))},
+      {"bad tempo length", header(0, 1, 96) + chunk("MTrk", bytes({0}) + meta(0x51, bytes({1, 2})) + good_track)},
+      {"bad time signature length", header(0, 1, 96) + chunk("MTrk", bytes({0}) + meta(0x58, bytes({4})) + good_track)},
+      {"meta length beyond chunk", header(0, 1, 96) + chunk("MTrk", bytes({0, 0xff, 0x01, 0x8f, 0xff, 0xff, 0x7f}))},
       {"running status without status", header(0, 1, 96) + chunk("MTrk", many_data_bytes)},
       {"SMPTE division", header(0, 1, 0xe728) + chunk("MTrk", good_track)},
       {"zero division", header(0, 1, 0) + chunk("MTrk", good_track)},
       {"format 2", header(2, 1, 96) + chunk("MTrk", good_track)},
       {"too many tracks", header(1, 65, 96) + chunk("MTrk", good_track)},
       {"no notes", header(0, 1, 96) + chunk("MTrk", kEndOfTrack)},
-      {"system message in track",
-       header(0, 1, 96) + chunk("MTrk", bytes({0, 0xf2, 1, 2}) + good_track)},
+      {"system message in track", header(0, 1, 96) + chunk("MTrk", bytes({0, 0xf2, 1, 2}) + good_track)},
   };
   for (const auto& [name, data] : cases) {
     auto start = std::chrono::steady_clock::now();
@@ -456,8 +440,7 @@ TEST(MidiHostile, BadFilesGiveClearErrorsFast) {
     } catch (const Error& e) {
       EXPECT_EQ(std::string(e.what()).rfind("hostile.mid: ", 0), 0u) << name << ": " << e.what();
     }
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_LT(seconds, 0.5) << name;
   }
   EXPECT_THROW(read_midi(DQ_FIXTURES), Error);  // a directory

@@ -2,6 +2,8 @@
 // (fixtures, .mxl, the whole Bach chorale corpus), malformed input.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+#include <zip.h>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -10,17 +12,15 @@
 #include <pugixml.hpp>
 #include <random>
 #include <string>
-#include <unistd.h>
 #include <utility>
 #include <vector>
-#include <zip.h>
 
-#include "util/file_util.h"
 #include "io/musicxml_reader.h"
 #include "io/musicxml_writer.h"
 #include "io/mxl_archive.h"
 #include "music/score.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::io {
 namespace {
@@ -47,8 +47,8 @@ struct TempDir {
   fs::path path;
   TempDir() {
     static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("dq_musicxml_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
+    path =
+        fs::temp_directory_path() / ("dq_musicxml_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
     fs::create_directories(path);
   }
   ~TempDir() {
@@ -66,8 +66,7 @@ void write_text(const std::string& path, const std::string& text) {
 std::string read_text(const std::string& path) { return util::read_file_bytes(path); }
 
 // Writes a zip file holding `entries` (name, content).
-void write_zip(const std::string& path,
-               const std::vector<std::pair<std::string, std::string>>& entries) {
+void write_zip(const std::string& path, const std::vector<std::pair<std::string, std::string>>& entries) {
   int error = 0;
   zip_t* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
   ASSERT_NE(archive, nullptr);
@@ -85,8 +84,7 @@ void expect_error(const std::function<void()>& f, std::vector<std::string> parts
     ADD_FAILURE() << "no error; expected one mentioning " << parts[0];
   } catch (const Error& e) {
     for (const std::string& p : parts) {
-      EXPECT_NE(std::string(e.what()).find(p), std::string::npos)
-          << "message: " << e.what() << "\nmissing: " << p;
+      EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << "message: " << e.what() << "\nmissing: " << p;
     }
   }
 }
@@ -96,22 +94,20 @@ void expect_parse_error(const std::string& xml, std::vector<std::string> parts) 
 }
 
 // A small score in `parts` parts, each one measure of the given notes.
-std::string one_measure_score(int parts, const std::string& attributes,
-                              const std::string& notes) {
+std::string one_measure_score(int parts, const std::string& attributes, const std::string& notes) {
   std::string xml = "<score-partwise><part-list>";
   for (int p = 1; p <= parts; ++p) {
     xml += "<score-part id=\"P" + std::to_string(p) + "\"><part-name>X</part-name></score-part>";
   }
   xml += "</part-list>";
   for (int p = 1; p <= parts; ++p) {
-    xml += "<part id=\"P" + std::to_string(p) + "\"><measure number=\"1\"><attributes>" +
-           attributes + "</attributes>" + notes + "</measure></part>";
+    xml += "<part id=\"P" + std::to_string(p) + "\"><measure number=\"1\"><attributes>" + attributes + "</attributes>" +
+           notes + "</measure></part>";
   }
   return xml + "</score-partwise>";
 }
 
-const char kQuarterC[] =
-    "<note><pitch><step>C</step><octave>5</octave></pitch><duration>1</duration></note>";
+const char kQuarterC[] = "<note><pitch><step>C</step><octave>5</octave></pitch><duration>1</duration></note>";
 
 // --- Reading hand-written fixtures -------------------------------------------
 
@@ -119,9 +115,9 @@ TEST(MusicXmlReader, SatbFixture) {
   Score s = read_musicxml(fixture("mx_satb.musicxml"));
   ASSERT_EQ(s.length(), 32);
   EXPECT_EQ(s.voices[0], line({{67, 4}, {69, 4}, {71, 12}, {72, 4}, {74, 8}}));  // tie merged
-  EXPECT_EQ(s.voices[1], line({{62, 8}, {kRest, 8}, {62, 16}}));  // chord: highest kept
-  EXPECT_EQ(s.voices[2], line({{59, 16}, {kRest, 4}, {57, 4}, {59, 8}}));  // voice 2, forward
-  EXPECT_EQ(s.voices[3], line({{43, 8}, {50, 8}, {43, 16}}));  // bass chord: lowest kept
+  EXPECT_EQ(s.voices[1], line({{62, 8}, {kRest, 8}, {62, 16}}));                 // chord: highest kept
+  EXPECT_EQ(s.voices[2], line({{59, 16}, {kRest, 4}, {57, 4}, {59, 8}}));        // voice 2, forward
+  EXPECT_EQ(s.voices[3], line({{43, 8}, {50, 8}, {43, 16}}));                    // bass chord: lowest kept
   EXPECT_EQ(s.quantization.notes_dropped_chord, 2);
   EXPECT_EQ(s.quantization.notes_dropped_layer, 2);
   EXPECT_EQ(s.quantization.onsets_moved, 0);
@@ -142,8 +138,7 @@ TEST(MusicXmlReader, SatbFixture) {
 TEST(MusicXmlReader, PickupSplitBarAndSignatureChanges) {
   Score s = read_musicxml(fixture("mx_pickup.musicxml"));
   ASSERT_EQ(s.length(), 40);
-  EXPECT_EQ(s.voices[0], line({{74, 4}, {79, 4}, {78, 4}, {79, 4}, {72, 8}, {76, 4}, {74, 4},
-                               {72, 8}}));
+  EXPECT_EQ(s.voices[0], line({{74, 4}, {79, 4}, {78, 4}, {79, 4}, {72, 8}, {76, 4}, {74, 4}, {72, 8}}));
   EXPECT_EQ(s.voices[1], line({{kRest, 40}}));
   const int measure[] = {0, 1, 2, 3, 3, 4};
   const int first_tick[] = {0, 4, 16, 24, 28, 32, 40};
@@ -194,8 +189,7 @@ TEST(MusicXmlReader, StringQuartetFixture) {
 }
 
 TEST(MusicXmlReader, PartSelectionAndConflictingKeysInOtherParts) {
-  std::string xml = one_measure_score(
-      2, "<divisions>1</divisions><key><fifths>0</fifths></key>", kQuarterC);
+  std::string xml = one_measure_score(2, "<divisions>1</divisions><key><fifths>0</fifths></key>", kQuarterC);
   // The second part's key disagrees with the first's.
   size_t second = xml.find("<part id=\"P2\">");
   xml.replace(xml.find("<fifths>0</fifths>", second), 18, "<fifths>3</fifths>");
@@ -213,13 +207,13 @@ TEST(MusicXmlReader, PartSelectionAndConflictingKeysInOtherParts) {
 
 // A part with an underfull measure does not shift its later measures.
 TEST(MusicXmlReader, MeasuresAreLinedUpAcrossParts) {
-  const std::string whole =
-      "<note><pitch><step>C</step><octave>5</octave></pitch><duration>4</duration></note>";
-  const std::string half =
-      "<note><pitch><step>E</step><octave>4</octave></pitch><duration>2</duration></note>";
+  const std::string whole = "<note><pitch><step>C</step><octave>5</octave></pitch><duration>4</duration></note>";
+  const std::string half = "<note><pitch><step>E</step><octave>4</octave></pitch><duration>2</duration></note>";
   std::string xml =
       "<score-partwise><part id=\"P1\"><measure number=\"1\"><attributes><divisions>1</divisions>"
-      "</attributes>" + whole + "</measure><measure number=\"2\">" + whole + "</measure></part>"
+      "</attributes>" +
+      whole + "</measure><measure number=\"2\">" + whole +
+      "</measure></part>"
       "<part id=\"P2\"><measure number=\"1\"><attributes><divisions>1</divisions></attributes>" +
       half + "</measure><measure number=\"2\">" + half + "</measure></part></score-partwise>";
   Score s = parse_musicxml(xml, "underfull.musicxml");
@@ -241,9 +235,8 @@ TEST(MusicXmlReader, MxlArchivesOfDifferentShapes) {
   std::string container =
       "<?xml version=\"1.0\"?><container><rootfiles><rootfile full-path=\"sub/piece.musicxml\"/>"
       "</rootfiles></container>";
-  write_zip(dir.file("sub.mxl"), {{"decoy.xml", "<garbage"},
-                                  {"META-INF/container.xml", container},
-                                  {"sub/piece.musicxml", xml}});
+  write_zip(dir.file("sub.mxl"),
+            {{"decoy.xml", "<garbage"}, {"META-INF/container.xml", container}, {"sub/piece.musicxml", xml}});
   EXPECT_TRUE(read_musicxml(dir.file("sub.mxl")).same_music(expected));
   EXPECT_EQ(unzip_mxl(read_text(dir.file("sub.mxl")), "sub.mxl"), xml);
 }
@@ -296,8 +289,8 @@ TEST(MusicXmlWriter, WellFormedWithTiesDotsBeamsAndAccidentals) {
   for (pugi::xml_node note : all(parts[0], "note")) {
     types.push_back(std::string(note.child_value("type")) + (note.child("dot") ? "." : ""));
   }
-  EXPECT_EQ(types, (std::vector<std::string>{"quarter.", "16th", "16th", "eighth", "eighth",
-                                             "quarter", "16th", "eighth.", "quarter", "half"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"quarter.", "16th", "16th", "eighth", "eighth", "quarter", "16th",
+                                             "eighth.", "quarter", "half"}));
   EXPECT_EQ(all(parts[0], "tie").size(), 4u);
   EXPECT_EQ(all(parts[0], "tied").size(), 4u);
   EXPECT_EQ(all(parts[0], "measure").size(), 2u);
@@ -305,8 +298,8 @@ TEST(MusicXmlWriter, WellFormedWithTiesDotsBeamsAndAccidentals) {
   for (pugi::xml_node beam : all(parts[0], "beam")) {
     beams.push_back(std::string(beam.attribute("number").value()) + ":" + beam.child_value());
   }
-  EXPECT_EQ(beams, (std::vector<std::string>{"1:begin", "2:begin", "1:end", "2:end", "1:begin",
-                                             "1:end", "1:begin", "2:forward hook", "1:end"}));
+  EXPECT_EQ(beams, (std::vector<std::string>{"1:begin", "2:begin", "1:end", "2:end", "1:begin", "1:end", "1:begin",
+                                             "2:forward hook", "1:end"}));
   EXPECT_EQ(all(parts[0], "fermata").size(), 1u);
 
   // Alto: G#4 quarter tied to a 16th (one sharp), then G4 with a natural.
@@ -339,8 +332,7 @@ TEST(MusicXmlWriter, QuartetClefsAndPrograms) {
   ASSERT_EQ(signs.size(), 4u);
   EXPECT_STREQ(signs[2].child_value(), "C");
   EXPECT_STREQ(signs[2].parent().child_value("line"), "3");
-  EXPECT_EQ(parse_musicxml(to_musicxml(s), "q.musicxml").ensemble,
-            music::Ensemble::kStringQuartet);
+  EXPECT_EQ(parse_musicxml(to_musicxml(s), "q.musicxml").ensemble, music::Ensemble::kStringQuartet);
 }
 
 TEST(MusicXmlWriter, RejectsAnInvalidScore) {
@@ -361,8 +353,8 @@ void expect_round_trip(const Score& s) {
 }
 
 TEST(MusicXmlRoundTrip, Fixtures) {
-  for (const char* name : {"mx_satb.musicxml", "mx_pickup.musicxml", "mx_transpose.musicxml",
-                           "mx_tuplets.musicxml", "mx_quartet.musicxml"}) {
+  for (const char* name : {"mx_satb.musicxml", "mx_pickup.musicxml", "mx_transpose.musicxml", "mx_tuplets.musicxml",
+                           "mx_quartet.musicxml"}) {
     SCOPED_TRACE(name);
     Score s = read_musicxml(fixture(name));
     std::string xml = to_musicxml(s);
@@ -378,9 +370,10 @@ TEST(MusicXmlRoundTrip, Fixtures) {
 // than its time signature.
 TEST(MusicXmlRoundTrip, IrregularBars) {
   Score s = music::make_empty_score(62, {-2, music::Mode::kMinor}, {3, 4});
-  struct Bar { int start, number, first_position; };
-  const Bar bars[] = {{0, 1, 0}, {12, 2, 0}, {18, 2, 2}, {28, 3, 0}, {30, 3, 0}, {42, 4, 0},
-                      {54, 4, 0}};
+  struct Bar {
+    int start, number, first_position;
+  };
+  const Bar bars[] = {{0, 1, 0}, {12, 2, 0}, {18, 2, 2}, {28, 3, 0}, {30, 3, 0}, {42, 4, 0}, {54, 4, 0}};
   for (int b = 0; b < 7; ++b) {
     int end = b + 1 < 7 ? bars[b + 1].start : s.length();
     for (int t = bars[b].start; t < end; ++t) {
@@ -441,8 +434,7 @@ TEST(MusicXmlRoundTrip, WholeBachCorpus) {
     EXPECT_TRUE(back.same_music(s));
   }
   EXPECT_EQ(files, 365);
-  std::cout << files << " chorales read and round-tripped; " << quantized
-            << " needed quantization\n";
+  std::cout << files << " chorales read and round-tripped; " << quantized << " needed quantization\n";
 }
 
 // MuseScore reads what the writer writes (only where mscore3 is installed).
@@ -484,9 +476,9 @@ TEST(MusicXmlMalformed, FilesThatAreNotScores) {
   expect_error([&] { read_musicxml(dir.file("text.mxl")); }, {"text.mxl", "zip"});
   write_zip(dir.file("noscore.mxl"), {{"readme.txt", "nothing here"}});
   expect_error([&] { read_musicxml(dir.file("noscore.mxl")); }, {"no MusicXML score"});
-  write_zip(dir.file("dangling.mxl"),
-            {{"META-INF/container.xml",
-              "<container><rootfiles><rootfile full-path=\"gone.xml\"/></rootfiles></container>"}});
+  write_zip(
+      dir.file("dangling.mxl"),
+      {{"META-INF/container.xml", "<container><rootfiles><rootfile full-path=\"gone.xml\"/></rootfiles></container>"}});
   expect_error([&] { read_musicxml(dir.file("dangling.mxl")); }, {"gone.xml"});
 }
 
@@ -516,9 +508,8 @@ zip_int64_t zeros_callback(void* user, void* data, zip_uint64_t len, zip_source_
       return sizeof(zip_stat_t);
     }
     case ZIP_SOURCE_SUPPORTS:
-      return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
-                                            ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
-                                            -1);
+      return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+                                            ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
     default:
       return 0;
   }
@@ -546,32 +537,24 @@ TEST(MusicXmlMalformed, ZipBomb) {
 TEST(MusicXmlMalformed, DivisionsMissingOrBad) {
   expect_parse_error(one_measure_score(1, "", kQuarterC),
                      {"bad.musicxml", "part 1 (X), measure 1", "without divisions"});
-  expect_parse_error(one_measure_score(1, "<divisions>0</divisions>", kQuarterC),
-                     {"measure 1", "<divisions>"});
-  expect_parse_error(one_measure_score(1, "<divisions>99999999</divisions>", kQuarterC),
-                     {"<divisions>"});
+  expect_parse_error(one_measure_score(1, "<divisions>0</divisions>", kQuarterC), {"measure 1", "<divisions>"});
+  expect_parse_error(one_measure_score(1, "<divisions>99999999</divisions>", kQuarterC), {"<divisions>"});
 }
 
 TEST(MusicXmlMalformed, NegativeAndAbsurdDurations) {
-  std::string negative =
-      "<note><pitch><step>C</step><octave>5</octave></pitch><duration>-4</duration></note>";
-  expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", negative),
-                     {"measure 1", "negative duration"});
-  std::string huge =
-      "<note><pitch><step>C</step><octave>5</octave></pitch><duration>999999999</duration></note>";
-  expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", huge),
-                     {"measure 1", "absurd duration"});
+  std::string negative = "<note><pitch><step>C</step><octave>5</octave></pitch><duration>-4</duration></note>";
+  expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", negative), {"measure 1", "negative duration"});
+  std::string huge = "<note><pitch><step>C</step><octave>5</octave></pitch><duration>999999999</duration></note>";
+  expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", huge), {"measure 1", "absurd duration"});
   expect_parse_error(one_measure_score(1, "<divisions>1</divisions>",
                                        std::string(kQuarterC) + "<backup><duration>2</duration></backup>"),
                      {"<backup>"});
   std::string no_pitch = "<note><duration>1</duration></note>";
   expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", no_pitch), {"<pitch>"});
-  std::string bad_step =
-      "<note><pitch><step>H</step><octave>5</octave></pitch><duration>1</duration></note>";
+  std::string bad_step = "<note><pitch><step>H</step><octave>5</octave></pitch><duration>1</duration></note>";
   expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", bad_step), {"<step>"});
   expect_parse_error(
-      one_measure_score(1, "<divisions>1</divisions><time><beats>3</beats><beat-type>5</beat-type></time>",
-                        kQuarterC),
+      one_measure_score(1, "<divisions>1</divisions><time><beats>3</beats><beat-type>5</beat-type></time>", kQuarterC),
       {"time signature"});
 }
 
@@ -585,18 +568,16 @@ TEST(MusicXmlMalformed, PartCounts) {
 TEST(MusicXmlMalformed, TooLong) {
   // 10,001 measures of one 16th each.
   std::string xml = "<score-partwise><part id=\"P1\">";
-  xml += "<measure number=\"1\"><attributes><divisions>4</divisions></attributes>" +
-         std::string(kQuarterC) + "</measure>";
+  xml +=
+      "<measure number=\"1\"><attributes><divisions>4</divisions></attributes>" + std::string(kQuarterC) + "</measure>";
   for (int m = 2; m <= 10001; ++m) xml += "<measure>" + std::string(kQuarterC) + "</measure>";
   xml += "</part></score-partwise>";
   expect_parse_error(xml, {"more than 10000 measures"});
   // A piece longer than 100,000 sixteenths.
-  std::string whole =
-      "<note><pitch><step>C</step><octave>5</octave></pitch><duration>1000</duration></note>";
+  std::string whole = "<note><pitch><step>C</step><octave>5</octave></pitch><duration>1000</duration></note>";
   std::string notes;
   for (int i = 0; i < 30; ++i) notes += whole;
-  expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", notes),
-                     {"longer than 100000 sixteenths"});
+  expect_parse_error(one_measure_score(1, "<divisions>1</divisions>", notes), {"longer than 100000 sixteenths"});
 }
 
 TEST(MusicXmlMalformed, DeepNesting) {

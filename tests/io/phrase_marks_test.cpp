@@ -20,7 +20,8 @@ TEST(PhraseMarks, KernPhraseEndsBreathsAndDoubleBars) {
 
 TEST(PhraseMarks, MusicXmlBreathMarksCaesurasAndDoubleBars) {
   auto note = [](const char* step, const char* mark) {
-    std::string n = std::string("<note><pitch><step>") + step + "</step><octave>4</octave></pitch><duration>1</duration>";
+    std::string n =
+        std::string("<note><pitch><step>") + step + "</step><octave>4</octave></pitch><duration>1</duration>";
     if (*mark) n += std::string("<notations><articulations><") + mark + "/></articulations></notations>";
     return n + "</note>";
   };

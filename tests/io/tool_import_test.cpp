@@ -27,25 +27,22 @@ using Notes = std::vector<std::vector<int>>;  // {start tick, length in ticks, M
 
 Notes notes_of(const Score& s, int voice) {
   Notes out;
-  for (const music::Note& n : music::voice_notes(s, voice))
-    out.push_back({n.start, n.length, n.pitch});
+  for (const music::Note& n : music::voice_notes(s, voice)) out.push_back({n.start, n.length, n.pitch});
   return out;
 }
 
 // The music of tool_source_satb.musicxml / .ly: B-flat major, 3/4, a quarter
 // pickup (ticks 0-3), bars at ticks 4, 16, 28 and 40, 48 ticks in all.
-const Notes kSoprano = {{0, 4, 65},  {4, 4, 70},  {8, 4, 72},   {12, 4, 74}, {16, 6, 75},
-                        {22, 2, 74}, {24, 4, 72}, {28, 16, 74},  // D5 tied over the bar line
+const Notes kSoprano = {{0, 4, 65},  {4, 4, 70},  {8, 4, 72},  {12, 4, 74},
+                        {16, 6, 75}, {22, 2, 74}, {24, 4, 72}, {28, 16, 74},  // D5 tied over the bar line
                         {44, 4, 70}};
-const Notes kAlto = {{0, 4, 62},  {4, 4, 62},  {8, 4, 65},  {12, 4, 65},
-                     {16, 4, 67}, {20, 2, 69}, {22, 2, 70}, {24, 4, 69},
-                     {32, 4, 70}, {36, 4, 69}, {40, 4, 65}, {44, 4, 65}};  // a rest at 28-31
+const Notes kAlto = {{0, 4, 62},  {4, 4, 62},  {8, 4, 65},  {12, 4, 65}, {16, 4, 67}, {20, 2, 69},
+                     {22, 2, 70}, {24, 4, 69}, {32, 4, 70}, {36, 4, 69}, {40, 4, 65}, {44, 4, 65}};  // a rest at 28-31
 const Notes kTenor = {{0, 4, 58},  {4, 4, 58},  {8, 4, 57},  {12, 4, 58}, {16, 4, 58},
                       {20, 2, 58}, {22, 2, 64},  // E natural
                       {24, 4, 63}, {28, 8, 62}, {36, 4, 63}, {40, 4, 60}, {44, 4, 62}};
-const Notes kBass = {{0, 4, 46},  {4, 4, 43},  {8, 4, 41},  {12, 4, 46}, {16, 4, 51},
-                     {20, 1, 50}, {21, 1, 48}, {22, 2, 46}, {24, 4, 53}, {28, 4, 46},
-                     {32, 4, 50}, {36, 4, 43}, {40, 4, 41}, {44, 4, 46}};
+const Notes kBass = {{0, 4, 46},  {4, 4, 43},  {8, 4, 41},  {12, 4, 46}, {16, 4, 51}, {20, 1, 50}, {21, 1, 48},
+                     {22, 2, 46}, {24, 4, 53}, {28, 4, 46}, {32, 4, 50}, {36, 4, 43}, {40, 4, 41}, {44, 4, 46}};
 constexpr int kLength = 48;
 
 // The notes, exactly; `ends_rounded`: the file ends notes off the 16th grid,

@@ -19,10 +19,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "util/file_util.h"
 #include "io/musicxml_reader.h"
 #include "io/musicxml_writer.h"
 #include "music/score.h"
+#include "util/file_util.h"
 
 extern char** environ;
 
@@ -69,9 +69,8 @@ class PluginTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    out_ = fs::temp_directory_path() /
-           ("dq_plugin_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    out_ = fs::temp_directory_path() / ("dq_plugin_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(out_);
     fs::create_directories(out_);
     fs::permissions(out_, fs::perms::owner_all);  // also MuseScore's XDG_RUNTIME_DIR
@@ -95,8 +94,8 @@ class PluginTest : public ::testing::Test {
     fs::path qml = out_ / "driver.qml";
     util::write_file_atomically(qml.string(), driver);
     std::string command = "cd " + out_.string() + " && QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=" + out_.string() +
-                          " timeout 300 mscore3 -p " + qml.string() + " " + score + " > " + (out_ / "mscore.log").string() +
-                          " 2>&1";
+                          " timeout 300 mscore3 -p " + qml.string() + " " + score + " > " +
+                          (out_ / "mscore.log").string() + " 2>&1";
     int rc = std::system(command.c_str());
     EXPECT_EQ(rc, 0) << command << "\n" << log();
     fs::path result = out_ / "result.json";
@@ -213,16 +212,15 @@ TEST_F(PluginTest, WritesTiesRestsAndNotesAcrossTheRegionEdges) {
   };
   json grid = json::array();
   for (int v = 0; v < music::kNumVoices; ++v) grid.push_back(original.voices[v]);
-  std::vector<int> region(bar, music::kHold);      // ticks 0-1: the note before goes on
-  region[2] = sounding(end - bar + 2) + 1;         // 2-6: five sixteenths
+  std::vector<int> region(bar, music::kHold);             // ticks 0-1: the note before goes on
+  region[2] = sounding(end - bar + 2) + 1;                // 2-6: five sixteenths
   for (int t = 7; t < 10; ++t) region[t] = music::kRest;  // 7-9: a rest
-  region[10] = sounding(end);                      // 10-15: goes on past the region
+  region[10] = sounding(end);                             // 10-15: goes on past the region
   for (int t = 0; t < bar; ++t) grid[voice][start + t] = region[t];
   const int scale = 120;  // MuseScore ticks per sixteenth
-  std::string action = "var grid = " + grid.dump() + ";\n" +
-                       "var region = { startStaff: " + std::to_string(voice) + ", endStaff: " + std::to_string(voice) +
-                       ", startTick: " + std::to_string(start * scale) + ", endTick: " + std::to_string(end * scale) +
-                       " };\n" + R"(
+  std::string action = "var grid = " + grid.dump() + ";\n" + "var region = { startStaff: " + std::to_string(voice) +
+                       ", endStaff: " + std::to_string(voice) + ", startTick: " + std::to_string(start * scale) +
+                       ", endTick: " + std::to_string(end * scale) + " };\n" + R"(
         var steps = DQ.write(ctx, grid, region);
         save("after0");
         DQ.takeBack(ctx, steps);
@@ -295,7 +293,8 @@ TEST_F(PluginTest, ChordsInAVoiceAndAServerThatIsDownGetAMessage) {
         curScore.endCmd();
         for (var j = 0; j < commands.length; ++j) cmd(commands[j]);  // the edit dropped the selection
         DQ.regenerate(ctx, {}, function (error, state) { report({ error: error }); });)");
-  EXPECT_EQ(chord["error"], "deepquartet writes one note at a time per staff: there is a chord of 2 notes in staff 2, bar 3.")
+  EXPECT_EQ(chord["error"],
+            "deepquartet writes one note at a time per staff: there is a chord of 2 notes in staff 2, bar 3.")
       << log();
 
   json down = run_plugin(chorale, kAltoTenorBars3To4, R"(

@@ -34,14 +34,14 @@ std::string name_of(const Score& s, const std::array<std::vector<Letter>, kNumVo
 
 TEST(Spelling, LineOfFifthsAndAlterations) {
   EXPECT_EQ(fifths_of(C, 0), 0);
-  EXPECT_EQ(fifths_of(F, 1), 6);   // F#
+  EXPECT_EQ(fifths_of(F, 1), 6);    // F#
   EXPECT_EQ(fifths_of(B, -1), -2);  // Bb
   EXPECT_EQ(alter_for(F, 66), 1);
   EXPECT_EQ(alter_for(G, 66), -1);
-  EXPECT_EQ(alter_for(B, 60), 1);    // B#3 is MIDI 60
-  EXPECT_EQ(alter_for(C, 59), -1);   // Cb4 is MIDI 59
-  EXPECT_EQ(alter_for(F, 67), 2);    // F double sharp
-  EXPECT_FALSE(alter_for(F, 68));    // three sharps: no
+  EXPECT_EQ(alter_for(B, 60), 1);   // B#3 is MIDI 60
+  EXPECT_EQ(alter_for(C, 59), -1);  // Cb4 is MIDI 59
+  EXPECT_EQ(alter_for(F, 67), 2);   // F double sharp
+  EXPECT_FALSE(alter_for(F, 68));   // three sharps: no
   EXPECT_FALSE(alter_for(kUnspelled, 60));
   SpelledPitch b_sharp = spelled_as(60, B);
   EXPECT_EQ(b_sharp.step, 'B');

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <random>
 #include <thread>
@@ -15,7 +15,6 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "util/file_util.h"
 #include "io/midi_reader.h"
 #include "io/midi_writer.h"
 #include "io/musicxml_reader.h"
@@ -27,6 +26,7 @@
 #include "server/upload.h"
 #include "train/trainer.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 namespace dq::server {
 namespace {
@@ -76,7 +76,8 @@ class ApiTest : public ::testing::Test {
     port_ = server_->bind();
     thread_ = new std::thread([] { server_->run(); });
     httplib::Client probe("127.0.0.1", port_);
-    for (int i = 0; i < 200 && !probe.Get("/api/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 200 && !probe.Get("/api/health"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   static void TearDownTestSuite() {
@@ -197,8 +198,9 @@ TEST_F(ApiTest, RegenerateChangesOnlyTheRegionThenChooseUndoRedo) {
   json piece = new_piece({{"bars", 4}, {"seed", 1}});
   std::string id = piece["id"];
   json before = piece["score"];
-  json result = done(post("/api/piece/" + id + "/regenerate",
-                          json{{"from_bar", 2}, {"to_bar", 3}, {"voices", {1, "tenor"}}, {"alternatives", 3}, {"seed", 9}}));
+  json result =
+      done(post("/api/piece/" + id + "/regenerate",
+                json{{"from_bar", 2}, {"to_bar", 3}, {"voices", {1, "tenor"}}, {"alternatives", 3}, {"seed", 9}}));
   EXPECT_EQ(result["from_tick"], 16);
   EXPECT_EQ(result["to_tick"], 48);
   EXPECT_EQ(result["voices"], json({1, 2}));
@@ -249,7 +251,8 @@ TEST_F(ApiTest, JobLongPolling) {
 TEST_F(ApiTest, RegenerateByTicks) {
   json piece = new_piece({{"bars", 2}, {"seed", 3}});
   std::string id = piece["id"];
-  json result = done(post("/api/piece/" + id + "/regenerate", json{{"from_tick", 4}, {"to_tick", 12}, {"voices", {3}}}));
+  json result =
+      done(post("/api/piece/" + id + "/regenerate", json{{"from_tick", 4}, {"to_tick", 12}, {"voices", {3}}}));
   ASSERT_EQ(result["alternatives"].size(), 1u);
   expect_changed_only(piece["score"], result["alternatives"][0], 4, 12, {3});
 }
@@ -370,7 +373,8 @@ TEST_F(ApiTest, ImportedScoreRegeneratesOnlyTheRegion) {
   expect_changed_only(score, result["alternatives"][0], 4, 12, {1, 2});
 
   // Locked voices, a multipart form, and the errors.
-  httplib::MultipartFormDataItems form = {{"file", xml, "score.musicxml", "application/xml"}, {"lock", "soprano", "", ""}};
+  httplib::MultipartFormDataItems form = {{"file", xml, "score.musicxml", "application/xml"},
+                                          {"lock", "soprano", "", ""}};
   Reply locked = wrap(client().Post("/api/piece/import", form));
   ASSERT_EQ(locked.status, 200) << locked.raw;
   EXPECT_EQ(locked.body["score"]["locked"][0], json::array({json::array({0, input.length()})}));
@@ -378,7 +382,8 @@ TEST_F(ApiTest, ImportedScoreRegeneratesOnlyTheRegion) {
   EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.musicxml", "<score", "application/xml")).status, 400);
   EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.exe", xml, "application/xml")).status, 415);
   EXPECT_EQ(wrap(client().Post("/api/piece/import", xml, "application/xml")).status, 400);
-  EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.musicxml&lock=descant", xml, "application/xml")).status, 400);
+  EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.musicxml&lock=descant", xml, "application/xml")).status,
+            400);
   EXPECT_EQ(wrap(client().Post("/api/piece/import?filename=s.musicxml&seed=1", xml, "application/xml")).status, 400);
 }
 
@@ -461,9 +466,27 @@ TEST_F(ApiTest, RandomBodiesNeverBreakTheServer) {
       {"/api/reharmonize?filename=x.mxl", {}},
       {"/api/piece/import?filename=x.musicxml", {}},
       {"/api/piece/import?filename=x.mid", {}}};
-  std::vector<json> values = {nullptr, -1, 0, 1, 3, 1e308, -1e308, 2.5, "", "x", "soprano", json::array(),
-                              json::array({-1, 9}), json::array({0, "bass"}), json::object(), true, "D major",
-                              "4/4", "every:0bars", "2,3", 4294967296.0};
+  std::vector<json> values = {nullptr,
+                              -1,
+                              0,
+                              1,
+                              3,
+                              1e308,
+                              -1e308,
+                              2.5,
+                              "",
+                              "x",
+                              "soprano",
+                              json::array(),
+                              json::array({-1, 9}),
+                              json::array({0, "bass"}),
+                              json::object(),
+                              true,
+                              "D major",
+                              "4/4",
+                              "every:0bars",
+                              "2,3",
+                              4294967296.0};
   std::mt19937 rng(5);
   for (int i = 0; i < 300; ++i) {
     const auto& [path, fields] = routes[rng() % routes.size()];
@@ -473,7 +496,8 @@ TEST_F(ApiTest, RandomBodiesNeverBreakTheServer) {
       for (int k = 0; k < n; ++k) body += static_cast<char>(rng() % 256);
     } else {
       json j = json::object();
-      for (int k = rng() % 4; k > 0 && !fields.empty(); --k) j[fields[rng() % fields.size()]] = values[rng() % values.size()];
+      for (int k = rng() % 4; k > 0 && !fields.empty(); --k)
+        j[fields[rng() % fields.size()]] = values[rng() % values.size()];
       if (i % 7 == 0) j["unknown"] = 1;
       body = j.dump();
     }
@@ -546,7 +570,8 @@ std::vector<BurstOutcome> burst(int port, int clients, const std::string& path,
       out.submit_status = submitted->status;
       json answer = json::parse(submitted->body, nullptr, false);
       if (submitted->status != 202) {
-        if (!answer.is_object() || answer.value("error", "").empty()) out.problem = "no error message: " + submitted->body;
+        if (!answer.is_object() || answer.value("error", "").empty())
+          out.problem = "no error message: " + submitted->body;
         return;
       }
       std::string job = answer.is_object() ? answer.value("id", "") : "";
@@ -591,7 +616,8 @@ TEST_F(ApiTest, FiftyConcurrentRegenerationsCompleteOrGet503) {
   for (int round = 0; round < 2; ++round) {
     auto start = std::chrono::steady_clock::now();
     std::vector<BurstOutcome> outcomes = burst(port_, kClients, "/api/piece/" + id + "/regenerate", [&](int i) {
-      return json{{"from_bar", 2}, {"to_bar", 5}, {"voices", {1, "tenor"}}, {"alternatives", 2}, {"seed", round * 100 + i}};
+      return json{
+          {"from_bar", 2}, {"to_bar", 5}, {"voices", {1, "tenor"}}, {"alternatives", 2}, {"seed", round * 100 + i}};
     });
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     rss.push_back(resident_kb());
@@ -617,8 +643,9 @@ TEST_F(ApiTest, FiftyConcurrentRegenerationsCompleteOrGet503) {
       ASSERT_EQ(result["alternatives"].size(), 2u);
       for (const json& alt : result["alternatives"]) expect_changed_only(before, alt, 16, 80, {1, 2});
     }
-    std::printf("[ load     ] burst %d: %d clients, %d done, %d refused with 503, %.1f s; resident memory %.0f -> %.0f MB\n",
-                round + 1, kClients, completed, refused, seconds, rss[round] / 1024.0, rss[round + 1] / 1024.0);
+    std::printf(
+        "[ load     ] burst %d: %d clients, %d done, %d refused with 503, %.1f s; resident memory %.0f -> %.0f MB\n",
+        round + 1, kClients, completed, refused, seconds, rss[round] / 1024.0, rss[round + 1] / 1024.0);
     EXPECT_EQ(completed + refused, kClients);
     // One job runs and 8 wait, and a job (8 bars, 2 alternatives) takes longer
     // than the burst takes to arrive: most are refused, and some are done.
@@ -645,7 +672,8 @@ TEST_F(ApiTest, FiftyConcurrentRegenerationsCompleteOrGet503) {
   EXPECT_EQ(health.body["queued"], 0);
   EXPECT_EQ(health.body["workers"], 1);
   EXPECT_GE(health.body["pieces"].get<int>(), 1);
-  json fresh = done(post("/api/piece/" + id + "/regenerate", json{{"from_bar", 1}, {"to_bar", 2}, {"voices", {0}}, {"seed", 99}}));
+  json fresh = done(
+      post("/api/piece/" + id + "/regenerate", json{{"from_bar", 1}, {"to_bar", 2}, {"voices", {0}}, {"seed", 99}}));
   ASSERT_EQ(fresh["alternatives"].size(), 1u);
   expect_changed_only(before, fresh["alternatives"][0], 0, 32, {0});
 }
@@ -663,7 +691,8 @@ class ExtraServer {
     port_ = server_->bind();
     thread_ = std::thread([this] { server_->run(); });
     httplib::Client probe("127.0.0.1", port_);
-    for (int i = 0; i < 200 && !probe.Get("/api/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 200 && !probe.Get("/api/health"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ~ExtraServer() {
     server_->stop();
@@ -697,7 +726,8 @@ TEST_F(ApiTest, QueueFullCancelAndTimeLimit) {
   ASSERT_EQ(a.status, 202) << a.raw;
   EXPECT_EQ(a.body["kind"], "piece");
   std::string a_id = a.body["id"];
-  for (int i = 0; i < 1000 && state_of(a_id) == "queued"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 1000 && state_of(a_id) == "queued"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_EQ(state_of(a_id), "running");
   Reply b = post("/api/piece", json{{"bars", 1}, {"seed", 2}}, port);
   ASSERT_EQ(b.status, 202) << b.raw;
@@ -746,7 +776,8 @@ TEST_F(ApiTest, QueueFullCancelAndTimeLimit) {
   Reply last = post("/api/piece", json{{"bars", 1}, {"seed", 4}}, port);
   ASSERT_EQ(last.status, 202) << last.raw;
   std::string last_id = last.body["id"];
-  for (int i = 0; i < 1000 && state_of(last_id) == "queued"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 1000 && state_of(last_id) == "queued"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_EQ(state_of(last_id), "running");
   t0 = std::chrono::steady_clock::now();
   slow.reset();
@@ -811,7 +842,9 @@ TEST_F(ApiTest, EditErrorPaths) {
 // melody the model cannot sing, which fails in its job with status 400.
 TEST_F(ApiTest, ReharmonizeErrorPaths) {
   std::string xml = util::read_file_bytes(std::string(DQ_WEB_DIR) + "/e2e/fixtures/melody.musicxml");
-  auto upload = [&](const httplib::MultipartFormDataItems& form) { return wrap(client().Post("/api/reharmonize", form)); };
+  auto upload = [&](const httplib::MultipartFormDataItems& form) {
+    return wrap(client().Post("/api/reharmonize", form));
+  };
   auto raw = [&](const std::string& query, const std::string& bytes) {
     return wrap(client().Post("/api/reharmonize" + query, bytes, "application/octet-stream"));
   };
@@ -832,7 +865,6 @@ TEST_F(ApiTest, ReharmonizeErrorPaths) {
   std::string big(kMaxUploadBytes + 1000, ' ');
   expect_error(raw("?filename=big.musicxml", big), 413);
   expect_error(upload({{"file", big, "big.musicxml", "application/xml"}}), 413);
-
 }
 
 // A melody wider than the soprano's range is harmonized all the same: the
@@ -849,8 +881,8 @@ TEST_F(ApiTest, ReharmonizeKeepsAMelodyWiderThanTheRange) {
   ASSERT_GT(last, first);
   melody.voices[0][first] = 24;
   melody.voices[0][last] = 108;
-  json result = done(wrap(client().Post("/api/reharmonize?filename=wide.musicxml", io::to_musicxml(melody),
-                                        "application/xml")));
+  json result =
+      done(wrap(client().Post("/api/reharmonize?filename=wide.musicxml", io::to_musicxml(melody), "application/xml")));
   ASSERT_TRUE(result.contains("report")) << result.dump();
   EXPECT_GE(result["report"]["notes_outside_range"].get<int>(), 2);  // and others in the tiny model's narrow range
   const json& soprano = result["score"]["notes"][0];
