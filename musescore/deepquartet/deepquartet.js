@@ -39,9 +39,10 @@ function msPerTick(ctx) {
 
 // ---- HTTP ----------------------------------------------------------------
 
-// Sends one request; calls back(error, status, json). `error` names the
-// server and what went wrong; a JSON {"error"} answer is passed as error too.
-function request(ctx, method, path, body, contentType, back) {
+// Sends one request; calls back(error, status, answer): the answer parsed as
+// JSON, or its text when `text` is true. `error` names the server and what
+// went wrong; a JSON {"error"} answer is passed as error too.
+function request(ctx, method, path, body, contentType, back, text) {
     var xhr = new XMLHttpRequest();
     var url = ctx.server.replace(/\/+$/, "") + path;
     var answered = false;
@@ -58,6 +59,10 @@ function request(ctx, method, path, body, contentType, back) {
         if (xhr.status >= 400) {
             var message = json && json.error ? json.error : ("HTTP " + xhr.status);
             back("The server says: " + message, xhr.status, json);
+            return;
+        }
+        if (text) {
+            back(null, xhr.status, xhr.responseText);
             return;
         }
         if (json === null) {
@@ -402,17 +407,15 @@ function lowerStavesEmpty(ctx) {
 // Opens the server's piece `id` as a new score (MuseScore reads it from a
 // temporary file of the plugin's).
 function openPiece(ctx, id, name, done) {
-    var xhr = new XMLHttpRequest();
-    var url = ctx.server.replace(/\/+$/, "") + "/api/piece/" + id + "/export.musicxml";
-    xhr.open("GET", url, false);
-    xhr.send("");
-    if (xhr.status !== 200) { done("The server could not export the piece (HTTP " + xhr.status + ").", null); return; }
-    ctx.io.source = ctx.io.tempPath() + "/" + name + "-" + Date.now() + ".musicxml";
-    if (!ctx.io.write(xhr.responseText)) { done("Cannot write " + ctx.io.source, null); return; }
-    var score = ctx.ms.readScore(ctx.io.source);
-    ctx.io.remove();
-    if (!score) { done("MuseScore could not open the new score.", null); return; }
-    done(null, { score: score });
+    request(ctx, "GET", "/api/piece/" + id + "/export.musicxml", null, null, function (error, status, xml) {
+        if (error) { done(error, null); return; }
+        ctx.io.source = ctx.io.tempPath() + "/" + name + "-" + Date.now() + ".musicxml";
+        if (!ctx.io.write(xml)) { done("Cannot write " + ctx.io.source, null); return; }
+        var score = ctx.ms.readScore(ctx.io.source);
+        ctx.io.remove();
+        if (!score) { done("MuseScore could not open the new score.", null); return; }
+        done(null, { score: score });
+    }, true);
 }
 
 // Harmonize: the top staff's melody gets alto, tenor and bass: in the three
