@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../core/core_test_util.h"
+#include "support/core_test_util.h"
 #include "io/score_file.h"
 #include "model/model.h"
 #include "util/error.h"

@@ -1,6 +1,6 @@
 // Phrase marks (Score::phrase_ends) as the readers find them: kern "}" and
 // "," and double bar lines, MusicXML breath marks, caesuras and double bar
-// lines. How reharmonize uses them: tests/core/melody_fixtures_test.cpp.
+// lines. How reharmonize uses them: tests/sample/melody_fixtures_test.cpp.
 #include <gtest/gtest.h>
 
 #include "io/kern_reader.h"

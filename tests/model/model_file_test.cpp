@@ -6,7 +6,7 @@
 #include <fstream>
 #include <random>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "model/model.h"
 #include "util/error.h"
 #include "util/file_util.h"

@@ -1,4 +1,4 @@
-// Shared helpers of the core tests: fixture paths, a temporary folder that
+// Shared helpers of the tests of the torch layers and of the binary: fixture paths, a temporary folder that
 // cleans up after itself, the tiny network configurations the tests train,
 // and the notes of core_chorale.musicxml written out independently of the
 // file, to check what the readers and the encoders make of it.

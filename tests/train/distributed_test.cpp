@@ -11,7 +11,7 @@
 #include <chrono>
 #include <thread>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "model/model.h"
 #include "train/distributed.h"
 #include "util/error.h"

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
 #include "corpus/encoding.h"

@@ -3,7 +3,7 @@
 // the key a melody is detected in. No model needed.
 #include <gtest/gtest.h>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "io/score_file.h"
 #include "music/pitch.h"
 #include "sample/compose.h"

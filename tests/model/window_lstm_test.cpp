@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/window_lstm.h"
-#include "same_function.h"
+#include "support/same_function.h"
 
 namespace dq::testing {
 namespace {

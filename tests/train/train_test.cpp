@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
 #include "model/model.h"

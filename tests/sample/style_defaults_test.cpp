@@ -4,7 +4,7 @@
 // quartet's free accompaniment without fermatas.
 #include <gtest/gtest.h>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "corpus/encoding.h"
 #include "io/score_file.h"
 #include "model/model.h"

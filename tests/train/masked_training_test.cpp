@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <random>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "corpus/dataset.h"
 #include "io/score_file.h"
 #include "model/batches.h"

@@ -10,7 +10,7 @@
 #include <optional>
 #include <random>
 
-#include "core_test_util.h"
+#include "support/core_test_util.h"
 #include "io/score_file.h"
 #include "model/model.h"
 #include "music/pitch.h"
