@@ -10,7 +10,7 @@
 // so the four heads share the two LSTM passes, and every tick of a crop is a
 // training target at once. Because past(t) depends only on ticks < t, a
 // sampler can sweep left to right advancing the forward LSTM one step per
-// tick (see sample/sweep_sampler.h, which runs the heads from these weights).
+// tick (model/fast_net_stepper.h runs this network one tick at a time).
 #pragma once
 
 #include <array>

@@ -11,28 +11,7 @@ namespace {
 
 using namespace vec;
 
-// One tick of a layer for B rows: gates [B, 4H] hold the pre-activations on
-// entry and the activations i, f, g, o on return; c = f * c_prev + i * g and
-// h = o * tanh(c).
-DQ_VECTOR_CLONES void cell_forward(float* gates, const float* c_prev, float* c, float* h, int64_t B, int64_t H) {
-  for (int64_t b = 0; b < B; ++b) {
-    float* g = gates + b * 4 * H;
-    for (int64_t k = 0; k < H; k += kLanes) {
-      const int64_t n = H - k;
-      const Floats i = sigmoid(load(g + k, n)), f = sigmoid(load(g + H + k, n));
-      const Floats u = tanh_of(load(g + 2 * H + k, n)), o = sigmoid(load(g + 3 * H + k, n));
-      store(g + k, n, i);
-      store(g + H + k, n, f);
-      store(g + 2 * H + k, n, u);
-      store(g + 3 * H + k, n, o);
-      const Floats cell = f * load(c_prev + b * H + k, n) + i * u;
-      store(c + b * H + k, n, cell);
-      store(h + b * H + k, n, o * tanh_of(cell));
-    }
-  }
-}
-
-// The backward pass of cell_forward: from the gradients of h (dh_recurrent +
+// The backward pass of lstm_cell_forward: from the gradients of h (dh_recurrent +
 // dh_external, the latter possibly null) and of c (dc, from the next tick),
 // the gradients of the gate pre-activations (dgates [B, 4H]); dc becomes the
 // gradient of c_prev.
@@ -81,6 +60,24 @@ float* tick(const torch::Tensor& sequence, int64_t t) { return sequence.data_ptr
 
 }  // namespace
 
+DQ_VECTOR_CLONES void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int64_t B, int64_t H) {
+  for (int64_t b = 0; b < B; ++b) {
+    float* g = gates + b * 4 * H;
+    for (int64_t k = 0; k < H; k += kLanes) {
+      const int64_t n = H - k;
+      const Floats i = sigmoid(load(g + k, n)), f = sigmoid(load(g + H + k, n));
+      const Floats u = tanh_of(load(g + 2 * H + k, n)), o = sigmoid(load(g + 3 * H + k, n));
+      store(g + k, n, i);
+      store(g + H + k, n, f);
+      store(g + 2 * H + k, n, u);
+      store(g + 3 * H + k, n, o);
+      const Floats cell = f * load(c_prev + b * H + k, n) + i * u;
+      store(c + b * H + k, n, cell);
+      store(h + b * H + k, n, o * tanh_of(cell));
+    }
+  }
+}
+
 LstmLayerRun lstm_layer_forward(torch::Tensor gates, const torch::Tensor& w_hh) {
   const int64_t T = gates.size(0), B = gates.size(1), H = w_hh.size(1);
   const torch::Tensor w_hh_t = w_hh.t();
@@ -89,8 +86,8 @@ LstmLayerRun lstm_layer_forward(torch::Tensor gates, const torch::Tensor& w_hh) 
   LstmLayerRun run{gates, torch::empty({T, B, H}, options), torch::empty({T, B, H}, options)};
   for (int64_t t = 0; t < T; ++t) {
     if (t > 0) gates[t].addmm_(run.hidden[t - 1], w_hh_t);
-    cell_forward(tick(gates, t), t > 0 ? tick(run.cells, t - 1) : zero.data_ptr<float>(), tick(run.cells, t),
-                 tick(run.hidden, t), B, H);
+    lstm_cell_forward(tick(gates, t), t > 0 ? tick(run.cells, t - 1) : zero.data_ptr<float>(), tick(run.cells, t),
+                      tick(run.hidden, t), B, H);
   }
   return run;
 }

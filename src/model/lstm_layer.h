@@ -37,6 +37,12 @@ struct LstmStackRun {
   static LstmStackRun load(torch::autograd::AutogradContext* ctx);
 };
 
+// One tick of a layer for B rows: gates [B, 4H] hold the pre-activations on
+// entry and the activations i, f, g, o on return; c = f * c_prev + i * g and
+// h = o * tanh(c) ([B, H] each; c may be c_prev). The kernel of every LSTM
+// here, in training and in sampling.
+void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int64_t B, int64_t H);
+
 // Runs a layer: `gates` [T, B, 4H] holds each tick's input product plus both
 // biases on entry (it is overwritten with the activations); w_hh [4H, H].
 LstmLayerRun lstm_layer_forward(torch::Tensor gates, const torch::Tensor& w_hh);

@@ -1,4 +1,5 @@
-// The exact Gibbs sweep of the "fast" preset, on plain float buffers.
+// The exact Gibbs sweep of the "fast" preset, through model::FastNetStepper
+// (the network one tick at a time).
 //
 // Sweeps alternate direction. A left-to-right sweep reads the future of
 // every tick from the backward LSTM states recorded by the previous sweep

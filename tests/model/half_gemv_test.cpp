@@ -6,22 +6,22 @@
 #include <random>
 #include <vector>
 
-#include "sample/half_gemv.h"
+#include "model/half_gemv.h"
 
 namespace dq::testing {
 namespace {
 
 TEST(CoreHalfGemv, MatchesTheFloatProductOfTheRoundedWeights) {
-  if (!sample::half_gemv_supported()) GTEST_SKIP() << "this CPU lacks F16C/AVX2/FMA";
+  if (!model::half_gemv_supported()) GTEST_SKIP() << "this CPU lacks F16C/AVX2/FMA";
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> value(-1, 1);
   for (auto [rows, cols] : {std::pair{1, 1}, {3, 7}, {5, 8}, {17, 33}, {64, 256}, {40, 300}}) {
     std::vector<float> w(rows * cols), x(cols), y(rows);
     for (float& v : w) v = value(rng);
     for (float& v : x) v = value(rng);
-    sample::HalfMatrix half = sample::to_half(w.data(), rows, cols);
+    model::HalfMatrix half = model::to_half(w.data(), rows, cols);
     ASSERT_EQ(half.values.size(), w.size());
-    sample::half_gemv(half, x.data(), y.data());
+    model::half_gemv(half, x.data(), y.data());
     for (int r = 0; r < rows; ++r) {
       double exact = 0, magnitude = 0;
       for (int k = 0; k < cols; ++k) {
@@ -35,13 +35,13 @@ TEST(CoreHalfGemv, MatchesTheFloatProductOfTheRoundedWeights) {
 }
 
 TEST(CoreHalfGemv, IsExactForWeightsThatAreFloat16Already) {
-  if (!sample::half_gemv_supported()) GTEST_SKIP() << "this CPU lacks F16C/AVX2/FMA";
+  if (!model::half_gemv_supported()) GTEST_SKIP() << "this CPU lacks F16C/AVX2/FMA";
   // Small integers and halves are exact in float16, and so are their sums here.
   const int rows = 9, cols = 70;
   std::vector<float> w(rows * cols), x(cols), y(rows);
   for (int i = 0; i < rows * cols; ++i) w[i] = static_cast<float>(i % 13 - 6) * 0.5f;
   for (int k = 0; k < cols; ++k) x[k] = static_cast<float>(k % 5 - 2);
-  sample::half_gemv(sample::to_half(w.data(), rows, cols), x.data(), y.data());
+  model::half_gemv(model::to_half(w.data(), rows, cols), x.data(), y.data());
   for (int r = 0; r < rows; ++r) {
     float expected = 0;
     for (int k = 0; k < cols; ++k) expected += w[r * cols + k] * x[k];

@@ -1,8 +1,8 @@
-#include "sample/half_gemv.h"
+#include "model/half_gemv.h"
 
 #include <immintrin.h>
 
-namespace dq::sample {
+namespace dq::model {
 
 bool half_gemv_supported() {
   static const bool supported =
@@ -52,4 +52,4 @@ __attribute__((target("avx2,fma,f16c"))) void half_gemv(const HalfMatrix& w, con
   }
 }
 
-}  // namespace dq::sample
+}  // namespace dq::model
