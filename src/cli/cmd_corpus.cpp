@@ -22,83 +22,103 @@ struct ScanOptions {
   bool list = false;
 };
 
-int run_scan(const ScanOptions& o) {
-  std::vector<corpus::CorpusPiece> pieces = corpus::load_corpus(o.roots, 2, true);
+// What a scan counts over the accepted pieces.
+struct ScanTotals {
   int accepted = 0;
   music::VoiceRanges ranges;
   std::map<std::string, int> keys, meters, styles, splits;
-  music::QuantizationReport total;
-  nlohmann::json files = nlohmann::json::array();
-  for (const auto& p : pieces) {
-    nlohmann::json f = {{"path", p.path}, {"accepted", p.accepted}};
-    if (p.accepted) {
-      ++accepted;
-      const music::Score& s = p.score;
-      music::VoiceRanges r = music::score_ranges(s);
-      for (int v = 0; v < music::kNumVoices; ++v) ranges[v].include(r[v]);
-      ++keys[music::key_name(s.meta[0].key)];
-      ++meters[music::meter_name(s.meta[0].time)];
-      ++styles[p.style];
-      ++splits[corpus::split_name(p.split)];
-      total += s.quantization;
-      f["ticks"] = s.length();
-      f["bars"] = s.bar_count();
-      f["style"] = p.style;
-      f["split"] = corpus::split_name(p.split);
-      f["notes_read"] = s.quantization.notes_read;
-      f["notes_changed"] = s.quantization.total_changed();
-    } else {
-      f["reason"] = p.error;
-      std::fprintf(stderr, "rejected %s\n", p.error.c_str());
-    }
-    if (o.list && p.accepted) {
-      std::printf("accepted %s (%d bars, %d of %d notes changed by quantization)\n", p.path.c_str(),
-                  p.score.bar_count(), p.score.quantization.total_changed(), p.score.quantization.notes_read);
-    }
-    files.push_back(f);
+  music::QuantizationReport quantization;
+};
+
+// One file's entry of the JSON report; an accepted piece is counted in `totals`.
+nlohmann::json scan_piece(const corpus::CorpusPiece& p, ScanTotals& totals) {
+  nlohmann::json f = {{"path", p.path}, {"accepted", p.accepted}};
+  if (!p.accepted) {
+    f["reason"] = p.error;
+    return f;
   }
-  std::printf("%zu files: %d accepted, %zu rejected\n", pieces.size(), accepted, pieces.size() - accepted);
+  const music::Score& s = p.score;
+  ++totals.accepted;
+  music::VoiceRanges r = music::score_ranges(s);
+  for (int v = 0; v < music::kNumVoices; ++v) totals.ranges[v].include(r[v]);
+  ++totals.keys[music::key_name(s.meta[0].key)];
+  ++totals.meters[music::meter_name(s.meta[0].time)];
+  ++totals.styles[p.style];
+  ++totals.splits[corpus::split_name(p.split)];
+  totals.quantization += s.quantization;
+  f["ticks"] = s.length();
+  f["bars"] = s.bar_count();
+  f["style"] = p.style;
+  f["split"] = corpus::split_name(p.split);
+  f["notes_read"] = s.quantization.notes_read;
+  f["notes_changed"] = s.quantization.total_changed();
+  return f;
+}
+
+nlohmann::json quantization_json(const music::QuantizationReport& q) {
+  return {{"notes_read", q.notes_read},
+          {"changed", q.total_changed()},
+          {"moved", q.onsets_moved},
+          {"dropped_short", q.notes_dropped_short},
+          {"dropped_grace", q.notes_dropped_grace},
+          {"dropped_chord", q.notes_dropped_chord},
+          {"dropped_second_voice", q.notes_dropped_layer},
+          {"truncated", q.notes_truncated}};
+}
+
+// The summary on stdout; returns the voice ranges for the JSON report.
+nlohmann::json print_totals(const ScanTotals& t, size_t files) {
+  std::printf("%zu files: %d accepted, %zu rejected\n", files, t.accepted, files - t.accepted);
   static const char* kVoice[] = {"voice 1", "voice 2", "voice 3", "voice 4"};
   nlohmann::json range_json = nlohmann::json::array();
   for (int v = 0; v < music::kNumVoices; ++v) {
-    if (ranges[v].empty()) continue;
-    std::printf("  %s range %s-%s\n", kVoice[v], music::pitch_name(ranges[v].low).c_str(),
-                music::pitch_name(ranges[v].high).c_str());
-    range_json.push_back({{"low", ranges[v].low}, {"high", ranges[v].high}});
+    if (t.ranges[v].empty()) continue;
+    std::printf("  %s range %s-%s\n", kVoice[v], music::pitch_name(t.ranges[v].low).c_str(),
+                music::pitch_name(t.ranges[v].high).c_str());
+    range_json.push_back({{"low", t.ranges[v].low}, {"high", t.ranges[v].high}});
   }
   auto print_counts = [](const char* what, const std::map<std::string, int>& counts) {
     std::printf("  %s:", what);
     for (const auto& [k, n] : counts) std::printf(" %s %d;", k.c_str(), n);
     std::printf("\n");
   };
-  print_counts("keys (at the start)", keys);
-  print_counts("meters (at the start)", meters);
-  print_counts("styles", styles);
-  print_counts("splits", splits);
+  print_counts("keys (at the start)", t.keys);
+  print_counts("meters (at the start)", t.meters);
+  print_counts("styles", t.styles);
+  print_counts("splits", t.splits);
+  const music::QuantizationReport& q = t.quantization;
   std::printf(
       "  quantization: %d notes read, %d changed (%d moved, %d too short, %d grace, %d chord, %d second voice, %d "
       "cut)\n",
-      total.notes_read, total.total_changed(), total.onsets_moved, total.notes_dropped_short, total.notes_dropped_grace,
-      total.notes_dropped_chord, total.notes_dropped_layer, total.notes_truncated);
+      q.notes_read, q.total_changed(), q.onsets_moved, q.notes_dropped_short, q.notes_dropped_grace,
+      q.notes_dropped_chord, q.notes_dropped_layer, q.notes_truncated);
+  return range_json;
+}
+
+int run_scan(const ScanOptions& o) {
+  std::vector<corpus::CorpusPiece> pieces = corpus::load_corpus(o.roots, 2, true);
+  ScanTotals totals;
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& p : pieces) {
+    files.push_back(scan_piece(p, totals));
+    if (!p.accepted) std::fprintf(stderr, "rejected %s\n", p.error.c_str());
+    if (o.list && p.accepted) {
+      std::printf("accepted %s (%d bars, %d of %d notes changed by quantization)\n", p.path.c_str(),
+                  p.score.bar_count(), p.score.quantization.total_changed(), p.score.quantization.notes_read);
+    }
+  }
+  const nlohmann::json ranges = print_totals(totals, pieces.size());
   if (!o.json_path.empty()) {
     nlohmann::json report = {{"files", files},
                              {"total", pieces.size()},
-                             {"accepted", accepted},
-                             {"rejected", pieces.size() - accepted},
-                             {"voice_ranges", range_json},
-                             {"keys", keys},
-                             {"meters", meters},
-                             {"styles", styles},
-                             {"splits", splits},
-                             {"quantization",
-                              {{"notes_read", total.notes_read},
-                               {"changed", total.total_changed()},
-                               {"moved", total.onsets_moved},
-                               {"dropped_short", total.notes_dropped_short},
-                               {"dropped_grace", total.notes_dropped_grace},
-                               {"dropped_chord", total.notes_dropped_chord},
-                               {"dropped_second_voice", total.notes_dropped_layer},
-                               {"truncated", total.notes_truncated}}}};
+                             {"accepted", totals.accepted},
+                             {"rejected", pieces.size() - totals.accepted},
+                             {"voice_ranges", ranges},
+                             {"keys", totals.keys},
+                             {"meters", totals.meters},
+                             {"styles", totals.styles},
+                             {"splits", totals.splits},
+                             {"quantization", quantization_json(totals.quantization)}};
     util::write_file_atomically(o.json_path, report.dump(2) + "\n");
   }
   return 0;

@@ -231,14 +231,11 @@ void add_signatures(const smf::File& file, const std::string& source, const Mark
   }
 }
 
-music::Score build_score(const smf::File& file, const std::string& source, const ReadOptions& options) {
-  music::ScoreBuilder builder(source);
-  const int ppq = file.ppq;
-  auto quarters = [ppq](int64_t pulse) { return Rational(pulse, ppq); };
-
-  // Parts, in file order.
+// The file's parts (a track, or a channel of a track with several), in file
+// order; parts_in_track[i] counts track i's.
+std::vector<Part> file_parts(const smf::File& file, const std::string& source, std::vector<int>& parts_in_track) {
   std::vector<Part> parts;
-  std::vector<int> parts_in_track(file.tracks.size(), 0);
+  parts_in_track.assign(file.tracks.size(), 0);
   for (size_t i = 0; i < file.tracks.size(); ++i) {
     for (Part& p : track_parts(file.tracks[i], static_cast<int>(i))) {
       parts.push_back(std::move(p));
@@ -250,21 +247,14 @@ music::Score build_score(const smf::File& file, const std::string& source, const
     throw Error(source + ": " + std::to_string(parts.size()) + " parts (tracks and channels with notes); at most " +
                 std::to_string(kMaxParts) + " are read");
   }
+  return parts;
+}
 
-  Markers markers;
-  for (const smf::Track& track : file.tracks) {
-    for (const smf::Event& e : track.events) {
-      if (e.is_meta() && e.meta_type == smf::kMetaText && starts_with(e.meta, kMarkerPrefix)) read_marker(e, markers);
-    }
-  }
-  add_signatures(file, source, markers, builder);
-  if (markers.pickup > 0) builder.set_pickup(quarters(markers.pickup));
-
-  if (file.format == 0 || (parts_in_track[0] == 0 && file.tracks.size() > 1)) {
-    builder.set_title(track_name(file.tracks[0]));
-  }
-
-  // Notes, and a rest to the end of the longest track so trailing rests count.
+// The parts' names and notes into `builder`, and a rest to the end of the
+// longest track so that trailing rests count.
+void add_notes(const smf::File& file, const std::vector<Part>& parts, const std::vector<int>& parts_in_track,
+               music::ScoreBuilder& builder) {
+  auto quarters = [&](int64_t pulse) { return Rational(pulse, file.ppq); };
   int64_t end = 0;
   bool strings = true;
   for (size_t p = 0; p < parts.size(); ++p) {
@@ -295,6 +285,25 @@ music::Score build_score(const smf::File& file, const std::string& source, const
     builder.add(rest);
   }
   if (strings) builder.set_ensemble(music::Ensemble::kStringQuartet);
+}
+
+music::Score build_score(const smf::File& file, const std::string& source, const ReadOptions& options) {
+  music::ScoreBuilder builder(source);
+  std::vector<int> parts_in_track;
+  const std::vector<Part> parts = file_parts(file, source, parts_in_track);
+
+  Markers markers;
+  for (const smf::Track& track : file.tracks) {
+    for (const smf::Event& e : track.events) {
+      if (e.is_meta() && e.meta_type == smf::kMetaText && starts_with(e.meta, kMarkerPrefix)) read_marker(e, markers);
+    }
+  }
+  add_signatures(file, source, markers, builder);
+  if (markers.pickup > 0) builder.set_pickup(Rational(markers.pickup, file.ppq));
+  if (file.format == 0 || (parts_in_track[0] == 0 && file.tracks.size() > 1)) {
+    builder.set_title(track_name(file.tracks[0]));
+  }
+  add_notes(file, parts, parts_in_track, builder);
 
   // Voices: the user's choice in file order, else by mean pitch (our own
   // files: in file order).
@@ -309,7 +318,7 @@ music::Score build_score(const smf::File& file, const std::string& source, const
   }
 
   music::Score score = builder.build();
-  apply_markers(markers, ppq, score);
+  apply_markers(markers, file.ppq, score);
   return score;
 }
 

@@ -183,89 +183,114 @@ void reduce_gradients(const std::vector<torch::nn::Module*>& modules, torch::Ten
   group->all_reduce_sum(tensors, "the gradients of step " + std::to_string(step + 1));
 }
 
-// One optimization step of the "fast" preset; returns the mean voice loss.
-// Every rank draws the same global batch (seeded by step) and computes its
-// share of it; a rank's share is split between the network and its replicas,
-// one per thread. Each part's loss is its share of the global batch's loss
-// (per voice: the sum of its targets' cross-entropies over the global batch's
-// count of targets), so the sum of the parts' gradients, over threads and
-// ranks, is the global batch's gradient.
-double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng, ProcessGroup* group) {
-  auto [global_tokens, global_meta] = model::sample_crops(train, o.batch, o.crop, rng, o.edge_crops);
+// A global batch of the "fast" preset: the crops (targets), what the network
+// reads of them (with hidden positions under masking), their metadata, the
+// voices known throughout a chronological crop (each with probability 1/4),
+// which crops are chronological (the first round(chronological * batch)),
+// and per voice the count of targets over the whole batch.
+struct FastBatch {
+  torch::Tensor tokens, inputs, meta, known, ordered;
+  std::array<double, kNumVoices> targets{};
+};
+
+FastBatch draw_fast_batch(const Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng) {
+  FastBatch g;
+  std::tie(g.tokens, g.meta) = model::sample_crops(train, o.batch, o.crop, rng, o.edge_crops);
   const double masking = run.model.config.masking;
-  torch::Tensor global_inputs = masking > 0 ? model::mask_crops(global_tokens, masking, rng) : global_tokens;
-  // Chronological crops: each voice known throughout with probability 1/4.
-  torch::Tensor global_known = torch::zeros({o.batch, kNumVoices}, torch::kBool);
+  g.inputs = masking > 0 ? model::mask_crops(g.tokens, masking, rng) : g.tokens;
+  g.known = torch::zeros({o.batch, kNumVoices}, torch::kBool);
   if (run.model.config.chronological > 0) {
     std::bernoulli_distribution is_known(0.25);
-    auto k = global_known.accessor<bool, 2>();
+    auto k = g.known.accessor<bool, 2>();
     for (int b = 0; b < o.batch; ++b)
       for (int v = 0; v < kNumVoices; ++v) k[b][v] = is_known(rng);
   }
-  // The first round(chronological * batch) crops of the global batch go
-  // through the chronological factorization, wherever they are computed.
-  const int64_t chronological = std::llround(run.model.config.chronological * o.batch);
-  torch::Tensor global_ordered = torch::arange(o.batch) < chronological;
-  std::array<double, kNumVoices> targets{};
+  g.ordered = torch::arange(o.batch) < static_cast<int64_t>(std::llround(run.model.config.chronological * o.batch));
   for (int v = 0; v < kNumVoices; ++v)
-    targets[v] = std::max<int64_t>(1, (global_tokens.select(1, v) >= corpus::kRestIndex).sum().item<int64_t>());
-  const torch::Tensor tokens = share_of(global_tokens, group), inputs = share_of(global_inputs, group);
-  const torch::Tensor meta = share_of(global_meta, group), known = share_of(global_known, group);
-  const torch::Tensor ordered = share_of(global_ordered, group);
+    g.targets[v] = std::max<int64_t>(1, (g.tokens.select(1, v) >= corpus::kRestIndex).sum().item<int64_t>());
+  return g;
+}
 
-  std::vector<model::FastNet> nets = {run.model.fast};
-  nets.insert(nets.end(), run.replicas.begin(), run.replicas.end());
-  const int parts = std::min<int>(static_cast<int>(nets.size()), static_cast<int>(tokens.size(0)));
-  std::vector<double> losses(parts);
-  auto chunks_tokens = tokens.chunk(parts, 0);
-  auto chunks_inputs = inputs.chunk(parts, 0);
-  auto chunks_meta = meta.chunk(parts, 0);
-  auto chunks_known = known.chunk(parts, 0);
-  auto chunks_ordered = ordered.chunk(parts, 0);
-  run.optimizers[0]->zero_grad();
-  run_parallel(static_cast<int>(chunks_tokens.size()), parts, [&](int part) {
-    model::FastNet& net = nets[part];
-    if (part > 0) {
-      torch::NoGradGuard no_grad;
-      auto source = run.model.fast->parameters();
-      auto copy = net->parameters();
-      for (size_t i = 0; i < copy.size(); ++i) {
-        copy[i].copy_(source[i]);
-        copy[i].mutable_grad() = torch::Tensor();
-      }
-      net->train();
-    }
-    const torch::Tensor& part_tokens = chunks_tokens[part];
-    auto logits = crop_logits(*net, part_tokens, chunks_inputs[part], chunks_meta[part], chunks_known[part],
-                              chunks_ordered[part].sum().item<int64_t>());
-    torch::Tensor loss = torch::zeros({});
-    for (int v = 0; v < kNumVoices; ++v) {
-      torch::Tensor target = part_tokens.select(1, v).reshape({-1});
-      torch::Tensor mask = target >= corpus::kRestIndex;
-      torch::Tensor sum =
-          torch::nn::functional::cross_entropy(logits[v].index({mask}), target.index({mask}),
-                                               torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-      loss = loss + sum / targets[v];
-    }
-    loss = loss / kNumVoices;
-    loss.backward();
-    losses[part] = loss.item<double>();
-  });
-  if (chunks_tokens.size() > 1) {
-    torch::NoGradGuard no_grad;
-    auto params = run.model.fast->parameters();
-    for (size_t part = 1; part < chunks_tokens.size(); ++part) {
-      auto replica = nets[part]->parameters();
-      for (size_t i = 0; i < params.size(); ++i) {
-        if (!replica[i].grad().defined()) continue;
-        if (params[i].grad().defined()) {
-          params[i].mutable_grad().add_(replica[i].grad());
-        } else {
-          params[i].mutable_grad() = replica[i].grad().clone();
-        }
+// This rank's share of a global batch (the same counts of targets).
+FastBatch share_of(const FastBatch& g, const ProcessGroup* group) {
+  return {share_of(g.tokens, group), share_of(g.inputs, group),  share_of(g.meta, group),
+          share_of(g.known, group),  share_of(g.ordered, group), g.targets};
+}
+
+// Part `part` of a batch split into `parts` along the crops.
+FastBatch part_of(const FastBatch& b, int part, int parts) {
+  auto chunk = [&](const torch::Tensor& t) { return t.chunk(parts, 0)[part]; };
+  return {chunk(b.tokens), chunk(b.inputs), chunk(b.meta), chunk(b.known), chunk(b.ordered), b.targets};
+}
+
+// The loss of `part` (its share of the global batch's: per voice the sum of
+// its targets' cross-entropies over the global count of targets), its
+// gradient left in `net`.
+double part_loss_backward(model::FastNetImpl& net, const FastBatch& part) {
+  auto logits = crop_logits(net, part.tokens, part.inputs, part.meta, part.known, part.ordered.sum().item<int64_t>());
+  torch::Tensor loss = torch::zeros({});
+  for (int v = 0; v < kNumVoices; ++v) {
+    torch::Tensor target = part.tokens.select(1, v).reshape({-1});
+    torch::Tensor mask = target >= corpus::kRestIndex;
+    torch::Tensor sum =
+        torch::nn::functional::cross_entropy(logits[v].index({mask}), target.index({mask}),
+                                             torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+    loss = loss + sum / part.targets[v];
+  }
+  loss = loss / kNumVoices;
+  loss.backward();
+  return loss.item<double>();
+}
+
+// A replica starts a step with the main network's weights and no gradient.
+void copy_weights(model::FastNetImpl& from, model::FastNetImpl& to) {
+  torch::NoGradGuard no_grad;
+  auto source = from.parameters();
+  auto copy = to.parameters();
+  for (size_t i = 0; i < copy.size(); ++i) {
+    copy[i].copy_(source[i]);
+    copy[i].mutable_grad() = torch::Tensor();
+  }
+  to.train();
+}
+
+// Adds the replicas' gradients into the main network's.
+void sum_replica_gradients(model::FastNetImpl& main, const std::vector<model::FastNet>& replicas) {
+  torch::NoGradGuard no_grad;
+  auto params = main.parameters();
+  for (const model::FastNet& net : replicas) {
+    auto replica = net->parameters();
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (!replica[i].grad().defined()) continue;
+      if (params[i].grad().defined()) {
+        params[i].mutable_grad().add_(replica[i].grad());
+      } else {
+        params[i].mutable_grad() = replica[i].grad().clone();
       }
     }
   }
+}
+
+// One optimization step of the "fast" preset; returns the mean voice loss.
+// Every rank draws the same global batch (seeded by step) and computes its
+// share of it; a rank's share is split between the network and its replicas,
+// one per thread. Each part's loss is its share of the global batch's loss,
+// so the sum of the parts' gradients, over threads and ranks, is the global
+// batch's gradient.
+double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng, ProcessGroup* group) {
+  const FastBatch share = share_of(draw_fast_batch(run, train, o, rng), group);
+  std::vector<model::FastNet> nets = {run.model.fast};
+  nets.insert(nets.end(), run.replicas.begin(), run.replicas.end());
+  const int parts = std::min<int>(static_cast<int>(nets.size()), static_cast<int>(share.tokens.size(0)));
+  // chunk() may make fewer parts than asked when the share is small.
+  const int made = static_cast<int>(share.tokens.chunk(parts, 0).size());
+  std::vector<double> losses(made);
+  run.optimizers[0]->zero_grad();
+  run_parallel(made, parts, [&](int part) {
+    if (part > 0) copy_weights(*run.model.fast, *nets[part]);
+    losses[part] = part_loss_backward(*nets[part], part_of(share, part, parts));
+  });
+  if (made > 1) sum_replica_gradients(*run.model.fast, {nets.begin() + 1, nets.begin() + made});
   double local_loss = 0;
   for (double l : losses) local_loss += l;
   torch::Tensor loss = torch::tensor({local_loss}, torch::kFloat32);
@@ -504,115 +529,158 @@ void finish(Run& run, const TrainOptions& o, const std::string& checkpoint, cons
   if (run.state.best < 0) save_model(run.model, o.output, o.half);  // no validation ran
 }
 
+// The run's budget in steps and seconds: whichever ends first.
+struct Budget {
+  int64_t steps = INT64_MAX;
+  double seconds = 1e18;
+  bool in_steps() const { return seconds >= 1e17; }  // the progress bar counts steps, else seconds
+};
+
+Budget budget_of(const TrainOptions& o, const SplitView& train) {
+  const bool fast = o.config.preset == model::Preset::kFast;
+  const int64_t ticks_per_step = fast ? int64_t{o.batch} * o.crop : int64_t{o.batch};
+  const double steps_per_epoch = std::max(1.0, static_cast<double>(train.ticks()) / ticks_per_step);
+  Budget b;
+  if (o.max_steps > 0) b.steps = o.max_steps;
+  if (o.epochs > 0) b.steps = std::min<int64_t>(b.steps, static_cast<int64_t>(o.epochs * steps_per_epoch));
+  if (o.minutes > 0) b.seconds = o.minutes * 60;
+  return b;
+}
+
+// The loop around the steps: rank 0's decisions (go on or stop, learning
+// rate), validation, checkpoints and the progress bar, shared with the group.
+class Loop {
+ public:
+  Loop(Run& run, const TrainOptions& o, const corpus::Dataset& data, const SplitView& valid, Budget budget,
+       ProcessGroup* group)
+      : run_(run),
+        o_(o),
+        data_(data),
+        valid_(valid),
+        group_(group),
+        budget_(budget),
+        checkpoint_(o.output + ".ckpt"),
+        seconds_before_(run.state.seconds),
+        eval_every_(o.eval_every),
+        bar_("Training", budget_.in_steps() ? budget_.steps : static_cast<long long>(budget_.seconds), o.progress) {
+    if (!o.resume) {
+      run.state.log =
+          "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy,valid_"
+          "chronological_nll\n";
+    }
+  }
+
+  // Whether to take a step, and at what learning rate: rank 0's decision,
+  // after `after_step` of the one before (none at the start).
+  bool next(bool after_step) {
+    auto decision = [&] {
+      if (after_step) validate_and_checkpoint();
+      return decide();
+    };
+    const std::string what = after_step ? "step " + std::to_string(run_.state.step) : "the start";
+    const std::vector<double> d = group_ ? group_->leader_only(decision, 2, what) : decision();
+    set_lr(run_, d[1]);
+    return d[0] == 1;
+  }
+
+  // Counts a step that took `seconds` and returned `loss`.
+  void count(double loss, double seconds) {
+    // eval_every 0: set from the first step, for a validation about every two minutes.
+    if (eval_every_ <= 0) eval_every_ = std::max(10, static_cast<int>(120 / std::max(1e-3, seconds)));
+    if (!std::isfinite(loss)) throw Error("training diverged (loss is not finite); try a smaller --lr");
+    loss_sum_ += loss;
+    ++loss_count_;
+    ++run_.state.step;
+  }
+
+  void end() {
+    run_.state.seconds = elapsed();
+    if (group_ && !group_->is_leader()) return;
+    bar_.finish(status_);
+    finish(run_, o_, checkpoint_, data_.cache_key);
+  }
+
+ private:
+  double elapsed() const { return seconds_before_ + std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  std::vector<double> decide() {
+    const int64_t step = run_.state.step;
+    const bool go = step < budget_.steps && elapsed() < budget_.seconds && !run_.state.stopped_early;
+    if (go && o_.lr_schedule == LrSchedule::kCosine) {
+      // Down to zero at the end of the budget, in steps or in time, whichever ends first.
+      const double done = std::min(
+          1.0, std::max(static_cast<double>(step) / static_cast<double>(budget_.steps), elapsed() / budget_.seconds));
+      set_lr(run_, o_.lr * 0.5 * (1 + std::cos(M_PI * done)));
+    }
+    return {go ? 1.0 : 0.0, run_.state.lr};
+  }
+
+  // After a step, on rank 0: validation, model and checkpoint when due.
+  void validate_and_checkpoint() {
+    const bool last = run_.state.step >= budget_.steps || elapsed() >= budget_.seconds;
+    if (run_.state.step % eval_every_ == 0 || last) {
+      status_ = validate(run_, valid_, data_, o_, elapsed(), loss_sum_ / loss_count_);
+      loss_sum_ = 0;
+      loss_count_ = 0;
+    }
+    const bool checkpoint_due =
+        std::chrono::duration<double>(Clock::now() - last_checkpoint_).count() >= o_.checkpoint_minutes * 60 ||
+        (o_.checkpoint_every > 0 && run_.state.step % o_.checkpoint_every == 0) || last || run_.state.stopped_early;
+    if (checkpoint_due) {
+      run_.state.seconds = elapsed();
+      save_checkpoint(run_, checkpoint_, data_.cache_key);
+      last_checkpoint_ = Clock::now();
+    }
+    bar_.update(budget_.in_steps() ? run_.state.step : static_cast<long long>(elapsed()), status_);
+  }
+
+  Run& run_;
+  const TrainOptions& o_;
+  const corpus::Dataset& data_;
+  const SplitView& valid_;
+  ProcessGroup* group_;
+  const Budget budget_;
+  const std::string checkpoint_;
+  const double seconds_before_;
+  const Clock::time_point start_ = Clock::now();
+  Clock::time_point last_checkpoint_ = Clock::now();
+  int eval_every_;
+  Progress bar_;
+  double loss_sum_ = 0;
+  int loss_count_ = 0;
+  std::string status_;
+};
+
 }  // namespace
 
 TrainResult train(const TrainOptions& input) {
   TrainOptions o = checked_options(input);
-  const bool fast = o.config.preset == model::Preset::kFast;
   // Both presets use threads for whole tasks (voices, or parts of the batch):
   // on this kind of machine that is faster than splitting each operation.
   at::set_num_threads(1);
   std::unique_ptr<ProcessGroup> group;
   if (o.group.world_size > 1) group = std::make_unique<ProcessGroup>(o.group);
-  const bool leader = !group || group->is_leader();
-  if (!leader) o.progress = false;  // rank 0 alone reports, validates and writes files
+  if (group && !group->is_leader()) o.progress = false;  // rank 0 alone reports, validates and writes files
 
   corpus::Dataset data = load_dataset(o, group.get());
   SplitView train_view(data.train);
   SplitView valid_view(data.valid.size() > 0 ? data.valid : data.train);
   o.config.vocab = data.vocab;
   o.config.styles = data.styles;
-  const std::string checkpoint = o.output + ".ckpt";
-  Run run = make_run(o, data, checkpoint);
-
-  const int64_t ticks_per_step = fast ? int64_t{o.batch} * o.crop : int64_t{o.batch};
-  const double steps_per_epoch = std::max(1.0, static_cast<double>(train_view.ticks()) / ticks_per_step);
-  int64_t step_budget = o.max_steps > 0 ? o.max_steps : INT64_MAX;
-  if (o.epochs > 0) step_budget = std::min<int64_t>(step_budget, static_cast<int64_t>(o.epochs * steps_per_epoch));
-  const double second_budget = o.minutes > 0 ? o.minutes * 60 : 1e18;
-
-  int eval_every = o.eval_every;  // 0: measured on the first step, for a validation about every two minutes
-  const auto run_start = Clock::now();
-  const double seconds_before = run.state.seconds;
-  auto elapsed = [&] { return seconds_before + std::chrono::duration<double>(Clock::now() - run_start).count(); };
-  auto last_checkpoint = Clock::now();
-  if (!o.resume) {
-    run.state.log =
-        "step,seconds,lr,train_loss,valid_loss,valid_accuracy,acc_v1,acc_v2,acc_v3,acc_v4,onset_accuracy,valid_"
-        "chronological_nll\n";
-  }
-  const bool budget_in_steps = second_budget >= 1e17;
-  Progress bar("Training", budget_in_steps ? step_budget : static_cast<long long>(second_budget), o.progress);
-  double loss_sum = 0;
-  int loss_count = 0;
-  std::string status;
-
-  // Rank 0 decides for the group (its clock is the one that counts): whether
-  // to take another step, and at what learning rate.
-  auto decide = [&]() -> std::vector<double> {
-    const int64_t step = run.state.step;
-    const bool go = step < step_budget && elapsed() < second_budget && !run.state.stopped_early;
-    if (go && o.lr_schedule == LrSchedule::kCosine) {
-      // Down to zero at the end of the budget, in steps or in time, whichever ends first.
-      const double done = std::min(
-          1.0, std::max(static_cast<double>(step) / static_cast<double>(step_budget), elapsed() / second_budget));
-      set_lr(run, o.lr * 0.5 * (1 + std::cos(M_PI * done)));
-    }
-    return {go ? 1.0 : 0.0, run.state.lr};
-  };
-  // After a step, on rank 0: validation, model and checkpoint when due.
-  auto after_step = [&] {
-    const bool last = run.state.step >= step_budget || elapsed() >= second_budget;
-    if (run.state.step % eval_every == 0 || last) {
-      status = validate(run, valid_view, data, o, elapsed(), loss_sum / loss_count);
-      loss_sum = 0;
-      loss_count = 0;
-    }
-    const bool checkpoint_due =
-        std::chrono::duration<double>(Clock::now() - last_checkpoint).count() >= o.checkpoint_minutes * 60 ||
-        (o.checkpoint_every > 0 && run.state.step % o.checkpoint_every == 0) || last || run.state.stopped_early;
-    if (checkpoint_due) {
-      run.state.seconds = elapsed();
-      save_checkpoint(run, checkpoint, data.cache_key);
-      last_checkpoint = Clock::now();
-    }
-    bar.update(budget_in_steps ? run.state.step : static_cast<long long>(elapsed()), status);
-  };
-  // Runs `work` (rank 0's) and shares rank 0's decision with the group.
-  auto share = [&](const std::function<void()>& work, const std::string& what) {
-    auto decision = [&] {
-      if (work) work();
-      return decide();
-    };
-    return group ? group->leader_only(decision, 2, what) : decision();
-  };
-
-  std::vector<double> decision = share(nullptr, "the start");
-  while (decision[0] == 1) {
-    set_lr(run, decision[1]);
-    const int64_t step = run.state.step;
+  Run run = make_run(o, data, o.output + ".ckpt");
+  Loop loop(run, o, data, valid_view, budget_of(o, train_view), group.get());
+  for (bool go = loop.next(false); go; go = loop.next(true)) {
     // Batches and dropout depend only on (seed, step): a resumed run repeats them.
-    std::mt19937_64 rng(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step));
-    torch::manual_seed(o.seed * 1000003 + static_cast<uint64_t>(step));
+    const auto step = static_cast<uint64_t>(run.state.step);
+    std::mt19937_64 rng(o.seed * 0x9E3779B97F4A7C15ull + step);
+    torch::manual_seed(o.seed * 1000003 + step);
     run.model.module().train();
-    auto step_start = Clock::now();
-    double loss =
-        fast ? fast_step(run, train_view, o, rng, group.get()) : deepbach_step(run, train_view, o, rng, group.get());
-    if (eval_every <= 0) {
-      double step_seconds = std::chrono::duration<double>(Clock::now() - step_start).count();
-      eval_every = std::max(10, static_cast<int>(120 / std::max(1e-3, step_seconds)));
-    }
-    if (!std::isfinite(loss)) throw Error("training diverged (loss is not finite); try a smaller --lr");
-    loss_sum += loss;
-    ++loss_count;
-    run.state.step = step + 1;
-    decision = share(after_step, "step " + std::to_string(step + 1));
+    const auto step_start = Clock::now();
+    const double loss = o.config.preset == model::Preset::kFast ? fast_step(run, train_view, o, rng, group.get())
+                                                                : deepbach_step(run, train_view, o, rng, group.get());
+    loop.count(loss, std::chrono::duration<double>(Clock::now() - step_start).count());
   }
-  run.state.seconds = elapsed();
-  if (leader) {
-    bar.finish(status);
-    finish(run, o, checkpoint, data.cache_key);
-  }
+  loop.end();
   TrainResult result;
   result.best = run.state.best_scores;
   result.steps = run.state.step;
