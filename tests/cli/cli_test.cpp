@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/core_test_util.h"
 #include "io/score_file.h"
 #include "model/model.h"
+#include "support/core_test_util.h"
 #include "util/error.h"
 #include "util/file_util.h"
 

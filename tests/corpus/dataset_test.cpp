@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "support/core_test_util.h"
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
 #include "corpus/encoding.h"
 #include "io/score_file.h"
 #include "music/transpose.h"
+#include "support/core_test_util.h"
 #include "util/error.h"
 
 namespace dq::testing {

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <random>
 
-#include "support/core_test_util.h"
 #include "model/model.h"
+#include "support/core_test_util.h"
 #include "util/error.h"
 #include "util/file_util.h"
 

@@ -10,13 +10,13 @@
 #include <optional>
 #include <random>
 
-#include "support/core_test_util.h"
 #include "io/score_file.h"
 #include "model/model.h"
 #include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/sampler.h"
 #include "sample/voice_leading.h"
+#include "support/core_test_util.h"
 #include "train/trainer.h"
 #include "util/error.h"
 

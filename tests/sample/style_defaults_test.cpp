@@ -4,12 +4,12 @@
 // quartet's free accompaniment without fermatas.
 #include <gtest/gtest.h>
 
-#include "support/core_test_util.h"
 #include "corpus/encoding.h"
 #include "io/score_file.h"
 #include "model/model.h"
 #include "sample/compose.h"
 #include "sample/sampler.h"
+#include "support/core_test_util.h"
 
 namespace dq::testing {
 namespace {

@@ -11,8 +11,8 @@
 #include <chrono>
 #include <thread>
 
-#include "support/core_test_util.h"
 #include "model/model.h"
+#include "support/core_test_util.h"
 #include "train/distributed.h"
 #include "util/error.h"
 #include "util/file_util.h"

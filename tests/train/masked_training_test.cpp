@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <random>
 
-#include "support/core_test_util.h"
 #include "corpus/dataset.h"
 #include "io/score_file.h"
 #include "model/batches.h"
 #include "model/model.h"
 #include "model/scoring.h"
 #include "sample/sampler.h"
+#include "support/core_test_util.h"
 #include "train/trainer.h"
 #include "util/error.h"
 

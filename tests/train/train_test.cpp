@@ -8,10 +8,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/core_test_util.h"
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
 #include "model/model.h"
+#include "support/core_test_util.h"
 #include "train/trainer.h"
 #include "util/error.h"
 #include "util/file_util.h"
