@@ -1,9 +1,12 @@
 // Training throughput: preset "deepbach" at the original's hyper-parameters
 // (batch 256 per voice model) and the default preset "fast", against the
-// original PyTorch DeepBach on the same kind of machine.
-//   bench_train [CORPUS_DIR] [STEPS]
+// original PyTorch DeepBach measured side by side (two rounds, alternating:
+// the original, then ours; bench_util.h).
+//   bench_train [CORPUS_DIR] [STEPS] [ROUNDS]
 #include <cstdio>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "bench/bench_util.h"
 #include "train/trainer.h"
@@ -41,30 +44,41 @@ int main(int argc, char** argv) {
   o.patience = 0;
   o.lr_schedule = dq::train::LrSchedule::kConstant;
 
+  const int rounds = argc > 3 ? std::atoi(argv[3]) : 2;
+  std::vector<std::string> rows;
+  std::string source;
+  auto add_row = [&](const char* preset, int threads, double s, double per_voice, double original, int round) {
+    char row[256];
+    std::snprintf(row, sizeof row, "| %d | %s | %d | %.3f | %.0f | %.0f | %.2fx |\n", round, preset, threads, s,
+                  per_voice, original, per_voice / original);
+    rows.push_back(row);
+  };
+  for (int round = 1; round <= rounds; ++round) {
+    const dq::bench::OriginalFigure original =
+        dq::bench::original_deepbach("train", "train_compute_samples_per_s", dq::bench::kRecordedTrainSamplesPerSecond);
+    source = original.source;
+    for (int threads : {1, 2}) {
+      o.config = dq::model::preset_config("deepbach");
+      o.batch = 256;
+      o.threads = threads;
+      const double s = seconds_per_step(o, steps);
+      add_row("deepbach (batch 256)", threads, s, 256 / (s / 4), original.value, round);  // four voice models per step
+    }
+    for (int threads : {1, 2}) {
+      o.config = dq::model::preset_config("fast");
+      o.batch = 16;
+      o.crop = 128;
+      o.threads = threads;
+      const double s = seconds_per_step(o, steps);
+      // Every tick of every crop is a target for each of the four voices.
+      add_row("fast (16 crops x 128 ticks)", threads, s, 16.0 * 128 / s, original.value, round);
+    }
+  }
+  std::printf("original DeepBach: %s\n\n", source.c_str());
   std::printf(
-      "| preset | threads | seconds/step | training samples/s per voice model | vs original DeepBach (%.0f/s) |\n",
-      dq::bench::kOriginalTrainSamplesPerSecond);
-  std::printf("|---|---|---|---|---|\n");
-  for (int threads : {1, 2}) {
-    o.config = dq::model::preset_config("deepbach");
-    o.batch = 256;
-    o.threads = threads;
-    double s = seconds_per_step(o, steps);
-    double per_voice = 256 / (s / 4);  // four voice models of 256 windows each per step
-    std::printf("| deepbach (batch 256) | %d | %.3f | %.0f | %.2fx |\n", threads, s, per_voice,
-                per_voice / dq::bench::kOriginalTrainSamplesPerSecond);
-  }
-  for (int threads : {1, 2}) {
-    o.config = dq::model::preset_config("fast");
-    o.batch = 16;
-    o.crop = 128;
-    o.threads = threads;
-    double s = seconds_per_step(o, steps);
-    // Every tick of every crop is a target for each of the four voices.
-    double per_voice = 16.0 * 128 / s;
-    std::printf("| fast (16 crops x 128 ticks) | %d | %.3f | %.0f | %.2fx |\n", threads, s, per_voice,
-                per_voice / dq::bench::kOriginalTrainSamplesPerSecond);
-  }
+      "| round | preset | threads | seconds/step | training samples/s per voice model | original DeepBach samples/s | "
+      "ratio |\n|---|---|---|---|---|---|---|\n");
+  for (const std::string& row : rows) std::printf("%s", row.c_str());
   std::filesystem::remove_all(dir);
   return 0;
 }
