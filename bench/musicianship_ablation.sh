@@ -55,4 +55,11 @@ screen 22-ten-sweeps "$new" --free-rhythm --iterations 10 --reharmonized 0
 wait
 screen 26-rhythm-kept-ten-sweeps "$new" --iterations 10 --reharmonized 0
 wait
+# Row 30: the fermatas of the generated chorales where Bach puts them (the
+# default now; rows 18-29 and 33-34 ran with every fermata on the last beat of
+# its bar, which the present code no longer writes). Rows 31-32 (an upbeat,
+# a whole-bar final fermata) ran on variants that were measured and not kept.
+eval_run 30-bach-fermata-frame "$new" &
+screen 33-cooler-temperature "$new" --temperature 0.9 --start-temperature 1.0 --reharmonized 0
+wait
 for d in "$out"/*/; do echo "$d"; grep -A12 "^## The honest measure" "$d/report.md" | grep "^|" || true; done

@@ -61,8 +61,9 @@ void add_generate(CLI::App& app, Runner& run) {
   cmd->add_option("--key", o->key, "Key, e.g. \"D major\", \"b minor\"")->capture_default_str();
   cmd->add_option("--meter", o->meter, "Time signature, e.g. 4/4, 3/4")->capture_default_str();
   cmd->add_option("--fermatas", o->fermatas,
-                  "every:Nbars, a list of bars (4,8,12) or none (default: every:2bars for chorales, none for "
-                  "the quartet styles)");
+                  "every:Nbars, a list of bars (4,8,12) or none; in a bar where Bach ends a phrase (4/4: beat 3, "
+                  "the last bar's beats 3-4; 3/4: the downbeat) (default: every:2bars for chorales, none for the "
+                  "quartet styles)");
   o->flags.add_to(cmd);
   cmd->callback([o, &run] { run = [o] { return run_generate(*o); }; });
 }

@@ -99,7 +99,7 @@ ConditionSet generate_set(model::Model& model, const BachSplits& bach, Condition
   const sample::SampleOptions base = sampling_for(c, o);
   set.description = std::to_string(o.generated) + " chorales of " + std::to_string(o.bars) +
                     " bars, keys and meters drawn from the test chorales, fermatas every 2 "
-                    "bars, " +
+                    "bars where Bach puts a phrase's end (4/4: beat 3), " +
                     prior_text(base);
   std::mt19937_64 rng(o.sampling.seed);
   Progress bar("Generating (" + set.name + ")", o.generated, o.progress);

@@ -5,7 +5,8 @@
 // measures beside Bach's. The conditions:
 // - generated-on / generated-off: new chorales of `bars` bars, the key and
 //   meter of each drawn from the test chorales (the key: music::home_key),
-//   fermatas every two bars, with the sampler's voice-leading prior at
+//   fermatas every two bars (sample::apply_fermatas: where Bach ends a
+//   phrase), with the sampler's voice-leading prior at
 //   `sampling.voice_leading_penalty` nats (on; negative: the chorale's
 //   sample::kChoralePriorNats) or 0 (off); piece i has the
 //   same key, meter and seed in both;

@@ -13,9 +13,10 @@
 
 namespace dq::sample {
 
-// Fermatas of a new piece: "none", "every:Nbars" (the last beat of every N-th
-// bar and of the last bar), or a list of bar numbers "4,8,12" (last beat of
-// those bars).
+// Fermatas of a new piece: "none", "every:Nbars" (every N-th bar and the last
+// bar), or a list of bar numbers "4,8,12"; in each bar where Bach puts the
+// phrase's end (4/4: beat 3, the last bar's beats 3-4; 3/4: the downbeat,
+// the last bar whole; see apply_fermatas).
 struct PieceRequest {
   int bars = 16;
   music::KeySignature key{0, music::Mode::kMajor};

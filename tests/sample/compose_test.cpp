@@ -3,11 +3,11 @@
 // the key a melody is detected in. No model needed.
 #include <gtest/gtest.h>
 
-#include "support/core_test_util.h"
 #include "io/score_file.h"
 #include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/constraints.h"
+#include "support/core_test_util.h"
 #include "util/error.h"
 
 namespace dq::testing {
@@ -141,22 +141,28 @@ TEST(CoreParse, PositionRejectsBeatPastTheBar) {
   EXPECT_THROW(sample::parse_position(s, "2:0", false), Error) << "beats are 1-based";
 }
 
+// Where Bach puts a phrase's fermata: 4/4 on beat 3 (a quarter; beat 4 is
+// the next phrase's upbeat), the final one over beats 3 and 4; 3/4 on the
+// downbeat (a half), the final one over the whole bar.
 TEST(CoreParse, FermataEveryNBars) {
   music::Score s = empty_score(4);
   sample::apply_fermatas(s, "every:2bars");
-  EXPECT_EQ(fermata_ticks(s), concat(range(28, 32), range(60, 64)));
+  EXPECT_EQ(fermata_ticks(s), concat(range(24, 28), range(56, 64)));
   sample::apply_fermatas(s, "every:1bar");
-  EXPECT_EQ(fermata_ticks(s), concat(concat(range(12, 16), range(28, 32)), concat(range(44, 48), range(60, 64))));
+  EXPECT_EQ(fermata_ticks(s), concat(concat(range(8, 12), range(24, 28)), concat(range(40, 44), range(56, 64))));
   // The last bar always ends with a fermata.
   sample::apply_fermatas(s, "every:3bars");
-  EXPECT_EQ(fermata_ticks(s), concat(range(44, 48), range(60, 64)));
+  EXPECT_EQ(fermata_ticks(s), concat(range(40, 44), range(56, 64)));
   sample::apply_fermatas(s, "none");
   EXPECT_TRUE(fermata_ticks(s).empty());
   sample::apply_fermatas(s, "EVERY:4BARS");
-  EXPECT_EQ(fermata_ticks(s), range(60, 64));
+  EXPECT_EQ(fermata_ticks(s), range(56, 64));
   sample::apply_fermatas(s, "");
   EXPECT_TRUE(fermata_ticks(s).empty());
-  // 6/8: the beat is a dotted quarter (6 ticks).
+  music::Score waltz = empty_score(4, {3, 4});
+  sample::apply_fermatas(waltz, "every:2bars");
+  EXPECT_EQ(fermata_ticks(waltz), concat(range(12, 20), range(36, 48)));
+  // 6/8: the beat is a dotted quarter (6 ticks): the second beat.
   music::Score jig = empty_score(2, {6, 8});
   sample::apply_fermatas(jig, "every:1bar");
   EXPECT_EQ(fermata_ticks(jig), concat(range(6, 12), range(18, 24)));
@@ -165,9 +171,9 @@ TEST(CoreParse, FermataEveryNBars) {
 TEST(CoreParse, FermataBarLists) {
   music::Score s = empty_score(4);
   sample::apply_fermatas(s, "2,4");
-  EXPECT_EQ(fermata_ticks(s), concat(range(28, 32), range(60, 64)));
+  EXPECT_EQ(fermata_ticks(s), concat(range(24, 28), range(56, 64)));
   sample::apply_fermatas(s, " 1 , 3 ");
-  EXPECT_EQ(fermata_ticks(s), concat(range(12, 16), range(44, 48)));
+  EXPECT_EQ(fermata_ticks(s), concat(range(8, 12), range(40, 44)));
   for (const char* bad : {"5", "0", "2,x", "every:0bars", "every:xbars", "every:100bars", "every:", "sometimes"}) {
     EXPECT_THROW(sample::apply_fermatas(s, bad), Error) << "'" << bad << "'";
   }
@@ -207,7 +213,7 @@ TEST(CoreConstraints, ParsesNotesLockedVoicesAndFermatas) {
   EXPECT_FALSE(fixed[3][57]);
   for (int v : {1, 2})
     for (int t = 0; t < s.length(); ++t) EXPECT_TRUE(fixed[v][t]);
-  EXPECT_EQ(fermata_ticks(s), concat(range(28, 32), range(60, 64)));
+  EXPECT_EQ(fermata_ticks(s), concat(range(24, 28), range(56, 64)));
   EXPECT_EQ(music::validate(s), "");
 }
 

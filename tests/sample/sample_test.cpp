@@ -105,7 +105,8 @@ TEST_P(CoreSample, GeneratedPiecesAreValidAndInsideTheVocabulary) {
     for (int t = 0; t < s.length(); ++t) {
       EXPECT_EQ(s.meta[t].key, r.key);
       EXPECT_EQ(s.meta[t].time, r.time);
-      EXPECT_EQ(s.meta[t].fermata, (t >= 28 && t < 32) || t >= 60) << "tick " << t;
+      EXPECT_EQ(s.meta[t].fermata, (t >= 24 && t < 28) || t >= 56)
+          << "tick " << t;  // beat 3 of bar 2, beats 3-4 of bar 4
     }
     int notes = 0;
     for (int v = 0; v < music::kNumVoices; ++v) notes += static_cast<int>(music::voice_notes(s, v).size());
