@@ -15,6 +15,7 @@
 #include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/sampler.h"
+#include "sample/schedule.h"
 #include "sample/voice_leading.h"
 #include "support/core_test_util.h"
 #include "train/trainer.h"
@@ -535,10 +536,7 @@ double argmax_agreement(model::Model& m, const music::Score& s, int from, int to
   for (int v : voices) {
     for (int64_t t = from + 1; t < to + 1; ++t) {  // column t holds tick t - 1
       torch::Tensor row = logits[v][t].clone().contiguous();
-      row.narrow(0, 0, corpus::kRestIndex).fill_(-1e30);
-      int64_t prev = e.tokens[v][t - 1], next = e.tokens[v][t + 1];
-      if (prev == corpus::kRestIndex || prev == corpus::kStartIndex) row[corpus::kHoldIndex] = -1e30;
-      if (next == corpus::kHoldIndex) row[corpus::kRestIndex] = -1e30;
+      sample::forbid_invalid(row.data_ptr<float>(), e.tokens[v][t - 1], e.tokens[v][t + 1]);
       prior.apply(rows.data(), cadences.data(), L, v, t, row.data_ptr<float>());
       agree += row.argmax().item<int64_t>() == e.tokens[v][t] ? 1 : 0;
       ++total;
