@@ -52,6 +52,11 @@ struct ModelConfig {
   std::vector<std::string> styles;
 
   int voice_vocab_size(int voice) const { return vocab[voice].size(); }
+  // The width of an embedded tick (four notes and the metadata read), which
+  // both presets' LSTMs read, and of a centre's input (the other three notes
+  // and the metadata).
+  int tick_width() const { return music::kNumVoices * note_embedding + meta_channels * meta_embedding; }
+  int center_width() const { return (music::kNumVoices - 1) * note_embedding + meta_channels * meta_embedding; }
   // Sizes of the channels read.
   std::vector<int> meta_sizes() const {
     auto all = corpus::meta_channel_sizes(static_cast<int>(styles.size()));

@@ -1,5 +1,6 @@
 #include "model/deepbach_net.h"
 
+#include "model/layers.h"
 #include "model/window_lstm.h"
 
 namespace dq::model {
@@ -8,17 +9,11 @@ namespace nn = torch::nn;
 using music::kNumVoices;
 
 VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice) : voice_(voice), meta_channels_(config.meta_channels) {
-  const int E = config.note_embedding, M = config.meta_embedding, H = config.lstm_hidden;
-  note_embeddings_ = register_module("note_embeddings", nn::ModuleList());
-  for (int v = 0; v < kNumVoices; ++v) note_embeddings_->push_back(nn::Embedding(config.voice_vocab_size(v), E));
-  meta_embeddings_ = register_module("meta_embeddings", nn::ModuleList());
-  for (int size : config.meta_sizes()) meta_embeddings_->push_back(nn::Embedding(size, M));
-  const int input = kNumVoices * E + config.meta_channels * M;
-  auto options = nn::LSTMOptions(input, H).num_layers(config.lstm_layers).batch_first(true);
-  if (config.lstm_layers > 1) options.dropout(config.dropout);
-  left_ = register_module("left", nn::LSTM(options));
-  right_ = register_module("right", nn::LSTM(options));
-  const int center_in = (kNumVoices - 1) * E + config.meta_channels * M;
+  note_embeddings_ = register_module("note_embeddings", note_embeddings(config));
+  meta_embeddings_ = register_module("meta_embeddings", meta_embeddings(config));
+  left_ = register_module("left", tick_lstm(config));
+  right_ = register_module("right", tick_lstm(config));
+  const int center_in = config.center_width();
   center_ = register_module("center", nn::Sequential(nn::Linear(center_in, config.linear_hidden), nn::ReLU(),
                                                      nn::Linear(config.linear_hidden, config.linear_hidden)));
   output_ =

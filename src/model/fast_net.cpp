@@ -1,5 +1,6 @@
 #include "model/fast_net.h"
 
+#include "model/layers.h"
 #include "model/sequence_lstm.h"
 
 namespace dq::model {
@@ -17,18 +18,12 @@ nn::Sequential mlp(int in, int hidden, int out, double dropout) {
 }  // namespace
 
 FastNetImpl::FastNetImpl(const ModelConfig& config) : config_(config) {
-  const int E = config.note_embedding, M = config.meta_embedding, H = config.lstm_hidden;
-  const auto meta_sizes = config.meta_sizes();
-  note_embeddings_ = register_module("note_embeddings", nn::ModuleList());
-  for (int v = 0; v < kNumVoices; ++v) note_embeddings_->push_back(nn::Embedding(config.voice_vocab_size(v), E));
-  meta_embeddings_ = register_module("meta_embeddings", nn::ModuleList());
-  for (int size : meta_sizes) meta_embeddings_->push_back(nn::Embedding(size, M));
-  const int input = kNumVoices * E + config.meta_channels * M;
-  auto lstm_options = nn::LSTMOptions(input, H).num_layers(config.lstm_layers).batch_first(true);
-  if (config.lstm_layers > 1) lstm_options.dropout(config.dropout);
-  forward_lstm_ = register_module("forward_lstm", nn::LSTM(lstm_options));
-  backward_lstm_ = register_module("backward_lstm", nn::LSTM(lstm_options));
-  const int center_in = (kNumVoices - 1) * E + config.meta_channels * M;
+  const int H = config.lstm_hidden;
+  note_embeddings_ = register_module("note_embeddings", note_embeddings(config));
+  meta_embeddings_ = register_module("meta_embeddings", meta_embeddings(config));
+  forward_lstm_ = register_module("forward_lstm", tick_lstm(config));
+  backward_lstm_ = register_module("backward_lstm", tick_lstm(config));
+  const int center_in = config.center_width();
   centers_ = register_module("centers", nn::ModuleList());
   heads_ = register_module("heads", nn::ModuleList());
   for (int v = 0; v < kNumVoices; ++v) {
