@@ -188,12 +188,18 @@ TEST(CoreDataset, EmptyCorpusIsAnError) {
   EXPECT_THROW(corpus::build_dataset(o), Error);
 }
 
-TEST(CoreDataset, EncodeSplitAugmentsWithEveryTranspositionThatFits) {
+// The fixture chorale as the corpus reader gives it.
+corpus::CorpusPiece chorale_piece() {
   corpus::CorpusPiece piece;
   piece.path = chorale_path();
   piece.score = io::read_score(chorale_path());
   piece.accepted = true;
   piece.style = "bach";
+  return piece;
+}
+
+TEST(CoreDataset, EncodeSplitAugmentsWithEveryTranspositionThatFits) {
+  const corpus::CorpusPiece piece = chorale_piece();
   // Soprano (G4-D5 = 67-74) may move 2 down and 1 up; the other voices have room.
   corpus::Vocabulary vocab;
   vocab[0] = {65, 75};
@@ -264,11 +270,7 @@ TEST(CoreDataset, CacheNoticesChangedSplits) {
 // [-max, max] that fits (dataset.cpp: transpositions_within(..., max_element)),
 // not only the shifts asked for.
 TEST(CoreDataset, EncodeSplitUsesOnlyTheGivenShifts) {
-  corpus::CorpusPiece piece;
-  piece.path = chorale_path();
-  piece.score = io::read_score(chorale_path());
-  piece.accepted = true;
-  piece.style = "bach";
+  const corpus::CorpusPiece piece = chorale_piece();
   corpus::Vocabulary vocab;
   for (int v = 0; v < music::kNumVoices; ++v) vocab[v] = {chorale_range(v).first - 5, chorale_range(v).second + 5};
   corpus::SplitTensors s = corpus::encode_split({&piece}, vocab, {"bach"}, {0, 2});

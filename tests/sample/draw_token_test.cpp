@@ -12,12 +12,6 @@
 namespace dq::sample {
 namespace {
 
-using corpus::kEndIndex;
-using corpus::kFirstPitchIndex;
-using corpus::kHoldIndex;
-using corpus::kRestIndex;
-using corpus::kStartIndex;
-
 constexpr int kLow = 48;
 
 corpus::Vocabulary vocabulary() {
@@ -26,14 +20,15 @@ corpus::Vocabulary vocabulary() {
   return vocab;
 }
 
-int64_t pitch(int midi) { return kFirstPitchIndex + midi - kLow; }
+int64_t pitch(int midi) { return corpus::kFirstPitchIndex + midi - kLow; }
 
 // One piece of two ticks: the soprano sings C4 (60) and then the tick being
 // drawn; the other voices rest. START and END around.
 std::vector<int64_t> piece(int64_t first_soprano_token) {
   std::vector<int64_t> rows;
   for (int v = 0; v < 4; ++v) {
-    rows.insert(rows.end(), {kStartIndex, v == 0 ? first_soprano_token : kRestIndex, kRestIndex, kEndIndex});
+    rows.insert(rows.end(), {corpus::kStartIndex, v == 0 ? first_soprano_token : corpus::kRestIndex, corpus::kRestIndex,
+                             corpus::kEndIndex});
   }
   return rows;
 }
@@ -57,13 +52,13 @@ TEST(CoreDrawToken, NeverDrawsWhatCannotBeWrittenThere) {
   // Every index equally likely; after a rest a hold cannot follow, and the
   // special symbols never come.
   std::vector<float> flat(vocab[0].size(), 0.0f);
-  std::vector<int> count = histogram(flat, 1.0, prior, piece(kRestIndex), 3000);
-  for (int i = 0; i < kRestIndex; ++i) EXPECT_EQ(count[i], 0) << "special symbol " << i;
-  EXPECT_EQ(count[kHoldIndex], 0);
-  EXPECT_GT(count[kRestIndex], 0);
+  std::vector<int> count = histogram(flat, 1.0, prior, piece(corpus::kRestIndex), 3000);
+  for (int i = 0; i < corpus::kRestIndex; ++i) EXPECT_EQ(count[i], 0) << "special symbol " << i;
+  EXPECT_EQ(count[corpus::kHoldIndex], 0);
+  EXPECT_GT(count[corpus::kRestIndex], 0);
   // After a note a hold may follow.
   count = histogram(flat, 1.0, prior, piece(pitch(60)), 3000);
-  EXPECT_GT(count[kHoldIndex], 0);
+  EXPECT_GT(count[corpus::kHoldIndex], 0);
 }
 
 TEST(CoreDrawToken, TemperatureFlattensTheModelAndThePrior) {

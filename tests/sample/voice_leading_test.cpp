@@ -8,12 +8,6 @@
 namespace dq::sample {
 namespace {
 
-using corpus::kEndIndex;
-using corpus::kFirstPitchIndex;
-using corpus::kHoldIndex;
-using corpus::kRestIndex;
-using corpus::kStartIndex;
-
 constexpr int kLow = 36;
 constexpr int kHold = -2;
 constexpr int kRest = -1;
@@ -26,9 +20,9 @@ corpus::Vocabulary wide_vocabulary() {
 }
 
 int index_of(int token) {
-  if (token == kHold) return kHoldIndex;
-  if (token == kRest) return kRestIndex;
-  return kFirstPitchIndex + token - kLow;
+  if (token == kHold) return corpus::kHoldIndex;
+  if (token == kRest) return corpus::kRestIndex;
+  return corpus::kFirstPitchIndex + token - kLow;
 }
 
 // Rows of indices for four voices given as tokens per tick (pitch, kHold,
@@ -38,9 +32,9 @@ struct Piece {
   std::vector<int64_t> rows;
   explicit Piece(const std::vector<std::vector<int>>& voices) : length(static_cast<int64_t>(voices[0].size()) + 2) {
     for (const auto& voice : voices) {
-      rows.push_back(kStartIndex);
+      rows.push_back(corpus::kStartIndex);
       for (int token : voice) rows.push_back(index_of(token));
-      rows.push_back(kEndIndex);
+      rows.push_back(corpus::kEndIndex);
     }
   }
 };
@@ -101,7 +95,7 @@ TEST(VoiceLeadingPrior, ApplyLowersOnlyTheFaultyCandidates) {
   Piece piece({{72, kDrawn}, {65, 67}, {55, kHold}, {48, kHold}});
   std::vector<float> logits(vocab[0].size(), 1.0f);
   prior.apply(piece.rows.data(), nullptr, piece.length, 0, 2, logits.data());
-  for (int i = kRestIndex; i < vocab[0].size(); ++i) {
+  for (int i = corpus::kRestIndex; i < vocab[0].size(); ++i) {
     int faults = prior.faults(piece.rows.data(), nullptr, piece.length, 0, 2, i);
     EXPECT_FLOAT_EQ(logits[i], 1.0f - 5.0f * faults) << "index " << i;
   }
