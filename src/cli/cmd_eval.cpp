@@ -3,6 +3,7 @@
 // reharmonized chorales with the voice-leading prior on and off), the
 // model's metrics, the grader, the reharmonization measure and the copying
 // check, written as a Markdown report with PNG charts and JSON.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -73,12 +74,25 @@ int run_quartet_report(const EvalOptions& o, model::Model& model, const std::str
   return 0;
 }
 
-void check_counts(const eval::ChoraleEvalOptions& b) {
-  if (b.generated < 2 || b.generated > 1000) throw Error("--generated must be 2 to 1000");
+// The counts of the sets measured: --generated only where a generated
+// condition is asked for (and by the quartet evaluation), --cv-folds against
+// the smallest set measured.
+void check_counts(const eval::ChoraleEvalOptions& b, bool quartets) {
+  bool generated = quartets, reharmonized = false;
+  for (eval::Condition c : b.conditions) {
+    const bool is_generated = c == eval::Condition::kGeneratedOn || c == eval::Condition::kGeneratedOff;
+    generated = generated || is_generated;
+    reharmonized = reharmonized || (!is_generated && b.reharmonized > 0);
+  }
+  if (generated && (b.generated < 2 || b.generated > 1000)) throw Error("--generated must be 2 to 1000");
   if (b.reharmonized < 0) throw Error("--reharmonized must be 0 or more");
   if (b.bars < 1 || b.bars > 256) throw Error("--bars must be 1 to 256");
-  if (b.classifier.folds < 2 || b.classifier.folds > b.generated) {
-    throw Error("--cv-folds must be 2 to --generated");
+  const int smallest = generated && reharmonized ? std::min(b.generated, b.reharmonized)
+                       : generated               ? b.generated
+                                                 : b.reharmonized;
+  if (b.classifier.folds < 2 || ((generated || reharmonized) && b.classifier.folds > smallest)) {
+    throw Error("--cv-folds must be 2 to the smallest set measured (--generated, --reharmonized): " +
+                std::to_string(smallest));
   }
   if (b.classifier.repeats < 1) throw Error("--cv-repeats must be 1 or more");
 }
@@ -87,7 +101,7 @@ int run_eval(EvalOptions o) {
   std::string path = o.model_path.empty() ? default_model_path() : o.model_path;
   if (!std::filesystem::exists(path)) throw Error(path + ": model file not found");
   o.chorales.conditions = eval::parse_conditions(o.conditions);
-  check_counts(o.chorales);
+  check_counts(o.chorales, !o.quartets.empty());
   model::Model model = model::load_model(path);
   if (!o.melodies.empty()) return run_melody_report(o, model, path);
   if (!o.quartets.empty()) return run_quartet_report(o, model, path);

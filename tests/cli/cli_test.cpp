@@ -416,6 +416,11 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   EXPECT_NE(report.find("2 of 2"), std::string::npos) << report;  // harmonized, melody kept
   EXPECT_TRUE(fs::exists(dir.file("mr/report.json")));
   expect_failure(run_in(dir, "eval --melodies nowhere -o x.md --model tiny.dqm"), 1, "nowhere");
+  // --generated counts only where a generated set is measured; the folds must fit the smallest set.
+  expect_failure(
+      run_in(dir, "eval --model tiny.dqm --conditions reharmonized-on --generated 0 --reharmonized 3 -o x.md"), 1,
+      "--cv-folds must be 2 to the smallest set measured (--generated, --reharmonized): 3");
+  expect_failure(run_in(dir, "eval --model tiny.dqm --generated 1 -o x.md"), 1, "--generated must be 2 to 1000");
 
   // A corrupt model file is bad input.
   write_bytes(dir.file("tiny.dqm"), util::read_file_bytes(dir.file("tiny.dqm")).substr(0, 1000));
