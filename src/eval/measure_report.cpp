@@ -38,8 +38,8 @@ void accuracy_section(std::ostringstream& md, const MeasureReport& r) {
      << "-fold cross-validation on balanced classes (the larger set subsampled at random), " << r.features
      << " features per piece standardized on the training folds (src/eval/piece_features.h):"
         " L2-regularized logistic regression (l2 "
-     << o.logistic_l2 << ", " << o.logistic_epochs << " epochs of Adam) and an MLP (one hidden "
-     << "layer of " << o.mlp_hidden << ", weight decay " << o.mlp_weight_decay << ", " << o.mlp_epochs
+     << o.logistic.l2 << ", " << o.logistic.epochs << " epochs of Adam) and an MLP (one hidden "
+     << "layer of " << o.mlp_hidden << ", weight decay " << o.mlp.l2 << ", " << o.mlp.epochs
      << " epochs). The first row is Bach against Bach with as many pieces "
         "per class as the largest set below: the floor to read the others against (a few "
         "points under 0.5 for sets this small; see src/eval/two_sample.h).\n\n";
@@ -145,11 +145,11 @@ Json measure_json(const MeasureReport& r) {
   j["classifier"] = {{"folds", o.folds},
                      {"repeats", o.repeats},
                      {"seed", o.seed},
-                     {"logistic_l2", o.logistic_l2},
-                     {"logistic_epochs", o.logistic_epochs},
+                     {"logistic_l2", o.logistic.l2},
+                     {"logistic_epochs", o.logistic.epochs},
                      {"mlp_hidden", o.mlp_hidden},
-                     {"mlp_weight_decay", o.mlp_weight_decay},
-                     {"mlp_epochs", o.mlp_epochs}};
+                     {"mlp_weight_decay", o.mlp.l2},
+                     {"mlp_epochs", o.mlp.epochs}};
   j["bach_test_tonal"] = tonal_json(r.bach_tonal);
   j["floor"] = condition_json(r.floor);
   Json conditions = Json::array();

@@ -23,7 +23,7 @@ torch::Tensor rows_to_tensor(const std::vector<std::vector<double>>& rows) {
 }  // namespace
 
 StyleClassifier::StyleClassifier(const std::vector<std::vector<double>>& features, const std::vector<int>& labels,
-                                 std::vector<std::string> styles, const StyleClassifierOptions& o)
+                                 std::vector<std::string> styles, const FitOptions& o)
     : styles_(std::move(styles)) {
   if (features.empty() || features.size() != labels.size()) {
     throw Error("style classifier: " + std::to_string(features.size()) + " feature vectors for " +

@@ -14,13 +14,9 @@
 
 #include <torch/torch.h>
 
-namespace dq::eval {
+#include "eval/fit_options.h"
 
-struct StyleClassifierOptions {
-  double l2 = 0.05;
-  double learning_rate = 0.05;
-  int epochs = 300;
-};
+namespace dq::eval {
 
 class StyleClassifier {
  public:
@@ -28,7 +24,7 @@ class StyleClassifier {
   // `labels` (indices into `styles`). Throws dq::Error when the sizes do not
   // agree or a style has no piece.
   StyleClassifier(const std::vector<std::vector<double>>& features, const std::vector<int>& labels,
-                  std::vector<std::string> styles, const StyleClassifierOptions& options = {});
+                  std::vector<std::string> styles, const FitOptions& options = {0.05, 0.05, 300});
 
   // The index into styles() of the most likely style of a piece.
   int predict(const std::vector<double>& features) const;

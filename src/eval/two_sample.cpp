@@ -108,11 +108,11 @@ Tensor logistic_logits(const Batch& batch, const TwoSampleOptions& o) {
   const int64_t models = batch.x.size(0), features = batch.x.size(2);
   Tensor w = torch::zeros({models, features, 1}, kReal).requires_grad_();
   Tensor bias = torch::zeros({models, 1}, kReal).requires_grad_();
-  torch::optim::Adam adam({w, bias}, torch::optim::AdamOptions(o.logistic_learning_rate));
+  torch::optim::Adam adam({w, bias}, torch::optim::AdamOptions(o.logistic.learning_rate));
   auto forward = [&] { return torch::bmm(batch.x, w).squeeze(2) + bias; };
-  for (int epoch = 0; epoch < o.logistic_epochs; ++epoch) {
+  for (int epoch = 0; epoch < o.logistic.epochs; ++epoch) {
     adam.zero_grad();
-    Tensor loss = fit_loss(forward(), batch) + 0.5 * o.logistic_l2 * w.pow(2).sum();
+    Tensor loss = fit_loss(forward(), batch) + 0.5 * o.logistic.l2 * w.pow(2).sum();
     loss.backward();
     adam.step();
   }
@@ -140,11 +140,11 @@ Tensor mlp_logits(const Batch& batch, const TwoSampleOptions& o) {
   w2.requires_grad_();
   Tensor b1 = torch::zeros({models, 1, hidden}, kReal).requires_grad_();
   Tensor b2 = torch::zeros({models, 1}, kReal).requires_grad_();
-  torch::optim::Adam adam({w1, w2, b1, b2}, torch::optim::AdamOptions(o.mlp_learning_rate));
+  torch::optim::Adam adam({w1, w2, b1, b2}, torch::optim::AdamOptions(o.mlp.learning_rate));
   auto forward = [&] { return torch::bmm(torch::relu(torch::bmm(batch.x, w1) + b1), w2).squeeze(2) + b2; };
-  for (int epoch = 0; epoch < o.mlp_epochs; ++epoch) {
+  for (int epoch = 0; epoch < o.mlp.epochs; ++epoch) {
     adam.zero_grad();
-    Tensor decay = 0.5 * o.mlp_weight_decay * (w1.pow(2).sum() + w2.pow(2).sum());
+    Tensor decay = 0.5 * o.mlp.l2 * (w1.pow(2).sum() + w2.pow(2).sum());
     Tensor loss = fit_loss(forward(), batch) + decay;
     loss.backward();
     adam.step();

@@ -35,21 +35,19 @@
 #include <string>
 #include <vector>
 
+#include "eval/fit_options.h"
+
 namespace dq::eval {
 
 struct TwoSampleOptions {
   int folds = 5;
   int repeats = 10;
   uint64_t seed = 1;
-  double logistic_l2 = 0.05;
-  double logistic_learning_rate = 0.05;
-  int logistic_epochs = 200;
+  FitOptions logistic{0.05, 0.05, 200};
   int mlp_hidden = 32;
-  double mlp_weight_decay = 0.02;
-  double mlp_learning_rate = 0.01;
-  int mlp_epochs = 200;
-  int top_features = 8;   // separating features to report
-  int max_per_class = 0;  // cap on the pieces drawn per class and repeat (0: none)
+  FitOptions mlp{0.02, 0.01, 200};  // its l2 is the weight decay of both layers
+  int top_features = 8;             // separating features to report
+  int max_per_class = 0;            // cap on the pieces drawn per class and repeat (0: none)
 };
 
 // Held-out accuracy of one classifier over the repeats.
