@@ -39,7 +39,7 @@ enum class Feature {
   kNoteLength,
   kChordQuality,
 };
-constexpr int kNumFeatures = 7;
+constexpr int kNumFeatures = static_cast<int>(Feature::kChordQuality) + 1;
 
 enum class ChordQuality {
   kMajor,
@@ -50,7 +50,7 @@ enum class ChordQuality {
   kOtherSeventh,
   kOther,
 };
-constexpr int kNumChordQualities = 7;
+constexpr int kNumChordQualities = static_cast<int>(ChordQuality::kOther) + 1;
 
 // "pitch class (key-normalized)" and "pitch_class" (for JSON keys and file names).
 const char* feature_name(Feature feature);

@@ -62,7 +62,7 @@ enum class Rule {
   kLargeLeap,
   kUnresolvedLeadingTone,
 };
-constexpr int kNumRules = 10;
+constexpr int kNumRules = static_cast<int>(Rule::kUnresolvedLeadingTone) + 1;
 
 // "parallel fifths" (for tables) and "parallel_fifths" (for JSON keys).
 const char* rule_name(Rule rule);
