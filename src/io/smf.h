@@ -23,12 +23,14 @@ constexpr int kMaxEvents = 2000000;  // all tracks together
 constexpr int64_t kMaxPulses = 0x7fffffff;
 
 // Meta event types the codec checks (their payload lengths are fixed).
-constexpr uint8_t kMetaText = 0x01;
-constexpr uint8_t kMetaTrackName = 0x03;
-constexpr uint8_t kMetaEndOfTrack = 0x2f;
-constexpr uint8_t kMetaTempo = 0x51;
-constexpr uint8_t kMetaTimeSignature = 0x58;
-constexpr uint8_t kMetaKeySignature = 0x59;
+enum MetaType : uint8_t {
+  kMetaText = 0x01,
+  kMetaTrackName = 0x03,
+  kMetaEndOfTrack = 0x2f,
+  kMetaTempo = 0x51,
+  kMetaTimeSignature = 0x58,
+  kMetaKeySignature = 0x59,
+};
 
 constexpr uint8_t kStatusMeta = 0xff;
 

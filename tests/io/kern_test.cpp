@@ -240,13 +240,13 @@ TEST(KernMeta, ModeTokenBeforeKeySignature) {
 TEST(KernMeta, MeasureNumbersAndSplitBars) {
   // An unnumbered bar line inside measure 3 (a repeat sign) continues it.
   Score s = parse(krn({"**kern", "*M2/4", "=1-", "2c", "=2", "2d", "=3", "4e", "=:|!", "4f", "=4", "2g", "==", "*-"}));
-  EXPECT_EQ(s.meta[0].measure, 1);
-  EXPECT_EQ(s.meta[8].measure, 2);
-  EXPECT_EQ(s.meta[16].measure, 3);
-  EXPECT_EQ(s.meta[20].measure, 3);
-  EXPECT_EQ(s.meta[20].tick_in_bar, 4);
-  EXPECT_EQ(s.meta[24].measure, 4);
-  EXPECT_EQ(s.meta[24].tick_in_bar, 0);
+  struct Expected {
+    int tick, measure, tick_in_bar;
+  };
+  for (Expected e : {Expected{0, 1, 0}, {8, 2, 0}, {16, 3, 0}, {20, 3, 4}, {24, 4, 0}}) {
+    EXPECT_EQ(s.meta[e.tick].measure, e.measure) << "tick " << e.tick;
+    EXPECT_EQ(s.meta[e.tick].tick_in_bar, e.tick_in_bar) << "tick " << e.tick;
+  }
 }
 
 TEST(KernMeta, UnnumberedBarLinesAreCounted) {

@@ -98,27 +98,28 @@ void expect_part_names(const Score& s) {
   EXPECT_EQ(s.part_names, (std::array<std::string, 4>{"Soprano", "Alto", "Tenor", "Bass"}));
 }
 
-TEST(ToolImport, HandWrittenSourceReadsAsTheReference) {
-  // The input the tools were given, read by our own MusicXML reader.
-  Score s = read_score(fixture("tool_source_satb.musicxml"));
+// A notated file of the fixture (MusicXML, kern): everything the reference
+// holds, pickup and fermata included.
+Score read_notated(const std::string& name) {
+  Score s = read_score(fixture(name));
   expect_notes(s);
   expect_key_and_meter(s);
   expect_bars_with_pickup(s);
   expect_final_fermata(s);
   expect_part_names(s);
   EXPECT_EQ(s.title, "Tool Fixture Chorale");
+  return s;
+}
+
+TEST(ToolImport, HandWrittenSourceReadsAsTheReference) {
+  // The input the tools were given, read by our own MusicXML reader.
+  read_notated("tool_source_satb.musicxml");
 }
 
 TEST(ToolImport, VerovioKern) {
   // humlib's musicxml2hum inside Verovio: "=1" before the pickup and
   // unnumbered bar lines after it.
-  Score s = read_score(fixture("tool_verovio_satb.krn"));
-  expect_notes(s);
-  expect_key_and_meter(s);
-  expect_bars_with_pickup(s);
-  expect_final_fermata(s);
-  expect_part_names(s);
-  EXPECT_EQ(s.title, "Tool Fixture Chorale");
+  Score s = read_notated("tool_verovio_satb.krn");
   EXPECT_EQ(s.composer, "deepquartet tests");  // the first of two !!!COM records
   EXPECT_EQ(s.ensemble, music::Ensemble::kChoir);
 }
@@ -135,24 +136,26 @@ TEST(ToolImport, VerovioMidi) {
   expect_part_names(s);
 }
 
+// LilyPond's MIDI of the fixture: its notes, key, meter and title.
+Score read_lilypond_midi(const std::string& name) {
+  Score s = read_score(fixture(name));
+  expect_notes(s);
+  expect_key_and_meter(s);
+  EXPECT_EQ(s.title, "Tool Fixture Chorale");
+  return s;
+}
+
 TEST(ToolImport, LilyPondMidiFourStaves) {
   // Format 1: a first track with the title, meter and tempo, then one
   // unnamed track per staff with the key signature (the voices get the
   // default names).
-  Score s = read_score(fixture("tool_lilypond_satb.mid"));
-  expect_notes(s);
-  expect_key_and_meter(s);
-  EXPECT_EQ(s.title, "Tool Fixture Chorale");
-  expect_part_names(s);
+  expect_part_names(read_lilypond_midi("tool_lilypond_satb.mid"));
 }
 
 TEST(ToolImport, LilyPondMidiTwoStavesTrackPerVoice) {
   // SA and TB share a staff; with Staff_performer in the Voice context each
   // voice gets a track of its own, named "<voice>:<voice>".
-  Score s = read_score(fixture("tool_lilypond_satb_2staves.mid"));
-  expect_notes(s);
-  expect_key_and_meter(s);
-  EXPECT_EQ(s.title, "Tool Fixture Chorale");
+  Score s = read_lilypond_midi("tool_lilypond_satb_2staves.mid");
   EXPECT_EQ(s.part_names[0], "Soprano:Soprano");
   EXPECT_EQ(s.part_names[3], "Bass:Bass");
 }

@@ -13,12 +13,7 @@ using namespace dq::music;
 namespace {
 
 NoteEvent note(int part, Rational onset, Rational duration, int pitch) {
-  NoteEvent e;
-  e.part = part;
-  e.onset = onset;
-  e.duration = duration;
-  e.pitch = pitch;
-  return e;
+  return {part, /*layer=*/0, onset, duration, pitch};
 }
 
 // One bar of 4/4 in four parts: whole notes C5, G4, E4, C3.

@@ -19,8 +19,11 @@
 namespace dq::testing {
 namespace {
 
-train::TrainOptions tiny_options(const TempDir& dir, const std::string& preset) {
+// A run of `steps` steps validating every `eval_every` (0: the defaults).
+train::TrainOptions tiny_options(const TempDir& dir, const std::string& preset, int64_t steps = 0, int eval_every = 0) {
   train::TrainOptions o;
+  o.max_steps = steps;
+  o.eval_every = eval_every;
   o.corpus = {chorale_path()};
   o.config = tiny_config(preset);
   o.output = dir.file("model.dqm");
@@ -56,9 +59,7 @@ nlohmann::json checkpoint_state(const std::string& path) {
 
 TEST(CoreTrain, FastModelLearnsOneChoraleByHeart) {
   TempDir dir("train_fast");
-  train::TrainOptions o = tiny_options(dir, "fast");
-  o.max_steps = 120;
-  o.eval_every = 40;
+  train::TrainOptions o = tiny_options(dir, "fast", /*steps=*/120, /*eval_every=*/40);
   train::TrainResult r = train::train(o);
   EXPECT_EQ(r.steps, 120);
   EXPECT_FALSE(r.stopped_early);
@@ -201,9 +202,7 @@ TEST(CoreTrain, FastDataParallelStepsMatchOneThread) {
 // --resume` prints "best mean validation accuracy 0.0000".
 TEST(CoreTrain, ResumedRunReportsTheBestScores) {
   TempDir dir("resume_best");
-  train::TrainOptions o = tiny_options(dir, "fast");
-  o.max_steps = 10;
-  o.eval_every = 5;
+  train::TrainOptions o = tiny_options(dir, "fast", /*steps=*/10, /*eval_every=*/5);
   train::TrainResult first = train::train(o);
   ASSERT_GT(first.best.mean_accuracy(), 0);
   o.resume = true;  // same budget: nothing left to do
