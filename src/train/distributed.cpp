@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -39,6 +40,15 @@ int integer(const std::string& text, const std::string& name) {
   return static_cast<int>(value);
 }
 
+// The first of the environment variables `names` that is set, as a whole
+// number (torchrun's before Slurm's); `fallback` where none is.
+int first_integer(std::initializer_list<const char*> names, int fallback) {
+  for (const char* name : names) {
+    if (auto value = environment(name)) return integer(*value, name);
+  }
+  return fallback;
+}
+
 std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "unknown host";
@@ -70,29 +80,10 @@ std::pair<std::string, int> parse_master(const std::string& text) {
 
 GroupOptions group_from_environment(const GroupOptions& flags) {
   GroupOptions g = flags;
-  if (g.world_size < 1) {
-    if (auto n = environment("WORLD_SIZE")) {
-      g.world_size = integer(*n, "WORLD_SIZE");
-    } else if (auto n = environment("SLURM_NTASKS")) {
-      g.world_size = integer(*n, "SLURM_NTASKS");
-    } else {
-      g.world_size = 1;
-    }
-  }
-  if (g.rank < 0) {
-    if (auto r = environment("RANK")) {
-      g.rank = integer(*r, "RANK");
-    } else if (auto r = environment("SLURM_PROCID")) {
-      g.rank = integer(*r, "SLURM_PROCID");
-    } else {
-      g.rank = 0;
-    }
-  }
+  if (g.world_size < 1) g.world_size = first_integer({"WORLD_SIZE", "SLURM_NTASKS"}, 1);
+  if (g.rank < 0) g.rank = first_integer({"RANK", "SLURM_PROCID"}, 0);
   if (g.master_addr.empty()) g.master_addr = environment("MASTER_ADDR").value_or("");
-  if (g.master_port <= 0) {
-    auto port = environment("MASTER_PORT");
-    g.master_port = port ? integer(*port, "MASTER_PORT") : 29500;
-  }
+  if (g.master_port <= 0) g.master_port = first_integer({"MASTER_PORT"}, 29500);
   if (g.world_size < 1) throw Error("the number of processes (--world-size, WORLD_SIZE) must be at least 1");
   if (g.rank >= g.world_size) {
     throw Error("rank " + std::to_string(g.rank) + " is outside a group of " + std::to_string(g.world_size) +
