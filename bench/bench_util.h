@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -66,18 +67,14 @@ inline OriginalFigure original_deepbach(const std::string& what, const std::stri
   const std::string command =
       "/usr/bin/python3 '" + tool.string() + "' --src '" + src.string() + "' --what " + what + " 2>/dev/null";
   std::fprintf(stderr, "running the original DeepBach (%s) ...\n", what.c_str());
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string line, out;
-  if (pipe) {
+  std::string out;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
     char buffer[4096];
     while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
     pclose(pipe);
   }
-  size_t at = 0;
-  while (at < out.size()) {
-    const size_t end = out.find('\n', at);
-    line = out.substr(at, end == std::string::npos ? std::string::npos : end - at);
-    at = end == std::string::npos ? out.size() : end + 1;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
     const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
     if (!j.is_discarded() && j.value("name", "") == name && j.contains("median")) {
       return {j["median"].get<double>(), true,
