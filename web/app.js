@@ -204,7 +204,7 @@ async function harmonize() {
     const r = piece.report;
     const shift = r.transposition ? ` · transposed ${r.transposition > 0 ? 'up' : 'down'} ${Math.abs(r.transposition)} semitones to fit the range` : '';
     $('melody-report').textContent = `Key: ${r.key.name} (${r.key_detected ? 'detected' : 'given'}) · ` +
-      `${r.fermatas} fermata${r.fermatas === 1 ? '' : 's'} (${r.fermatas_inferred ? 'inferred' : 'from the file'})${shift}. ` +
+      `${r.fermatas} fermata${r.fermatas === 1 ? '' : 's'} (${r.fermatas_at_bar_lines ? 'at the bar lines' : r.fermatas_inferred ? 'inferred' : 'from the file'})${shift}. ` +
       'Change the key or fermatas and press Harmonize again, or edit the fermatas in the grid.';
     if (KEYS.includes(r.key.name)) $('melody-key').value = r.key.name;
     await showPiece(piece);

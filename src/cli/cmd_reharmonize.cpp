@@ -53,7 +53,8 @@ int run_reharmonize(ReharmonizeOptions o) {
   if (!o.flags.quiet) {
     std::fprintf(stderr, "key %s (%s); %d fermatas (%s); %d of %d notes changed by quantization\n",
                  music::key_name(report.key).c_str(), report.key_detected ? "detected" : "given", report.fermata_count,
-                 report.fermatas_inferred            ? "inferred at phrase ends"
+                 report.fermatas_at_bar_lines        ? "at the bar lines of an unmetered melody"
+                 : report.fermatas_inferred          ? "inferred at phrase ends"
                  : report.fermatas_from_phrase_marks ? "at the file's phrase marks"
                                                      : "from the file or --fermatas",
                  report.quantization.total_changed(), report.quantization.notes_read);

@@ -20,6 +20,9 @@ using music::Score;
 
 namespace {
 
+// The longest bar of a regular meter, in quarters (12/8 and 4/2 are 6 and 8).
+constexpr int kMaxRegularBarQuarters = 12;
+
 // Puts a phrase's fermata in the bar [start, end) where Bach's chorales put
 // it (their 1,800 fermatas, counted in the music21 encodings): in a bar of an
 // even number of beats on the first beat of its second half, one beat long
@@ -290,13 +293,13 @@ int infer_fermatas(Score& score) {
   return count;
 }
 
-// Fermatas where the file ends its phrases (Score::phrase_ends): on the
-// melody's last note starting before each end. Returns how many it put.
-int fermatas_at_phrase_ends(Score& score) {
+// Fermatas on the melody's last note starting before each of `ends` (sorted
+// ticks where a phrase ends), where it has none. Returns how many it put.
+int fermatas_before(Score& score, const std::vector<int>& ends) {
   const std::vector<music::Note> notes = music::voice_notes(score, 0);
   int count = 0;
   size_t i = 0;
-  for (int end : score.phrase_ends) {
+  for (int end : ends) {
     while (i + 1 < notes.size() && notes[i + 1].start < end) ++i;
     if (notes.empty() || notes[i].start >= end || score.meta[notes[i].start].fermata) continue;
     for (int t = notes[i].start; t < notes[i].start + notes[i].length; ++t) score.meta[t].fermata = true;
@@ -304,6 +307,9 @@ int fermatas_at_phrase_ends(Score& score) {
   }
   return count;
 }
+
+// Fermatas where the file ends its phrases (Score::phrase_ends).
+int fermatas_at_phrase_ends(Score& score) { return fermatas_before(score, score.phrase_ends); }
 
 // Puts a fermata on the melody's last note (the end of its last phrase,
 // where the final cadence falls) unless one is there; returns whether it did.
@@ -341,6 +347,51 @@ bool fix_final_bass(Score& score, FixedMask& fixed, const corpus::VoiceVocabular
     }
   }
   return true;
+}
+
+// Whether the score is written without a regular meter, as chant is often
+// transcribed: one bar per phrase, the time signature changing at half of
+// the bar lines or more, or a bar longer than any regular meter's.
+bool unmetered(const Score& score) {
+  const std::vector<int> starts = bar_starts(score);
+  int changes = 0;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    const music::TimeSignature& time = score.meta[starts[i]].time;
+    if (time.ticks_per_bar() / music::kTicksPerQuarter > kMaxRegularBarQuarters) return true;
+    changes += i > 0 && time != score.meta[starts[i - 1]].time;
+  }
+  return starts.size() > 2 && 2 * changes >= static_cast<int>(starts.size()) - 1;
+}
+
+// Fermatas at the bar lines of an unmetered melody (chant): there a bar line
+// is a division, where the singers breathe. Returns how many it put.
+int fermatas_at_bar_lines(Score& score) {
+  std::vector<int> ends = bar_starts(score);
+  ends.erase(ends.begin());
+  ends.push_back(score.length());
+  return fermatas_before(score, ends);
+}
+
+// In a compound meter (6/8, 9/8, 12/8) the harmony moves with the dotted
+// beat, as a hymn arranger writes it: the alto, tenor and bass strike on the
+// beat only (or where they enter after a rest), in dotted quarters and longer
+// under the moving tune. The chorale model has seen only simple meters and
+// reads a 6/8 bar as a 3/4 bar (its metadata count quarters), so it changed
+// chords on the second and third eighths; the free positions where the rule
+// allows no attack are fixed as holds. (Attacks on the last eighth as well,
+// a quarter and an eighth, left as many chord changes off the beat and wrote
+// quarters across the beat: README, "Melodies".)
+void follow_compound_beats(Score& score, FixedMask& fixed) {
+  for (int v = 1; v < kNumVoices; ++v) {
+    for (int t = 1; t < score.length(); ++t) {
+      const music::TimeSignature& time = score.meta[t].time;
+      const bool compound = time.denominator >= 8 && time.ticks_per_beat() % 3 == 0;
+      if (!compound || fixed[v][t] || score.beat_position(t) == 0) continue;
+      if (fixed[v][t - 1] && score.voices[v][t - 1] == music::kRest) continue;
+      score.voices[v][t] = music::kHold;
+      fixed[v][t] = true;
+    }
+  }
 }
 
 int count_fermatas(const Score& score) {
@@ -441,7 +492,12 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   } else if (chorale && count_fermatas(score) == 0 && fermatas_at_phrase_ends(score) > 0) {
     info.fermatas_from_phrase_marks = true;
   } else if (chorale && count_fermatas(score) == 0) {
-    infer_fermatas(score);
+    if (unmetered(score)) {
+      fermatas_at_bar_lines(score);
+      info.fermatas_at_bar_lines = true;
+    } else {
+      infer_fermatas(score);
+    }
     info.fermatas_inferred = true;
   }
   const bool melody_kept = std::find(r.keep.begin(), r.keep.end(), 0) != r.keep.end();
@@ -465,6 +521,7 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   if (melody_kept && bass_free && options.final_tonic) {
     info.final_bass_fixed = fix_final_bass(score, fixed, model.config.vocab[kNumVoices - 1], info.key);
   }
+  if (melody_kept && chorale && r.keep.size() == 1 && !unmetered(score)) follow_compound_beats(score, fixed);
   if (!chorale) score.ensemble = music::Ensemble::kStringQuartet;
   score.part_names = music::default_part_names(score.ensemble);
   std::vector<Score> scores(r.count, score);

@@ -79,6 +79,7 @@ struct ReharmonizeReport {
   int fermata_count = 0;
   bool fermatas_inferred = false;           // by a musician's rule (no fermatas or phrase marks in the file)
   bool fermatas_from_phrase_marks = false;  // at the file's phrase ends (kern "}", breath marks, double bars)
+  bool fermatas_at_bar_lines = false;       // inferred: every bar line of an unmetered melody (chant)
   bool final_fermata_added = false;         // the melody's last note had none: one was put there
   bool final_bass_fixed = false;            // the melody ends on the tonic: the bass sounds it there
   music::QuantizationReport quantization;

@@ -537,6 +537,7 @@ void Api::reharmonize(const httplib::Request& req, httplib::Response& res) {
                        {"fermatas", report.fermata_count},
                        {"fermatas_inferred", report.fermatas_inferred},
                        {"fermatas_from_phrase_marks", report.fermatas_from_phrase_marks},
+                       {"fermatas_at_bar_lines", report.fermatas_at_bar_lines},
                        {"quantization", {{"notes_read", q.notes_read}, {"changed", q.total_changed()}}}};
         return j;
       },

@@ -1,14 +1,15 @@
 // The tunes of tests/fixtures/melodies (public-domain melodies encoded for
 // these tests) harmonized by the shipped model as a user would (defaults):
-// 6/8 with a pickup, 9/8, 3/2 with a rest at a phrase end, a wide range that
-// must be transposed, a Dorian tune, a tune of 300 notes and more, and a
-// MusicXML tune with breath marks and a double bar. Each must come back in
-// its meter with the melody note for note (up to the reported transposition)
-// and spelled as the file spells it, fermatas at the file's phrase marks, no
-// chord attacked under the melody's rests, and the last chord on the tonic
-// where the tune ends on it.
+// 6/8 with a pickup, 9/8, 12/8, 2/2, 3/2 with a rest at a phrase end, a wide
+// range that must be transposed, a Dorian tune, a tune of 300 notes and
+// more, a MusicXML tune with breath marks and a double bar, and an unmetered
+// chant. Each must come back in its meter with the melody note for note (up
+// to the reported transposition) and spelled as the file spells it,
+// fermatas at the file's phrase marks, no chord attacked under the melody's
+// rests, and the last chord on the tonic where the tune ends on it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "eval/melody_report.h"
@@ -32,6 +33,16 @@ model::Model& shipped_model() {
   return model;
 }
 
+Score read_tune(const std::string& file) { return io::read_score(std::string(DQ_FIXTURES) + "/melodies/" + file); }
+
+// `input` harmonized with the defaults (seed 11, one thread).
+Score harmonize(const Score& input, sample::ReharmonizeReport* report = nullptr) {
+  sample::SampleOptions options;
+  options.seed = 11;
+  options.threads = 1;
+  return sample::reharmonize(shipped_model(), input, {}, options, report).at(0);
+}
+
 struct Tune {
   std::string file;
   music::TimeSignature meter;
@@ -43,13 +54,10 @@ class CoreMelodyFixtures : public ::testing::TestWithParam<Tune> {};
 
 TEST_P(CoreMelodyFixtures, HarmonizedAsAChoirWouldSingIt) {
   const Tune& tune = GetParam();
-  const Score input = io::read_score(std::string(DQ_FIXTURES) + "/melodies/" + tune.file);
+  const Score input = read_tune(tune.file);
   ASSERT_FALSE(input.phrase_ends.empty());
-  sample::SampleOptions options;
-  options.seed = 11;
-  options.threads = 1;
   sample::ReharmonizeReport report;
-  const Score out = sample::reharmonize(shipped_model(), input, {}, options, &report).at(0);
+  const Score out = harmonize(input, &report);
   ASSERT_EQ(music::validate(out), "");
 
   // Meter, melody and spelling.
@@ -81,6 +89,8 @@ INSTANTIATE_TEST_SUITE_P(Tunes, CoreMelodyFixtures,
                                            Tune{"greensleeves-five-verses.krn", {6, 8}, 20, false},
                                            Tune{"slip-jig-9-8.krn", {9, 8}, 2, false},
                                            Tune{"hymn-3-2.krn", {3, 2}, 2, false},
+                                           Tune{"old-hundredth-2-2.krn", {2, 2}, 4, false},
+                                           Tune{"silent-night-12-8.krn", {12, 8}, 6, false},
                                            Tune{"drunken-sailor-dorian.krn", {2, 4}, 2, false},
                                            Tune{"anacreon-wide-range.krn", {3, 4}, 5, true},
                                            Tune{"g-minor-breath-marks.musicxml", {4, 4}, 4, false}),
@@ -91,8 +101,51 @@ INSTANTIATE_TEST_SUITE_P(Tunes, CoreMelodyFixtures,
                            return name;
                          });
 
+// In 6/8, 9/8 and 12/8 the harmony moves with the dotted beat: the lower voices
+// strike on the beat only (or where they enter after a rest). Where the
+// chord changes then fall is measured by the melody report (README,
+// "Melodies"): the tune's own eighths still make some changes off the beat.
+TEST(CoreMelodyFixtures, CompoundMetersMoveWithTheDottedBeat) {
+  for (const char* file : {"greensleeves-6-8.krn", "slip-jig-9-8.krn", "silent-night-12-8.krn"}) {
+    SCOPED_TRACE(file);
+    const Score out = harmonize(read_tune(file));
+    for (int v = 1; v < music::kNumVoices; ++v) {
+      for (const music::Note& note : music::voice_notes(out, v)) {
+        const bool after_rest = note.start == 0 || out.voices[v][note.start - 1] == music::kRest;
+        const int position = out.beat_position(note.start);
+        if (!after_rest) EXPECT_EQ(position, 0) << "voice " << v << " note at tick " << note.start;
+      }
+    }
+  }
+}
+
+// Chant, as it is often transcribed: no regular meter (one bar per phrase,
+// from 10/4 to 31/4), a B-flat signature that comes and goes, Dorian, three
+// verses (281 notes), no phrase marks. Harmonized without an error, every
+// bar line a breath (a fermata), the melody kept, the final on the tonic.
+TEST(CoreMelodyFixtures, UnmeteredChantBreathesAtItsBarLines) {
+  const Score input = read_tune("chant-unmetered-dorian.krn");
+  ASSERT_GE(music::voice_notes(input, 0).size(), 280u);
+  ASSERT_EQ(input.meta.front().key.fifths, 0);
+  ASSERT_TRUE(std::any_of(input.meta.begin(), input.meta.end(), [](const auto& m) { return m.key.fifths == -1; }));
+  ASSERT_TRUE(std::any_of(input.meta.begin(), input.meta.end(), [](const auto& m) {
+    return m.time == music::TimeSignature{31, 4};
+  }));
+  sample::ReharmonizeReport report;
+  const Score out = harmonize(input, &report);
+  ASSERT_EQ(music::validate(out), "");
+  for (int t = 0; t < input.length(); ++t) ASSERT_EQ(out.meta[t].time, input.meta[t].time) << "tick " << t;
+  EXPECT_EQ(out.voices[0], music::transpose(input, report.transposition).voices[0]);
+  EXPECT_TRUE(report.fermatas_inferred);
+  EXPECT_TRUE(report.fermatas_at_bar_lines);
+  EXPECT_EQ(report.fermata_count, input.bar_count());
+  EXPECT_EQ(music::tonic_pitch_class(report.key), 2) << music::key_name(report.key);  // D
+  EXPECT_EQ(eval::attacks_under_melody_rests(out), 0);
+  EXPECT_EQ(eval::final_chord(out, report.key), eval::FinalChord::kTonic);
+}
+
 TEST(CoreMelodyFixtures, TheLongTuneHasThreeHundredNotes) {
-  const Score input = io::read_score(std::string(DQ_FIXTURES) + "/melodies/greensleeves-five-verses.krn");
+  const Score input = read_tune("greensleeves-five-verses.krn");
   EXPECT_GE(music::voice_notes(input, 0).size(), 300u);
 }
 
