@@ -255,6 +255,37 @@ test('an uploaded melody is harmonized and kept in the soprano', async () => {
   await shot('05-harmonized');
 });
 
+test('a 6/8 tune is harmonized in 6/8, the bass on the dotted-quarter beats', async () => {
+  // Greensleeves with its eighth-note pickup (tests/fixtures/melodies): its notes, read off the kern file.
+  const kern = fs.readFileSync(path.join(root, 'tests', 'fixtures', 'melodies', 'greensleeves-6-8.krn'), 'utf8');
+  const melodyNotes = kern.split('\n').filter((line) => /^\{?\d+\.?[a-gA-G]/.test(line)).length;
+  await page.setInputFiles('#melody-file', path.join(root, 'tests', 'fixtures', 'melodies', 'greensleeves-6-8.krn'));
+  // A new piece (its version starts again at 1, as the last harmonized one's did): wait for its address.
+  const oldHref = await page.getAttribute('#downloads a[data-format="mid"]', 'href');
+  await page.click('#harmonize');
+  await page.waitForFunction((href) => {
+    const link = document.querySelector('#downloads a[data-format="mid"]');
+    return link && link.getAttribute('href') !== href && !document.getElementById('regenerate').disabled;
+  }, oldHref, { timeout: JOB_TIMEOUT });
+  await page.waitForSelector('#score svg g.note');
+  assert.match(await page.textContent('#melody-report'), /Key: A minor/);
+  const piece = await currentPiece();
+  assert.equal(piece.score.meter, '6/8');
+  assert.equal(piece.score.ticks_per_beat, 6);
+  assert.equal(piece.score.pickup_ticks, 2);
+  assert.equal(piece.score.notes[0].length, melodyNotes);
+  // Every bass note after the pickup starts on a dotted-quarter beat.
+  for (const note of piece.score.notes[3]) {
+    if (note.start < piece.score.pickup_ticks) continue;
+    assert.equal((note.start - piece.score.pickup_ticks) % 6, 0, `bass note at tick ${note.start}`);
+  }
+  assert.ok(piece.score.bars.slice(1).every((bar) => bar.length === 12), 'every full bar 12 sixteenths');
+  const musicxmlHref = await page.getAttribute('#downloads a[data-format="musicxml"]', 'href');
+  const musicxml = await page.evaluate(async (href) => (await fetch(href)).text(), musicxmlHref);
+  assert.match(musicxml, /<beats>6<\/beats>\s*<beat-type>8<\/beat-type>/);
+  await shot('05b-harmonized-6-8');
+});
+
 test('no console errors in the normal flow', () => {
   assert.deepEqual(consoleErrors, []);
 });
