@@ -96,8 +96,13 @@ struct MeasureContent {
   std::vector<music::NoteEvent> notes;
   std::vector<std::pair<Rational, music::KeySignature>> keys;
   std::vector<std::pair<Rational, music::TimeSignature>> times;
-  std::vector<Rational> phrase_ends;  // breath marks, caesuras, double bar lines
+  std::vector<Rational> phrase_ends;  // breath marks, caesuras, double bar lines, phrase slurs
 };
+
+// A slur over this many notes or more, lasting this many quarters or more, is
+// a phrase mark; a shorter one is an articulation or a melisma.
+constexpr int kPhraseSlurNotes = 4;
+constexpr int kPhraseSlurQuarters = 4;
 using PartContent = std::vector<MeasureContent>;
 
 // Reads one score-partwise document. Each part is read measure by measure;
@@ -117,6 +122,9 @@ class Reader {
   void read_key(pugi::xml_node key);
   void read_time(pugi::xml_node time);
   void read_note(pugi::xml_node note);
+  // Follows the slurs of a note (started, covering it, stopped); where a
+  // phrase slur stops, a phrase ends after the note.
+  void read_slurs(pugi::xml_node note, const music::NoteEvent& event);
   // The sounding MIDI pitch of a <pitch>, and its written letter (unspelled
   // in a part that transposes by other than octaves).
   int read_pitch(pugi::xml_node pitch, music::Letter* letter);
@@ -145,6 +153,11 @@ class Reader {
   MeasureContent* measure_ = nullptr;
   Rational pos_;         // from the start of the measure
   Rational last_onset_;  // onset of the last note, for <chord/>
+  struct OpenSlur {
+    int notes = 0;
+    Rational length;
+  };
+  std::map<std::string, OpenSlur> open_slurs_;  // by their number attribute
 };
 
 std::string Reader::where() const {
@@ -206,6 +219,7 @@ music::Score Reader::read(pugi::xml_node root, const ReadOptions& options) {
 PartContent Reader::read_part(pugi::xml_node part) {
   divisions_ = Rational(0);
   transpose_ = 0;
+  open_slurs_.clear();
   PartContent content;
   int number = 0;
   for (pugi::xml_node measure : part.children("measure")) {
@@ -431,6 +445,28 @@ int Reader::read_pitch(pugi::xml_node pitch, music::Letter* letter) {
   return midi;
 }
 
+void Reader::read_slurs(pugi::xml_node note, const music::NoteEvent& event) {
+  std::vector<pugi::xml_node> slurs;
+  for (pugi::xml_node notations : note.children("notations"))
+    for (pugi::xml_node slur : notations.children("slur")) slurs.push_back(slur);
+  auto number = [](pugi::xml_node slur) { return std::string(slur.attribute("number").as_string("1")); };
+  auto type = [](pugi::xml_node slur) { return std::string(slur.attribute("type").value()); };
+  for (pugi::xml_node slur : slurs)
+    if (type(slur) == "start") open_slurs_[number(slur)] = OpenSlur{};
+  for (auto& [id, open] : open_slurs_) {
+    ++open.notes;
+    open.length += event.duration;
+  }
+  for (pugi::xml_node slur : slurs) {
+    auto it = open_slurs_.find(number(slur));
+    if (type(slur) != "stop" || it == open_slurs_.end()) continue;
+    if (it->second.notes >= kPhraseSlurNotes && Rational(kPhraseSlurQuarters) <= it->second.length) {
+      measure_->phrase_ends.push_back(event.onset + event.duration);
+    }
+    open_slurs_.erase(it);
+  }
+}
+
 void Reader::read_note(pugi::xml_node note) {
   music::NoteEvent event;
   event.part = part_;
@@ -461,6 +497,7 @@ void Reader::read_note(pugi::xml_node note) {
       if (std::string(tied.attribute("type").value()) == "stop") event.tie_from_previous = true;
     }
   }
+  if (!chord && !event.grace) read_slurs(note, event);
 
   // Cue notes take time but do not sound; a zero-length note is no note.
   bool sounds = !note.child("cue") && (event.grace || event.duration > Rational(0));

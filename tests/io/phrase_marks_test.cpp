@@ -1,6 +1,6 @@
 // Phrase marks (Score::phrase_ends) as the readers find them: kern "}" and
-// "," and double bar lines, MusicXML breath marks, caesuras and double bar
-// lines. How reharmonize uses them: tests/sample/melody_fixtures_test.cpp.
+// "," and double bar lines, MusicXML breath marks, caesuras, double bar
+// lines and phrase slurs. How reharmonize uses them: tests/sample/melody_fixtures_test.cpp.
 #include <gtest/gtest.h>
 
 #include "io/kern_reader.h"
@@ -35,6 +35,33 @@ TEST(PhraseMarks, MusicXmlBreathMarksCaesurasAndDoubleBars) {
       "<barline location=\"right\"><bar-style>light-heavy</bar-style></barline></measure></part></score-partwise>";
   music::Score s = parse_musicxml(xml, "phrases.xml");
   EXPECT_EQ(s.phrase_ends, (std::vector<int>{8, 16, 28}));
+}
+
+TEST(PhraseMarks, MusicXmlSlursOverAPhraseButNotShortSlurs) {
+  // 4/4: a slur over bars 1-2 (a phrase: 8 quarters); over bars 3-4 another,
+  // with slurs numbered 2 inside it over three eighths and over three
+  // quarters (articulation, melisma: no phrase ends).
+  auto note = [](const char* step, int eighths, const std::string& slurs) {
+    std::string n = std::string("<note><pitch><step>") + step + "</step><octave>4</octave></pitch><duration>" +
+                    std::to_string(eighths) + "</duration>";
+    if (!slurs.empty()) n += "<notations>" + slurs + "</notations>";
+    return n + "</note>";
+  };
+  auto slur = [](const char* type, int number) {
+    return std::string("<slur type=\"") + type + "\" number=\"" + std::to_string(number) + "\"/>";
+  };
+  const std::string xml =
+      "<?xml version=\"1.0\"?><score-partwise version=\"3.1\"><part-list><score-part id=\"P1\"/></part-list>"
+      "<part id=\"P1\"><measure number=\"1\"><attributes><divisions>2</divisions><time><beats>4</beats>"
+      "<beat-type>4</beat-type></time></attributes>" +
+      note("C", 2, slur("start", 1)) + note("D", 2, "") + note("E", 2, "") + note("F", 2, "") +
+      "</measure><measure number=\"2\">" + note("G", 2, "") + note("A", 2, "") + note("B", 2, "") +
+      note("C", 2, slur("stop", 1)) + "</measure><measure number=\"3\">" + note("C", 2, slur("start", 1)) +
+      note("D", 2, "") + note("E", 1, slur("start", 2)) + note("F", 1, "") + note("G", 1, slur("stop", 2)) +
+      note("A", 1, "") + "</measure><measure number=\"4\">" + note("B", 2, "") + note("C", 2, slur("start", 2)) +
+      note("D", 2, "") + note("E", 2, slur("stop", 2) + slur("stop", 1)) + "</measure></part></score-partwise>";
+  music::Score s = parse_musicxml(xml, "slurs.xml");
+  EXPECT_EQ(s.phrase_ends, (std::vector<int>{32, 64}));
 }
 
 }  // namespace
