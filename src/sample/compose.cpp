@@ -323,13 +323,19 @@ bool mark_last_note(Score& score) {
   return true;
 }
 
-// Where the melody ends on the tonic of `key`, the bass sounds the tonic under
-// that last note (the tonic nearest A2 in its range), fixed, and the inner
-// voices hold the chord they strike with it: the piece closes on the tonic
-// chord, which the final-cadence rule asks of them. Returns whether it did.
+// Where the melody ends on the tonic of `key` or on its third (in minor the
+// Picardy third too), the bass sounds
+// the tonic under that last note (the tonic nearest A2 in its range), fixed,
+// and the inner voices hold the chord they strike with it: the piece closes
+// on the tonic chord, which the final-cadence rule asks of them. (A melody
+// ending on the fifth may close on the tonic or on the dominant: that is left
+// to the model and the rule.) Returns whether it did.
 bool fix_final_bass(Score& score, FixedMask& fixed, const corpus::VoiceVocabulary& bass, music::KeySignature key) {
   const std::vector<music::Note> melody = music::voice_notes(score, 0);
-  if (melody.empty() || melody.back().pitch % 12 != music::tonic_pitch_class(key)) return false;
+  if (melody.empty()) return false;
+  const int degree = (melody.back().pitch - music::tonic_pitch_class(key) + 12) % 12;
+  const bool minor_third = degree == 3 && key.mode == music::Mode::kMinor;
+  if (degree != 0 && degree != 4 && !minor_third) return false;
   constexpr int kA2 = 45;
   int pitch = -1;
   for (int p = bass.low; p <= bass.high; ++p)

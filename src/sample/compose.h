@@ -81,7 +81,7 @@ struct ReharmonizeReport {
   bool fermatas_from_phrase_marks = false;  // at the file's phrase ends (kern "}", breath marks, double bars)
   bool fermatas_at_bar_lines = false;       // inferred: every bar line of an unmetered melody (chant)
   bool final_fermata_added = false;         // the melody's last note had none: one was put there
-  bool final_bass_fixed = false;            // the melody ends on the tonic: the bass sounds it there
+  bool final_bass_fixed = false;            // the melody ends on the tonic or its third: the bass sounds the tonic
   music::QuantizationReport quantization;
 };
 
@@ -93,8 +93,8 @@ struct ReharmonizeReport {
 // falls; not with fermatas "none"); in a string-quartet style the
 // accompaniment may play on under the melody's rests, and there are no
 // fermatas but those asked for or in the file. Where the melody ends on the
-// tonic, the bass sounds the tonic under it (not with options.final_tonic
-// off: --free-ending).
+// tonic or its third, the bass sounds the tonic under it (not with
+// options.final_tonic off: --free-ending).
 std::vector<music::Score> reharmonize(model::Model& model, const music::Score& input, const ReharmonizeRequest& request,
                                       const SampleOptions& options, ReharmonizeReport* report = nullptr);
 

@@ -14,6 +14,7 @@
 
 #include "eval/melody_report.h"
 #include "eval/progression.h"
+#include "io/kern_reader.h"
 #include "io/musicxml_reader.h"
 #include "io/musicxml_writer.h"
 #include "io/score_file.h"
@@ -36,11 +37,12 @@ model::Model& shipped_model() {
 Score read_tune(const std::string& file) { return io::read_score(std::string(DQ_FIXTURES) + "/melodies/" + file); }
 
 // `input` harmonized with the defaults (seed 11, one thread).
-Score harmonize(const Score& input, sample::ReharmonizeReport* report = nullptr) {
+Score harmonize(const Score& input, sample::ReharmonizeReport* report = nullptr,
+                const sample::ReharmonizeRequest& request = {}) {
   sample::SampleOptions options;
   options.seed = 11;
   options.threads = 1;
-  return sample::reharmonize(shipped_model(), input, {}, options, report).at(0);
+  return sample::reharmonize(shipped_model(), input, request, options, report).at(0);
 }
 
 struct Tune {
@@ -75,9 +77,11 @@ TEST_P(CoreMelodyFixtures, HarmonizedAsAChoirWouldSingIt) {
   EXPECT_EQ(report.fermata_count, tune.fermatas);
   EXPECT_EQ(eval::attacks_under_melody_rests(out), 0);
 
-  // The final chord, where the tune ends on the tonic of the key found.
+  // The final chord, where the tune ends on the tonic of the key found or on
+  // its third.
   const std::vector<music::Note> melody = music::voice_notes(out, 0);
-  const bool ends_on_tonic = melody.back().pitch % 12 == music::tonic_pitch_class(report.key);
+  const int degree = (melody.back().pitch - music::tonic_pitch_class(report.key) + 12) % 12;
+  const bool ends_on_tonic = degree == 0 || degree == 4 || (degree == 3 && report.key.mode == music::Mode::kMinor);
   EXPECT_EQ(report.final_bass_fixed, ends_on_tonic);
   if (ends_on_tonic) {
     EXPECT_EQ(eval::final_chord(out, report.key), eval::FinalChord::kTonic) << music::key_name(report.key);
@@ -142,6 +146,22 @@ TEST(CoreMelodyFixtures, UnmeteredChantBreathesAtItsBarLines) {
   EXPECT_EQ(music::tonic_pitch_class(report.key), 2) << music::key_name(report.key);  // D
   EXPECT_EQ(eval::attacks_under_melody_rests(out), 0);
   EXPECT_EQ(eval::final_chord(out, report.key), eval::FinalChord::kTonic);
+}
+
+// A tune that ends on the third of its key closes on the tonic chord, as one
+// that ends on the tonic does: the bass sounds the tonic under it.
+TEST(CoreMelodyFixtures, ATuneEndingOnTheThirdClosesOnTheTonic) {
+  const Score input = io::parse_kern(
+      "**kern\n*k[]\n*M4/4\n=1\n4c\n4d\n4e\n4f\n=2\n4g\n4a\n4g\n4f\n=3\n4e\n4d\n2c\n"
+      "=4\n4g\n4f\n4d\n4f\n=5\n4e\n4d\n2e\n==\n*-\n",
+      "ends-on-the-third.krn");
+  sample::ReharmonizeRequest request;
+  request.key = music::KeySignature{0, music::Mode::kMajor};
+  sample::ReharmonizeReport report;
+  const Score out = harmonize(input, &report, request);
+  EXPECT_TRUE(report.final_bass_fixed);
+  EXPECT_EQ(out.voices[3][out.length() - 8] % 12, 0);
+  EXPECT_EQ(eval::final_chord(out, request.key.value()), eval::FinalChord::kTonic);
 }
 
 TEST(CoreMelodyFixtures, TheLongTuneHasThreeHundredNotes) {
