@@ -98,12 +98,12 @@ struct MeasureContent {
   std::vector<std::pair<Rational, music::TimeSignature>> times;
   std::vector<Rational> phrase_ends;  // breath marks, caesuras, double bar lines, phrase slurs
 };
+using PartContent = std::vector<MeasureContent>;
 
 // A slur over this many notes or more, lasting this many quarters or more, is
 // a phrase mark; a shorter one is an articulation or a melisma.
 constexpr int kPhraseSlurNotes = 4;
 constexpr int kPhraseSlurQuarters = 4;
-using PartContent = std::vector<MeasureContent>;
 
 // Reads one score-partwise document. Each part is read measure by measure;
 // then the measures are lined up across parts (measure i starts where the

@@ -324,12 +324,12 @@ bool mark_last_note(Score& score) {
 }
 
 // Where the melody ends on the tonic of `key` or on its third (in minor the
-// Picardy third too), the bass sounds
-// the tonic under that last note (the tonic nearest A2 in its range), fixed,
-// and the inner voices hold the chord they strike with it: the piece closes
-// on the tonic chord, which the final-cadence rule asks of them. (A melody
-// ending on the fifth may close on the tonic or on the dominant: that is left
-// to the model and the rule.) Returns whether it did.
+// Picardy third too), the bass sounds the tonic under that last note (the
+// tonic nearest A2 in its range), fixed, and the inner voices hold the chord
+// they strike with it: the piece closes on the tonic chord, which the
+// final-cadence rule asks of them. (A melody ending on the fifth may close on
+// the tonic or on the dominant: that is left to the model and the rule.)
+// Returns whether it did.
 bool fix_final_bass(Score& score, FixedMask& fixed, const corpus::VoiceVocabulary& bass, music::KeySignature key) {
   const std::vector<music::Note> melody = music::voice_notes(score, 0);
   if (melody.empty()) return false;
