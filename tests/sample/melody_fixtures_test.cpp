@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 #include "eval/melody_report.h"
 #include "eval/progression.h"
@@ -162,6 +163,29 @@ TEST(CoreMelodyFixtures, ATuneEndingOnTheThirdClosesOnTheTonic) {
   EXPECT_TRUE(report.final_bass_fixed);
   EXPECT_EQ(out.voices[3][out.length() - 8] % 12, 0);
   EXPECT_EQ(eval::final_chord(out, request.key.value()), eval::FinalChord::kTonic);
+}
+
+// Every melody of ../shared/corpus/melodies (MIDI, MusicXML, kern; 4/4, 3/4,
+// 6/8, 9/8 and changing meters) as the melody report harmonizes it: each one
+// harmonized, kept note for note and spelled as its file spells it, on the
+// tonic at the end where the tune ends on it, nothing attacked under its
+// rests.
+TEST(CoreMelodyFixtures, EveryCorpusMelodyIsHarmonizedAsAChoirWouldSingIt) {
+  eval::MelodyReportOptions options;
+  options.melodies = std::string(DQ_CORPUS) + "/melodies";
+  if (!std::filesystem::is_directory(options.melodies)) GTEST_SKIP() << "no melodies at " << options.melodies;
+  options.sampling.threads = 1;
+  options.progress = false;
+  const eval::MelodyReport report = eval::run_melody_report(shipped_model(), "bach.dqm", options);
+  EXPECT_GE(report.melodies.size(), 15u);
+  for (const eval::MelodyResult& m : report.melodies) {
+    SCOPED_TRACE(m.file);
+    ASSERT_EQ(m.error, "");
+    EXPECT_TRUE(m.melody_kept);
+    EXPECT_TRUE(m.spelling_kept);
+    EXPECT_EQ(m.attacks_under_rests, 0);
+    if (m.tune_ends_on_tonic) EXPECT_GT(m.tonal.final_on_tonic, 0);
+  }
 }
 
 TEST(CoreMelodyFixtures, TheLongTuneHasThreeHundredNotes) {
