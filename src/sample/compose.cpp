@@ -493,12 +493,13 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   // written in the file.
   const int style = style_index(model, r.style);
   const bool chorale = is_chorale_style(model, style);
+  const bool metered = !unmetered(score);
   if (!r.fermatas.empty()) {
     apply_fermatas(score, r.fermatas);
   } else if (chorale && count_fermatas(score) == 0 && fermatas_at_phrase_ends(score) > 0) {
     info.fermatas_from_phrase_marks = true;
   } else if (chorale && count_fermatas(score) == 0) {
-    if (unmetered(score)) {
+    if (!metered) {
       fermatas_at_bar_lines(score);
       info.fermatas_at_bar_lines = true;
     } else {
@@ -527,7 +528,7 @@ std::vector<Score> reharmonize(model::Model& model, const Score& input, const Re
   if (melody_kept && bass_free && options.final_tonic) {
     info.final_bass_fixed = fix_final_bass(score, fixed, model.config.vocab[kNumVoices - 1], info.key);
   }
-  if (melody_kept && chorale && r.keep.size() == 1 && !unmetered(score)) follow_compound_beats(score, fixed);
+  if (melody_kept && chorale && r.keep.size() == 1 && metered) follow_compound_beats(score, fixed);
   if (!chorale) score.ensemble = music::Ensemble::kStringQuartet;
   score.part_names = music::default_part_names(score.ensemble);
   std::vector<Score> scores(r.count, score);
