@@ -9,11 +9,8 @@
 // - melodic interval between consecutive notes of one voice (rests skipped),
 //   in semitones clipped to [-12, 12], 25 bins, one feature per voice;
 // - note length in ticks (16ths) clipped to 1..16, 16 bins, all voices;
-// - chord quality of the sounding pitch classes at every chord slice, 7 bins:
-//   major, minor, diminished, augmented triad, dominant seventh, other seventh
-//   chord (minor, major, half-diminished, diminished, minor-major,
-//   augmented-major), other or incomplete (fewer than three pitch classes,
-//   incomplete sevenths, non-chord tones).
+// - chord quality of the sounding pitch classes at every chord slice, 7 bins
+//   (ChordQuality below).
 //
 // Distance: the 1-D Wasserstein (earth mover's) distance between the
 // normalized histograms over the ordered bins, in bin units (semitones for
@@ -41,14 +38,15 @@ enum class Feature {
 };
 constexpr int kNumFeatures = static_cast<int>(Feature::kChordQuality) + 1;
 
+// The quality of the pitch classes sounding together.
 enum class ChordQuality {
-  kMajor,
+  kMajor,  // triads
   kMinor,
   kDiminished,
   kAugmented,
   kDominantSeventh,
-  kOtherSeventh,
-  kOther,
+  kOtherSeventh,  // minor, major, half-diminished, diminished, minor-major, augmented-major
+  kOther,         // fewer than three pitch classes, incomplete sevenths, non-chord tones
 };
 constexpr int kNumChordQualities = static_cast<int>(ChordQuality::kOther) + 1;
 

@@ -21,11 +21,11 @@
 namespace dq::sample {
 
 struct FixedNote {
-  int voice = 0;
-  int bar = 1;
-  double beat = 1;
-  double beats = 1;
-  int pitch = 60;
+  int voice = 0;     // 0 soprano, 1 alto, 2 tenor, 3 bass
+  int bar = 1;       // 1-based, as printed in the score
+  double beat = 1;   // 1-based; 1.5 is the second eighth of beat 1
+  double beats = 1;  // the note's length
+  int pitch = 60;    // MIDI number
 };
 
 struct Constraints {
