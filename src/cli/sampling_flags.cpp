@@ -34,6 +34,10 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
   cmd->add_flag("!--free-rhythm", options.keep_rhythm,
                 "Let the sweeps redraw the rhythm everywhere (by default, after a chronological first pass, they "
                 "keep its rhythm except at fermatas and redraw pitches)");
+  cmd->add_option("--style-guidance", options.style_guidance,
+                  "Composers' quartet styles: guide each draw towards the style, away from quartet writing in "
+                  "general (logits + G * (logits - logits as \"quartet\"); 0: off; twice the sampling time)")
+      ->capture_default_str();
 }
 
 void SamplingFlags::add_to(CLI::App* cmd) {

@@ -182,6 +182,7 @@ std::string sampling_text(const model::Model& model, const sample::SampleOptions
          (so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
           : so.voice_leading_penalty < 0 ? std::string("the styles' own voice-leading prior (none for quartet styles)")
                                          : std::string("no voice-leading prior")) +
+         (so.style_guidance != 0 ? ", style guidance " + fixed(so.style_guidance, 2) : std::string()) +
          ", no fermatas, seed " + std::to_string(so.seed) + ", " + std::to_string(so.threads) + " thread(s)";
 }
 

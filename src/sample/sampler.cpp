@@ -121,6 +121,23 @@ std::vector<music::Score> decode_state(const model::Model& m, const SamplingStat
   return scores;
 }
 
+// `meta` with the style channel set to the style that style guidance guides
+// away from; throws dq::Error where guidance cannot apply.
+torch::Tensor reference_meta(const model::Model& m, const torch::Tensor& meta, int style) {
+  const auto& styles = m.config.styles;
+  const auto reference = std::find(styles.begin(), styles.end(), kReferenceStyle);
+  if (!m.fast || reference == styles.end()) {
+    throw Error(std::string("style guidance needs a fast model with a \"") + kReferenceStyle + "\" style");
+  }
+  if (is_chorale_style(m, style) || styles[style] == kReferenceStyle) {
+    throw Error("style guidance applies to the composers' quartet styles, not to " + styles[style]);
+  }
+  torch::Tensor out = meta.clone();
+  const auto values = corpus::encode_meta(music::TickMeta{}, static_cast<int>(reference - styles.begin()), 0);
+  out.select(1, corpus::kStyle).narrow(1, 1, out.size(2) - 2).fill_(values[corpus::kStyle]);  // not START, END
+  return out;
+}
+
 // DeepBach's parallel pseudo-Gibbs sampler for the "deepbach" preset.
 void parallel_sample(model::DeepBachNetImpl& net, SamplingState& s, const SampleOptions& o, std::mt19937_64& rng) {
   const VoiceLeadingPrior prior(net.config().vocab, static_cast<float>(o.voice_leading_penalty));
@@ -205,6 +222,7 @@ std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> 
   model.module().eval();
   std::mt19937_64 rng(options.seed);
   SamplingState state = encode_state(model, scores, fixed, style, options, rng);
+  if (options.style_guidance != 0) state.reference_meta = reference_meta(model, state.meta, style);
   SampleOptions resolved = options;
   if (resolved.voice_leading_penalty < 0) resolved.voice_leading_penalty = default_voice_leading(model, style);
   resolved.keep_rhythm = options.keep_rhythm && starts_chronologically(model, options);

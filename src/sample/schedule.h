@@ -23,8 +23,10 @@ double temperature_at(const SampleOptions& options, int iteration, int iteration
 // free [B, 4, L] (bool); [first, last] bounds the free ticks. cadences[b * L
 // + i]: what a fermata starting at tick i of piece b asks of the chord (see
 // VoiceLeadingPrior::cadences_of), else VoiceLeadingPrior::kNoCadence.
+// reference_meta: with style guidance, meta under the reference style.
 struct SamplingState {
   torch::Tensor tokens, meta, free;
+  torch::Tensor reference_meta;
   std::vector<int16_t> cadences;
   int64_t first = 0, last = -1;
 };

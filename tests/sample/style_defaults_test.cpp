@@ -1,7 +1,8 @@
 // What the chorale style and the string-quartet styles of one model are
 // sampled with by default: the voice-leading prior (the chorale's, or none),
 // and in a harmonized melody the chorale's phrases and shared rests, or a
-// quartet's free accompaniment without fermatas.
+// quartet's free accompaniment without fermatas; and style guidance, which
+// only the quartet styles take.
 #include <gtest/gtest.h>
 
 #include "corpus/encoding.h"
@@ -10,6 +11,7 @@
 #include "sample/compose.h"
 #include "sample/sampler.h"
 #include "support/core_test_util.h"
+#include "util/error.h"
 
 namespace dq::testing {
 namespace {
@@ -69,6 +71,64 @@ TEST(CoreSampleDefaults, AQuartetHarmonizationHasNoChoraleFermatasAndPlaysOnUnde
   EXPECT_GT(report.fermata_count, 0);
   for (int v = 1; v < music::kNumVoices; ++v)
     for (int t = rested.start; t < rested.start + rested.length; ++t) EXPECT_EQ(sung.voices[v][t], music::kRest);
+}
+
+// An untrained fast model with the chorale style, one composer and the reference style.
+model::Model quartet_model() {
+  model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
+  c.styles = {"bach", "haydn", sample::kReferenceStyle};
+  return model::Model::create(c);
+}
+
+sample::SampleOptions guided(double guidance) {
+  sample::SampleOptions o;
+  o.iterations = 3;
+  o.threads = 1;
+  o.style_guidance = guidance;
+  return o;
+}
+
+TEST(CoreStyleGuidance, MovesTheMusicAwayFromTheReferenceStyle) {
+  model::Model m = quartet_model();
+  const Score chorale = io::read_score(chorale_path());
+  const sample::FixedMask free = sample::no_fixed(chorale.length());
+  const Score plain = sample::sample(m, {chorale}, {free}, 1, guided(0))[0];
+  const Score strong = sample::sample(m, {chorale}, {free}, 1, guided(2))[0];
+  EXPECT_EQ(music::validate(strong), "");
+  EXPECT_FALSE(plain.same_music(strong));
+}
+
+// Where the composer's style token reads as the reference's, the guided logits
+// are the plain ones bit for bit: the second network run (the reference
+// track) reads the same tokens at every step as the first.
+TEST(CoreStyleGuidance, IsExactlyOffWhenTheStylesReadAlike) {
+  model::Model m = quartet_model();
+  torch::NoGradGuard no_grad;
+  const std::string style_table = "meta_embeddings." + std::to_string(corpus::kStyle) + ".weight";
+  bool found = false;
+  for (auto& p : m.fast->named_parameters()) {
+    if (p.key() != style_table) continue;
+    p.value()[2].copy_(p.value()[3]);  // haydn's row (1 + its index) reads as the reference's
+    found = true;
+  }
+  ASSERT_TRUE(found);
+  const Score chorale = io::read_score(chorale_path());
+  const sample::FixedMask free = sample::no_fixed(chorale.length());
+  const Score plain = sample::sample(m, {chorale}, {free}, 1, guided(0))[0];
+  const Score strong = sample::sample(m, {chorale}, {free}, 1, guided(2))[0];
+  EXPECT_TRUE(plain.same_music(strong));
+}
+
+TEST(CoreStyleGuidance, OnlyForAComposersStyleOfAModelWithTheReference) {
+  model::Model m = quartet_model();
+  const Score chorale = io::read_score(chorale_path());
+  const sample::FixedMask free = sample::no_fixed(chorale.length());
+  EXPECT_THROW(sample::sample(m, {chorale}, {free}, 0, guided(1)), Error);  // bach
+  EXPECT_THROW(sample::sample(m, {chorale}, {free}, 2, guided(1)), Error);  // the reference itself
+  model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
+  c.styles = {"bach", "haydn"};
+  model::Model without_reference = model::Model::create(c);
+  EXPECT_THROW(sample::sample(without_reference, {chorale}, {free}, 1, guided(1)), Error);
 }
 
 }  // namespace
