@@ -18,7 +18,8 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
   cmd->add_option("--decay", options.decay, "Temperature factor per iteration (0: reach the target halfway)");
   cmd->add_option(
       "--iterations", options.iterations,
-      "Sweeps (fast preset, default 40) or Gibbs iterations (deepbach preset, default: DeepBach's density)");
+      "Sweeps (fast preset; default 40 for chorales, for quartet styles 1: the chronological pass alone) or Gibbs "
+      "iterations (deepbach preset, default: DeepBach's density)");
   cmd->add_flag("!--free-ending", options.final_tonic,
                 "Let the last fermata end on any cadence (by default the prior asks for the "
                 "tonic triad there)");
@@ -37,7 +38,7 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
   cmd->add_option("--style-guidance", options.style_guidance,
                   "Composers' quartet styles: guide each draw towards the style, away from quartet writing in "
                   "general (logits + G * (logits - logits as \"quartet\"); 0: off; twice the sampling time)")
-      ->capture_default_str();
+      ->default_str("1 for haydn, mozart, beethoven; 0 otherwise");
 }
 
 void SamplingFlags::add_to(CLI::App* cmd) {

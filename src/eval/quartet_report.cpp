@@ -175,14 +175,16 @@ std::vector<TextureRow> texture_rows(const std::vector<std::vector<double>>& gen
 }
 
 std::string sampling_text(const model::Model& model, const sample::SampleOptions& so) {
-  return (so.iterations > 0 ? std::to_string(so.iterations) : std::string("default")) + " iterations, temperature " +
-         fixed(so.start_temperature, 2) + " -> " + fixed(so.temperature, 2) + ", start " +
+  return (so.iterations > 0 ? std::to_string(so.iterations) + " sweeps"
+                            : std::string("the styles' own sweeps (after a chronological start, that pass alone)")) +
+         ", temperature " + fixed(so.start_temperature, 2) + " -> " + fixed(so.temperature, 2) + ", start " +
          (sample::starts_chronologically(model, so) ? "chronological" : "noise") +
          (so.keep_rhythm && sample::starts_chronologically(model, so) ? ", rhythm of the first pass kept" : "") + ", " +
          (so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
           : so.voice_leading_penalty < 0 ? std::string("the styles' own voice-leading prior (none for quartet styles)")
                                          : std::string("no voice-leading prior")) +
-         (so.style_guidance != 0 ? ", style guidance " + fixed(so.style_guidance, 2) : std::string()) +
+         (so.style_guidance < 0 ? std::string(", the styles' own style guidance (1 for the composers)")
+                                : ", style guidance " + fixed(so.style_guidance, 2)) +
          ", no fermatas, seed " + std::to_string(so.seed) + ", " + std::to_string(so.threads) + " thread(s)";
 }
 

@@ -32,6 +32,16 @@ double default_voice_leading(const model::Model& m, int style) {
   return is_chorale_style(m, style) ? kChoralePriorNats : 0.0;
 }
 
+int default_sweeps(const model::Model& m, int style, bool chronological) {
+  return chronological && !is_chorale_style(m, style) ? 1 : 40;
+}
+
+double default_style_guidance(const model::Model& m, int style) {
+  const auto& styles = m.config.styles;
+  const bool has_reference = std::find(styles.begin(), styles.end(), kReferenceStyle) != styles.end();
+  return m.fast && has_reference && !is_chorale_style(m, style) && styles[style] != kReferenceStyle ? 1.0 : 0.0;
+}
+
 FixedMask no_fixed(int length) {
   FixedMask mask;
   for (auto& v : mask) v.assign(length, false);
@@ -222,10 +232,13 @@ std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> 
   model.module().eval();
   std::mt19937_64 rng(options.seed);
   SamplingState state = encode_state(model, scores, fixed, style, options, rng);
-  if (options.style_guidance != 0) state.reference_meta = reference_meta(model, state.meta, style);
   SampleOptions resolved = options;
   if (resolved.voice_leading_penalty < 0) resolved.voice_leading_penalty = default_voice_leading(model, style);
-  resolved.keep_rhythm = options.keep_rhythm && starts_chronologically(model, options);
+  if (resolved.style_guidance < 0) resolved.style_guidance = default_style_guidance(model, style);
+  if (resolved.style_guidance != 0) state.reference_meta = reference_meta(model, state.meta, style);
+  const bool chronological = starts_chronologically(model, options);
+  if (model.fast && resolved.iterations <= 0) resolved.iterations = default_sweeps(model, style, chronological);
+  resolved.keep_rhythm = options.keep_rhythm && chronological;
   if (state.last >= state.first) {
     if (model.fast) {
       sweep_sample(*model.fast, state, resolved, rng);

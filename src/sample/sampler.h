@@ -43,7 +43,8 @@ FixedMask no_fixed(int length);
 enum class Start { kAuto, kNoise, kChronological };
 
 struct SampleOptions {
-  // "fast": number of sweeps over the free region (0 = default 40).
+  // "fast": number of sweeps over the free region (0 = the style's own:
+  // default_sweeps).
   // "deepbach": number of iterations (0 = DeepBach's density: about 62
   // updates per free position, i.e. 2000 iterations for 256 ticks with 8
   // parallel updates per voice).
@@ -73,8 +74,9 @@ struct SampleOptions {
   // the style asked for. Each draw reads logits + g * (logits - the logits
   // under "quartet"), the network run a second time with that style token,
   // so that what sets the composer apart from quartet writing in general is
-  // heard more (Ho & Salimans 2022). 0: off; sampling takes twice as long.
-  double style_guidance = 0;
+  // heard more (Ho & Salimans 2022). 0: off; sampling takes twice as long;
+  // negative: the style's own (default_style_guidance).
+  double style_guidance = -1;
   uint64_t seed = 1;
   int threads = 2;
   bool progress = false;  // progress bar on stderr
@@ -97,6 +99,18 @@ constexpr double kChoralePriorNats = 6.0;
 // for "bach" (and a model without styles), none for the string-quartet
 // styles, whose octave doublings and free voice leading it would forbid.
 double default_voice_leading(const model::Model& m, int style);
+
+// The sweeps a style is sampled with unless asked otherwise ("fast"): 40 for
+// the chorale style; for the string-quartet styles after a chronological
+// start, that first pass alone. Gibbs sweeps after it fill quartets with
+// repeated notes and are told apart from real movements more often (README,
+// String quartets).
+int default_sweeps(const model::Model& m, int style, bool chronological);
+
+// The style guidance a style is sampled with unless asked otherwise: 1 for
+// a composer's string-quartet style of a "fast" model that has the
+// reference style, else 0.
+double default_style_guidance(const model::Model& m, int style);
 
 // Whether sampling `m` with `options` starts chronologically (kAuto: where
 // the model was trained with masks); throws dq::Error for kChronological on a

@@ -177,7 +177,7 @@ class Sweeps {
 }  // namespace
 
 void sweep_sample(model::FastNetImpl& net, SamplingState& s, const SampleOptions& o, std::mt19937_64& rng) {
-  const int sweeps = o.iterations > 0 ? o.iterations : 40;
+  const int sweeps = o.iterations;  // resolved by sample()
   SamplingProgress progress(o, sweeps);
   Sweeps sweeper(net, s, o, rng);
   for (int i = 0; i < sweeps; ++i) {

@@ -119,6 +119,33 @@ TEST(CoreStyleGuidance, IsExactlyOffWhenTheStylesReadAlike) {
   EXPECT_TRUE(plain.same_music(strong));
 }
 
+// A composer's quartet style is sampled by default with the chronological
+// pass alone and style guidance 1; the chorale style with 40 sweeps, unguided.
+TEST(CoreStyleGuidance, TheStylesOwnSweepsAndGuidanceAreTheDefault) {
+  model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
+  c.styles = {"bach", "haydn", sample::kReferenceStyle};
+  c.masking = 0.5;  // so that sampling starts chronologically
+  model::Model m = model::Model::create(c);
+  EXPECT_EQ(sample::default_sweeps(m, 0, true), 40);
+  EXPECT_EQ(sample::default_sweeps(m, 1, true), 1);
+  EXPECT_EQ(sample::default_sweeps(m, 1, false), 40);
+  EXPECT_DOUBLE_EQ(sample::default_style_guidance(m, 0), 0.0);
+  EXPECT_DOUBLE_EQ(sample::default_style_guidance(m, 1), 1.0);
+  EXPECT_DOUBLE_EQ(sample::default_style_guidance(m, 2), 0.0);
+  const Score chorale = io::read_score(chorale_path());
+  const sample::FixedMask free = sample::no_fixed(chorale.length());
+  sample::SampleOptions by_style;
+  by_style.threads = 1;
+  for (int style : {0, 1}) {
+    sample::SampleOptions spelled_out = by_style;
+    spelled_out.iterations = style == 0 ? 40 : 1;
+    spelled_out.style_guidance = style == 0 ? 0.0 : 1.0;
+    const Score a = sample::sample(m, {chorale}, {free}, style, by_style)[0];
+    const Score b = sample::sample(m, {chorale}, {free}, style, spelled_out)[0];
+    EXPECT_TRUE(a.same_music(b)) << "style " << style;
+  }
+}
+
 TEST(CoreStyleGuidance, OnlyForAComposersStyleOfAModelWithTheReference) {
   model::Model m = quartet_model();
   const Score chorale = io::read_score(chorale_path());
