@@ -10,6 +10,7 @@
 namespace dq::sample {
 
 double temperature_at(const SampleOptions& o, int iteration, int iterations) {
+  if (iterations == 1) return o.temperature;
   double decay = o.decay;
   if (decay <= 0) {
     int half = std::max(1, iterations / 2);

@@ -15,7 +15,10 @@
 namespace dq::sample {
 
 // Temperature at `iteration` of `iterations`: start * decay^iteration, never
-// past the target (decay 0: reach the target at half the iterations).
+// past the target (decay 0: reach the target at half the iterations). A
+// single iteration has nothing to anneal: it is drawn at the target (so the
+// chronological pass alone is a draw from the network's own chronological
+// factorization at temperature 1 by default).
 double temperature_at(const SampleOptions& options, int iteration, int iterations);
 
 // The pieces being sampled as index tensors with a START tick before and an

@@ -1,6 +1,6 @@
 // The draw every sampler makes at every position (sample/schedule.h): what
-// may never be drawn, and how temperature and the voice-leading prior
-// combine (the product of the two tempered as a whole).
+// may never be drawn, how temperature and the voice-leading prior combine
+// (the product of the two tempered as a whole), and the temperature schedule.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -83,6 +83,18 @@ TEST(CoreDrawToken, TemperatureFlattensTheModelAndThePrior) {
   ASSERT_EQ(prior.faults(rows.data(), nullptr, 4, 0, 2, static_cast<int>(step)), 0);
   count = histogram(logits, 2.0, prior, rows, kDraws);
   EXPECT_NEAR(std::log(static_cast<double>(count[step]) / count[octave_leap]), 2.0, 0.1);
+}
+
+TEST(CoreTemperatureSchedule, AnnealsToTheTargetHalfwayAndASinglePassIsDrawnAtIt) {
+  SampleOptions o;
+  o.start_temperature = 1.2;
+  o.temperature = 0.8;
+  EXPECT_DOUBLE_EQ(temperature_at(o, 0, 10), 1.2);
+  EXPECT_GT(temperature_at(o, 2, 10), 0.8);
+  EXPECT_LT(temperature_at(o, 2, 10), 1.2);
+  EXPECT_NEAR(temperature_at(o, 5, 10), 0.8, 1e-12);
+  EXPECT_DOUBLE_EQ(temperature_at(o, 9, 10), 0.8);
+  EXPECT_DOUBLE_EQ(temperature_at(o, 0, 1), 0.8);
 }
 
 }  // namespace
