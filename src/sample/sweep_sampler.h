@@ -12,7 +12,9 @@
 // not change within a sweep are computed for all ticks at once. With
 // options.keep_rhythm (the caller sets it only after a chronological start,
 // which the first sweep draws) the later sweeps keep the rhythm outside the
-// cadences (SampleOptions::keep_rhythm).
+// cadences (SampleOptions::keep_rhythm). With style guidance the network is
+// stepped a second time, under the reference style, over the same tokens,
+// and every draw reads the guided logits (SampleOptions::style_guidance).
 #pragma once
 
 #include <random>
