@@ -36,11 +36,25 @@ int default_sweeps(const model::Model& m, int style, bool chronological) {
   return chronological && !is_chorale_style(m, style) ? 1 : 40;
 }
 
-double default_style_guidance(const model::Model& m, int style) {
+namespace {
+
+// The index of the reference style among m's styles, or -1.
+int reference_style(const model::Model& m) {
   const auto& styles = m.config.styles;
-  const bool has_reference = std::find(styles.begin(), styles.end(), kReferenceStyle) != styles.end();
-  return m.fast && has_reference && !is_chorale_style(m, style) && styles[style] != kReferenceStyle ? 1.0 : 0.0;
+  const auto it = std::find(styles.begin(), styles.end(), kReferenceStyle);
+  return it == styles.end() ? -1 : static_cast<int>(it - styles.begin());
 }
+
+// Whether style guidance can apply to `style`: a composer's quartet style of
+// a "fast" model that has the reference style.
+bool takes_style_guidance(const model::Model& m, int style) {
+  const int reference = reference_style(m);
+  return m.fast && reference >= 0 && style != reference && !is_chorale_style(m, style);
+}
+
+}  // namespace
+
+double default_style_guidance(const model::Model& m, int style) { return takes_style_guidance(m, style) ? 1.0 : 0.0; }
 
 FixedMask no_fixed(int length) {
   FixedMask mask;
@@ -134,16 +148,12 @@ std::vector<music::Score> decode_state(const model::Model& m, const SamplingStat
 // `meta` with the style channel set to the style that style guidance guides
 // away from; throws dq::Error where guidance cannot apply.
 torch::Tensor reference_meta(const model::Model& m, const torch::Tensor& meta, int style) {
-  const auto& styles = m.config.styles;
-  const auto reference = std::find(styles.begin(), styles.end(), kReferenceStyle);
-  if (!m.fast || reference == styles.end()) {
-    throw Error(std::string("style guidance needs a fast model with a \"") + kReferenceStyle + "\" style");
-  }
-  if (is_chorale_style(m, style) || styles[style] == kReferenceStyle) {
-    throw Error("style guidance applies to the composers' quartet styles, not to " + styles[style]);
+  if (!takes_style_guidance(m, style)) {
+    throw Error(std::string("style guidance applies to a composer's quartet style of a fast model with a \"") +
+                kReferenceStyle + "\" style");
   }
   torch::Tensor out = meta.clone();
-  const auto values = corpus::encode_meta(music::TickMeta{}, static_cast<int>(reference - styles.begin()), 0);
+  const auto values = corpus::encode_meta(music::TickMeta{}, reference_style(m), 0);
   out.select(1, corpus::kStyle).narrow(1, 1, out.size(2) - 2).fill_(values[corpus::kStyle]);  // not START, END
   return out;
 }
