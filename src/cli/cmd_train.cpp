@@ -112,6 +112,9 @@ void add_train(CLI::App& app, Runner& run) {
       ->capture_default_str();
   cmd->add_flag("--half", o.half, "Store the model weights as float16 (half the size)");
   cmd->add_flag("--no-augment", c->no_augment, "Do not transpose the training pieces");
+  cmd->add_flag("--balanced-transpositions", o.balanced_transpositions,
+                "Transpose each training piece only by +-s where both fit, so that it keeps its register on average "
+                "(by default by every shift that fits: a quartet corpus moves up 1.6 semitones)");
   cmd->add_option("--cache-dir", o.cache_dir, "Dataset cache folder")->capture_default_str();
   cmd->add_option("--note-embedding", c->note_embedding, "Note embedding size (default 20)");
   cmd->add_option("--meta-embedding", c->meta_embedding, "Metadata embedding size (default 20)");

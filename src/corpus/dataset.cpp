@@ -124,7 +124,7 @@ void parse_description(const std::string& text, Dataset& d) {
 
 std::string cache_key_of(const DatasetOptions& options) {
   uint64_t h = fnv1a("dataset format " + std::to_string(kDatasetFormat));
-  h = fnv1a(options.augment ? "augment" : "plain", h);
+  h = fnv1a(options.augment ? (options.balanced ? "augment balanced" : "augment") : "plain", h);
   h = fnv1a(std::to_string(options.max_shift), h);
   // The content of every file, and where it lives: its path decides its
   // work, its style and (with splits.tsv) its split.
@@ -145,7 +145,7 @@ int style_index(const std::vector<std::string>& styles, const std::string& style
 }
 
 SplitTensors encode_split(const std::vector<const CorpusPiece*>& pieces, const Vocabulary& vocab,
-                          const std::vector<std::string>& styles, const std::vector<int>& shifts,
+                          const std::vector<std::string>& styles, const std::vector<int>& shifts, bool balanced,
                           std::vector<int>* piece_index) {
   SplitBuilder builder;
   music::VoiceRanges ranges = vocabulary_ranges(vocab);
@@ -160,6 +160,7 @@ SplitTensors encode_split(const std::vector<const CorpusPiece*>& pieces, const V
       int widest = 0;
       for (int shift : shifts) widest = std::max(widest, std::abs(shift));
       std::vector<int> fits = music::transpositions_within(music::score_ranges(p.score), ranges, widest);
+      if (balanced) fits = music::balanced_transpositions(fits);
       allowed.clear();
       for (int shift : shifts)
         if (std::find(fits.begin(), fits.end(), shift) != fits.end()) allowed.push_back(shift);
@@ -223,9 +224,9 @@ Dataset build_dataset(const DatasetOptions& options) {
   std::vector<int> all_shifts;
   for (int s = -options.max_shift; s <= options.max_shift; ++s) all_shifts.push_back(s);
   d.train = encode_split(split_pieces[0], d.vocab, d.styles, options.augment ? all_shifts : std::vector<int>{0},
-                         &split_index[0]);
-  d.valid = encode_split(split_pieces[1], d.vocab, d.styles, {0}, &split_index[1]);
-  d.test = encode_split(split_pieces[2], d.vocab, d.styles, {0}, &split_index[2]);
+                         options.balanced, &split_index[0]);
+  d.valid = encode_split(split_pieces[1], d.vocab, d.styles, {0}, false, &split_index[1]);
+  d.test = encode_split(split_pieces[2], d.vocab, d.styles, {0}, false, &split_index[2]);
 
   fs::create_directories(options.cache_dir, ec);
   if (!ec) {

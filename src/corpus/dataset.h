@@ -19,6 +19,7 @@ struct DatasetOptions {
   std::vector<std::string> roots;  // folders or files
   bool augment = true;             // transpose the training split
   int max_shift = 6;               // largest transposition tried, in semitones
+  bool balanced = false;           // only the shifts +-s that both fit (music::balanced_transpositions)
   std::string cache_dir = ".cache";
   bool progress = true;
   int threads = 2;
@@ -59,9 +60,11 @@ struct Dataset {
 Dataset build_dataset(const DatasetOptions& options);
 
 // Encodes pieces with a fixed vocabulary and styles (for evaluation with a
-// trained model); pieces whose pitches fall outside are skipped.
+// trained model); pieces whose pitches fall outside are skipped. With
+// several `shifts`, each piece is transposed by those that keep it inside
+// the vocabulary (with `balanced`, only the pairs +-s of them).
 SplitTensors encode_split(const std::vector<const CorpusPiece*>& pieces, const Vocabulary& vocab,
-                          const std::vector<std::string>& styles, const std::vector<int>& shifts,
+                          const std::vector<std::string>& styles, const std::vector<int>& shifts, bool balanced = false,
                           std::vector<int>* piece_index = nullptr);
 
 int style_index(const std::vector<std::string>& styles, const std::string& style);

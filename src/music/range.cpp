@@ -1,5 +1,8 @@
 #include "music/range.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace dq::music {
 
 VoiceRanges score_ranges(const Score& score) {
@@ -21,6 +24,17 @@ std::vector<int> transpositions_within(const VoiceRanges& used, const VoiceRange
     if (fits) shifts.push_back(s);
   }
   return shifts;
+}
+
+std::vector<int> balanced_transpositions(const std::vector<int>& shifts) {
+  int reach = 0;
+  auto has = [&](int s) { return std::find(shifts.begin(), shifts.end(), s) != shifts.end(); };
+  if (!has(0)) return {};
+  while (has(reach + 1) && has(-(reach + 1))) ++reach;
+  std::vector<int> kept;
+  for (int s : shifts)
+    if (std::abs(s) <= reach) kept.push_back(s);
+  return kept;
 }
 
 }  // namespace dq::music

@@ -399,6 +399,7 @@ corpus::Dataset load_dataset(const TrainOptions& o, ProcessGroup* group) {
   corpus::DatasetOptions dataset_options;
   dataset_options.roots = o.corpus;
   dataset_options.augment = o.augment;
+  dataset_options.balanced = o.balanced_transpositions;
   dataset_options.cache_dir = o.cache_dir;
   dataset_options.progress = o.progress;
   corpus::Dataset data;
@@ -489,7 +490,8 @@ std::string validate(Run& run, const SplitView& valid, const corpus::Dataset& da
                         {"train_ticks", data.train.ticks()},
                         {"valid_pieces", data.valid.size()},
                         {"styles", data.styles},
-                        {"transposition_augmentation", o.augment}};
+                        {"transposition_augmentation",
+                         o.augment ? (o.balanced_transpositions ? "balanced" : "every shift that fits") : "none"}};
     run.model.training = {{"minutes", seconds / 60},
                           {"steps", run.state.step},
                           {"lr", o.lr},

@@ -47,6 +47,7 @@ struct TrainOptions {
   int threads = 2;      // "fast": parts of each batch computed in parallel; "deepbach": voices trained in parallel
   bool half = false;    // store the model weights as float16
   bool augment = true;  // all transpositions within the voice ranges
+  bool balanced_transpositions = false;  // only the pairs +-s of them (corpus::DatasetOptions::balanced)
   std::string cache_dir = ".cache";
   int64_t valid_targets = 16384;  // "deepbach": validation ticks sampled per evaluation
   bool progress = true;

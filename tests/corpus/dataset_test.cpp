@@ -235,6 +235,9 @@ TEST(CoreDataset, EncodeSplitAugmentsWithEveryTranspositionThatFits) {
       ASSERT_EQ(meta[corpus::kFermata][start + 1 + t], chorale_fermata(t) ? 2 : 1);
     }
   }
+  // Balanced: only the pairs +-s that both fit (+2 does not: so neither does -2).
+  corpus::SplitTensors balanced = corpus::encode_split({&piece}, vocab, {"bach"}, shifts, /*balanced=*/true);
+  EXPECT_EQ(balanced.shift, (std::vector<int>{-1, 0, 1}));
   // A single shift is used as given, without checking the ranges.
   corpus::SplitTensors one = corpus::encode_split({&piece}, vocab, {"bach"}, {0});
   EXPECT_EQ(one.shift, std::vector<int>{0});

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <numeric>
+
 #include "music/pitch.h"
 #include "music/range.h"
 #include "music/score.h"
@@ -101,6 +103,18 @@ TEST(Range, TranspositionsWithin) {
   ASSERT_FALSE(shifts.empty());
   EXPECT_EQ(shifts.front(), -2);  // bass C3 (48) may go down to 46
   EXPECT_EQ(shifts.back(), 2);    // soprano C5 (72) may go up to 74
+}
+
+TEST(Range, BalancedTranspositionsComeInPairs) {
+  EXPECT_EQ(balanced_transpositions({-2, -1, 0, 1, 2, 3, 4}), (std::vector<int>{-2, -1, 0, 1, 2}));
+  EXPECT_EQ(balanced_transpositions({-6, -5, -4, 0, 1}), std::vector<int>{0});  // -1 does not fit
+  EXPECT_EQ(balanced_transpositions({0, 1, 2, 3}), std::vector<int>{0});        // at the bottom of a range: only 0
+  EXPECT_TRUE(balanced_transpositions({1, 2}).empty());                         // no shift at all keeps it
+  // Every balanced set averages to no shift: the register of the piece.
+  for (const std::vector<int>& fits : {std::vector<int>{-3, -2, -1, 0, 1}, std::vector<int>{-1, 0, 1, 2, 3, 4, 5, 6}}) {
+    const std::vector<int> kept = balanced_transpositions(fits);
+    EXPECT_EQ(std::accumulate(kept.begin(), kept.end(), 0), 0);
+  }
 }
 
 TEST(ScoreBuilder, BuildsTokensAndHolds) {
