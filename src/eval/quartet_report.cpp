@@ -11,6 +11,7 @@
 #include "corpus/dataset.h"
 #include "eval/distributions.h"
 #include "eval/markdown.h"
+#include "eval/report.h"
 #include "eval/style_classifier.h"
 #include "model/batches.h"
 #include "model/scoring.h"
@@ -139,6 +140,38 @@ std::vector<Piece> generate_style(model::Model& model, const std::string& style,
   bar.finish();
   seconds_per_piece = bar.elapsed_seconds() / std::max(1, o.generated);
   return pieces;
+}
+
+// Violin I of each of the `real` openings kept, the other instruments
+// written by the model in `style` with the quartet defaults.
+std::vector<Piece> reharmonize_style(model::Model& model, const std::string& style, const std::vector<Piece>& real,
+                                     const QuartetReportOptions& o) {
+  constexpr uint64_t kSeedOffset = 100000;  // other draws than the generated pieces'
+  std::vector<Piece> pieces;
+  Progress bar("Reharmonizing (" + style + ")", static_cast<int>(real.size()), o.progress);
+  for (size_t i = 0; i < real.size(); ++i) {
+    sample::ReharmonizeRequest r;
+    r.key = real[i].key;
+    r.keep = {0};
+    r.style = style;
+    r.transpose = 0;
+    sample::SampleOptions so = o.sampling;
+    so.progress = false;
+    so.seed = o.sampling.seed + kSeedOffset + static_cast<uint64_t>(i);
+    pieces.push_back({sample::reharmonize(model, real[i].score, r, so)[0], real[i].key});
+    bar.update(static_cast<int>(i + 1));
+  }
+  bar.finish();
+  return pieces;
+}
+
+// Per instrument, how often the reharmonizations play the real openings'
+// notes (eval::compare_reharmonizations).
+std::array<double, kNumVoices> agreement(const std::vector<Piece>& reharmonized, const std::vector<Piece>& real) {
+  std::vector<Score> written, originals;
+  for (const Piece& p : reharmonized) written.push_back(p.score);
+  for (const Piece& p : real) originals.push_back(p.score);
+  return compare_reharmonizations(written, originals).note_agreement;
 }
 
 bool is_texture_feature(const std::string& name) {
@@ -279,6 +312,14 @@ QuartetReport run_quartet_report(model::Model& model, const std::string& model_p
     r.texture = texture_rows(generated_rows, real_rows, names);
     r.labelled_as.assign(classes, 0);
     for (const auto& f : generated_rows) ++r.labelled_as[classifier.predict(f)];
+    const std::vector<Piece> reharmonized = reharmonize_style(model, style, m.held_out, o);
+    const auto reharmonized_rows = feature_rows(reharmonized, nullptr);
+    r.reharmonized_pieces = static_cast<int>(reharmonized.size());
+    r.reharmonized_vs_real = two_sample_test(reharmonized_rows, real_rows, names, o.classifier);
+    r.reharmonized_texture = texture_rows(reharmonized_rows, real_rows, names);
+    r.reharmonized_labelled_as.assign(classes, 0);
+    for (const auto& f : reharmonized_rows) ++r.reharmonized_labelled_as[classifier.predict(f)];
+    r.reharmonized_agreement = agreement(reharmonized, m.held_out);
     const corpus::SplitTensors split =
         corpus::encode_split(m.held_out_movements, model.config.vocab, model.config.styles, {0});
     const model::VoiceScores scores = model::score_split(model, model::SplitView(split));
@@ -297,9 +338,23 @@ int index_of(const std::vector<std::string>& list, const std::string& item) {
   return it == list.end() ? -1 : static_cast<int>(it - list.begin());
 }
 
+// The share of `pieces` pieces asked for in `style` that the style
+// classifier labels with it (`labelled`: pieces per classifier style).
+double own_share(const QuartetReport& report, const std::string& style, const std::vector<int>& labelled, int pieces) {
+  const int own = index_of(report.classifier_styles, style);
+  return own < 0 || pieces == 0 ? 0.0 : static_cast<double>(labelled[own]) / pieces;
+}
+
 double own_style_share(const QuartetReport& report, const StyleResult& r) {
-  const int own = index_of(report.classifier_styles, r.style);
-  return own < 0 || r.generated_pieces == 0 ? 0.0 : static_cast<double>(r.labelled_as[own]) / r.generated_pieces;
+  return own_share(report, r.style, r.labelled_as, r.generated_pieces);
+}
+
+double reharmonized_own_style_share(const QuartetReport& report, const StyleResult& r) {
+  return own_share(report, r.style, r.reharmonized_labelled_as, r.reharmonized_pieces);
+}
+
+int texture_within(const std::vector<TextureRow>& rows) {
+  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const TextureRow& t) { return t.within(); }));
 }
 
 std::string accuracy_cell(const TwoSampleResult& t) { return fixed(t.logistic.mean, 2) + " / " + fixed(t.mlp.mean, 2); }
@@ -312,13 +367,16 @@ void separating_table(std::ostringstream& md, const StyleResult& r) {
   }
   md << "\n### " << r.style << ": texture against the real openings' spread\n\n";
   table_head(md, {"Feature", "generated (mean)", "real (mean)", "real 10th-90th percentile", "within"});
-  int within = 0;
   for (const TextureRow& t : r.texture) {
-    within += t.within();
     table_row(md, {t.name, fixed(t.generated_mean, 3), fixed(t.real_mean, 3),
                    fixed(t.real_p10, 3) + " - " + fixed(t.real_p90, 3), t.within() ? "yes" : "no"});
   }
-  md << "\n" << within << " of " << r.texture.size() << " within the real spread.\n";
+  md << "\n" << texture_within(r.texture) << " of " << r.texture.size() << " within the real spread.\n";
+  md << "\n### " << r.style << ": what separates the reharmonizations from the real openings\n\n";
+  table_head(md, {"Feature", "reharmonized", "real", "Difference (pooled sd)"});
+  for (const SeparatingFeature& f : r.reharmonized_vs_real.separating) {
+    table_row(md, {f.name, fixed(f.mean_a, 3), fixed(f.mean_b, 3), fixed(f.effect, 2)});
+  }
 }
 
 std::string markdown(const QuartetReport& report) {
@@ -341,6 +399,24 @@ std::string markdown(const QuartetReport& report) {
      << " features per piece: those of the chorale evaluation (src/eval/piece_features.h) less the fermata "
         "cadences and the final chord, plus per instrument its rests, mean pitch and 16th notes. The floor compares "
         "openings of movements the model trained on with the held-out ones, at the size of the generated set.\n";
+
+  md << "\n## Quartet reharmonization: violin I of each held-out opening kept\n\n";
+  table_head(md, {"Style", "Openings", "Reharmonized vs real (logistic / MLP)", "Most separating feature",
+                  "Style classifier: labelled as its own style", "Violin II / viola / cello play the composer's notes",
+                  "Texture within the real spread"});
+  for (const StyleResult& r : report.styles) {
+    const std::string top = r.reharmonized_vs_real.separating.empty() ? "" : r.reharmonized_vs_real.separating[0].name;
+    const auto& a = r.reharmonized_agreement;
+    table_row(md, {r.style, std::to_string(r.reharmonized_pieces), accuracy_cell(r.reharmonized_vs_real), top,
+                   percent(reharmonized_own_style_share(report, r)),
+                   percent(a[1]) + " / " + percent(a[2]) + " / " + percent(a[3]),
+                   std::to_string(texture_within(r.reharmonized_texture)) + " of " +
+                       std::to_string(r.reharmonized_texture.size())});
+  }
+  md << "\nThe seed's use: a tune harmonized as a quartet. Violin I of every held-out opening is kept note for note "
+        "(in its key, untransposed) and the model writes violin II, viola and cello in the style with its quartet "
+        "defaults; the classifier compares the results with the same openings as the composer wrote them, so "
+        "violin I's features are equal in both sets and what separates them is the accompaniment.\n";
 
   md << "\n## Style classifier\n\nA multinomial logistic regression (src/eval/style_classifier.h) trained on "
      << report.classifier_training_pieces << " windows of the training movements (up to " << kWindowsPerMovement
@@ -367,6 +443,12 @@ std::string markdown(const QuartetReport& report) {
     cells.push_back(percent(own_style_share(report, r)));
     table_row(md, cells);
   }
+  for (const StyleResult& r : report.styles) {
+    std::vector<std::string> cells = {"reharmonized " + r.style};
+    for (int n : r.reharmonized_labelled_as) cells.push_back(std::to_string(n));
+    cells.push_back(percent(reharmonized_own_style_share(report, r)));
+    table_row(md, cells);
+  }
   md << "\n## The model on the held-out movements\n\n";
   table_head(md, {"Style", "Movements", "loss (nats)", "accuracy (all ticks)", "accuracy (note onsets)"});
   for (const StyleResult& r : report.styles) {
@@ -385,6 +467,19 @@ nlohmann::ordered_json json_of(const TwoSampleResult& t) {
           {"logistic_std", t.logistic.std},
           {"mlp", t.mlp.mean},
           {"mlp_std", t.mlp.std}};
+}
+
+nlohmann::ordered_json json_of(const std::vector<TextureRow>& rows) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const TextureRow& t : rows) {
+    j.push_back({{"name", t.name},
+                 {"generated_mean", t.generated_mean},
+                 {"real_mean", t.real_mean},
+                 {"real_p10", t.real_p10},
+                 {"real_p90", t.real_p90},
+                 {"within", t.within()}});
+  }
+  return j;
 }
 
 nlohmann::ordered_json json_of(const QuartetReport& report) {
@@ -406,15 +501,13 @@ nlohmann::ordered_json json_of(const QuartetReport& report) {
                                 {"model_accuracy", r.model_accuracy},
                                 {"model_onset_accuracy", r.model_onset_accuracy},
                                 {"own_style_share", own_style_share(report, r)}};
-    s["texture"] = nlohmann::ordered_json::array();
-    for (const TextureRow& t : r.texture) {
-      s["texture"].push_back({{"name", t.name},
-                              {"generated_mean", t.generated_mean},
-                              {"real_mean", t.real_mean},
-                              {"real_p10", t.real_p10},
-                              {"real_p90", t.real_p90},
-                              {"within", t.within()}});
-    }
+    s["texture"] = json_of(r.texture);
+    s["reharmonized"] = {{"pieces", r.reharmonized_pieces},
+                         {"vs_real", json_of(r.reharmonized_vs_real)},
+                         {"labelled_as", r.reharmonized_labelled_as},
+                         {"own_style_share", reharmonized_own_style_share(report, r)},
+                         {"note_agreement", r.reharmonized_agreement},
+                         {"texture", json_of(r.reharmonized_texture)}};
     j["styles"].push_back(s);
   }
   return j;

@@ -22,9 +22,15 @@
 //   beethoven, quartet: everyone else; up to kWindowsPerMovement windows of
 //   `bars` bars each): its accuracy on the held-out openings, and the share of
 //   each generated set it labels with the style asked for;
+// - the quartet reharmonization: violin I of every held-out opening kept and
+//   the other three written by the model in the style (the seed's use: a
+//   tune harmonized as a quartet), measured like the generated pieces (told
+//   apart from the real openings, labelled by the style classifier, texture)
+//   and by how often violin II, viola and cello play the composer's notes;
 // - the model's loss and accuracy on the held-out movements of each style.
 #pragma once
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +78,14 @@ struct StyleResult {
   TwoSampleResult floor;              // set A: training-split openings, set B: real
   std::vector<TextureRow> texture;
   std::vector<int> labelled_as;  // generated pieces per style of the style classifier
+  // Violin I of each held-out opening kept, the others written by the model.
+  int reharmonized_pieces = 0;
+  TwoSampleResult reharmonized_vs_real;  // set A: reharmonized, set B: real
+  std::vector<int> reharmonized_labelled_as;
+  std::vector<TextureRow> reharmonized_texture;
+  // Per instrument, the fraction of the real opening's sounding ticks where
+  // the reharmonization sounds the same pitch (violin I: 1 by construction).
+  std::array<double, music::kNumVoices> reharmonized_agreement{};
   // The model on the held-out movements of the style (whole movements, original keys).
   double model_loss = 0, model_accuracy = 0, model_onset_accuracy = 0;
 };

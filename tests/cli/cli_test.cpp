@@ -476,7 +476,14 @@ TEST(CoreCli, QuartetEvaluationComparesGeneratedPiecesWithHeldOutMovements) {
   EXPECT_NE(report.find("| haydn | 27 | 4 |"), std::string::npos) << report;  // 27 held-out Haydn movements
   EXPECT_NE(report.find("real haydn (held out)"), std::string::npos) << report;
   EXPECT_NE(report.find("violin I: repeated notes"), std::string::npos) << report;
-  EXPECT_TRUE(fs::exists(dir.file("q/report.json")));
+  EXPECT_NE(report.find("## Quartet reharmonization"), std::string::npos) << report;
+  EXPECT_NE(report.find("reharmonized haydn"), std::string::npos) << report;
+  nlohmann::json j = nlohmann::json::parse(util::read_file_bytes(dir.file("q/report.json")), nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  const nlohmann::json& reharmonized = j["styles"][0]["reharmonized"];
+  EXPECT_EQ(reharmonized["pieces"], 27);
+  EXPECT_DOUBLE_EQ(reharmonized["note_agreement"][0].get<double>(), 1.0);  // violin I kept note for note
+  for (int v = 1; v < 4; ++v) EXPECT_LT(reharmonized["note_agreement"][v].get<double>(), 1.0);
   expect_failure(run_in(dir, "eval --model " + model + " --quartets " + haydn + " --styles schubert -o x.md"), 1,
                  "schubert");
 }
