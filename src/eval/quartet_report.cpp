@@ -359,12 +359,19 @@ int texture_within(const std::vector<TextureRow>& rows) {
 
 std::string accuracy_cell(const TwoSampleResult& t) { return fixed(t.logistic.mean, 2) + " / " + fixed(t.mlp.mean, 2); }
 
-void separating_table(std::ostringstream& md, const StyleResult& r) {
-  md << "\n### " << r.style << ": what separates the generated pieces from the real openings\n\n";
-  table_head(md, {"Feature", "generated", "real", "Difference (pooled sd)"});
-  for (const SeparatingFeature& f : r.generated_vs_real.separating) {
+// The features that separate `set` (pieces of `style`, `column` in the
+// table's head) from the real openings most, largest first.
+void separating_features(std::ostringstream& md, const std::string& style, const std::string& set,
+                         const std::string& column, const TwoSampleResult& test) {
+  md << "\n### " << style << ": what separates the " << set << " from the real openings\n\n";
+  table_head(md, {"Feature", column, "real", "Difference (pooled sd)"});
+  for (const SeparatingFeature& f : test.separating) {
     table_row(md, {f.name, fixed(f.mean_a, 3), fixed(f.mean_b, 3), fixed(f.effect, 2)});
   }
+}
+
+void separating_table(std::ostringstream& md, const StyleResult& r) {
+  separating_features(md, r.style, "generated pieces", "generated", r.generated_vs_real);
   md << "\n### " << r.style << ": texture against the real openings' spread\n\n";
   table_head(md, {"Feature", "generated (mean)", "real (mean)", "real 10th-90th percentile", "within"});
   for (const TextureRow& t : r.texture) {
@@ -372,11 +379,7 @@ void separating_table(std::ostringstream& md, const StyleResult& r) {
                    fixed(t.real_p10, 3) + " - " + fixed(t.real_p90, 3), t.within() ? "yes" : "no"});
   }
   md << "\n" << texture_within(r.texture) << " of " << r.texture.size() << " within the real spread.\n";
-  md << "\n### " << r.style << ": what separates the reharmonizations from the real openings\n\n";
-  table_head(md, {"Feature", "reharmonized", "real", "Difference (pooled sd)"});
-  for (const SeparatingFeature& f : r.reharmonized_vs_real.separating) {
-    table_row(md, {f.name, fixed(f.mean_a, 3), fixed(f.mean_b, 3), fixed(f.effect, 2)});
-  }
+  separating_features(md, r.style, "reharmonizations", "reharmonized", r.reharmonized_vs_real);
 }
 
 std::string markdown(const QuartetReport& report) {
