@@ -90,7 +90,8 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   cmd->add_flag("--resume", o.resume, "Continue from OUTPUT.ckpt");
   cmd->add_option("--init", o.init,
-                  "Start from this model's weights and shape (warm start across sessions; "
+                  "Start from this model's weights, shape, vocabulary and styles (warm start across sessions, "
+                  "or a model going on from another corpus that fits its ranges and styles; "
                   "a metadata channel it lacks starts at zero)");
   cmd->add_option("--masking", c->masking,
                   "Fraction of crops with hidden positions (fast; masked training, allows "

@@ -1,6 +1,6 @@
 // Masked training and what it allows: crops with hidden positions, crops
 // aligned with a piece's ends, the warm start of a model that reads one more
-// metadata channel, and the chronological start of the sweep sampler, which
+// metadata channel or goes on from another corpus, and the chronological start of the sweep sampler, which
 // must never change a fixed note.
 #include <gtest/gtest.h>
 
@@ -186,6 +186,38 @@ TEST(CoreChronologicalTraining, TrainsAndIsStoredInTheModelFile) {
   model::Model m = model::load_model(o.output);
   EXPECT_DOUBLE_EQ(m.config.chronological, 0.5);
   EXPECT_TRUE(m.trained_with_masks());  // so sampling starts chronologically
+}
+
+// A warm start from a model of a larger corpus (a quartet model going on from
+// the chorales alone) keeps that model's vocabulary and styles; a corpus that
+// does not fit the model is an error, not a model of another shape.
+TEST(CoreWarmStart, GoesOnFromAModelOfAnotherCorpus) {
+  TempDir dir("warm_start_corpus");
+  train::TrainOptions wide = tiny_training(dir, "wide.dqm", 2, 1);
+  wide.corpus = {chorale_path(), fixture("kern_quartet.krn")};
+  train::train(wide);
+  const model::Model source = model::load_model(wide.output);
+  ASSERT_EQ(source.config.styles, (std::vector<std::string>{"bach", "quartet"}));
+
+  train::TrainOptions chorales = tiny_training(dir, "chorales.dqm", 2, 1);
+  chorales.init = wide.output;
+  chorales.config = source.config;
+  EXPECT_EQ(train::train(chorales).steps, 2);
+  const model::Model result = model::load_model(chorales.output);
+  EXPECT_EQ(result.config.styles, source.config.styles);
+  for (int v = 0; v < music::kNumVoices; ++v) {
+    EXPECT_EQ(result.config.vocab[v].low, source.config.vocab[v].low) << v;
+    EXPECT_EQ(result.config.vocab[v].high, source.config.vocab[v].high) << v;
+  }
+
+  // A model of the chorale alone knows neither the quartet's style nor its range.
+  train::TrainOptions narrow = tiny_training(dir, "narrow.dqm", 1, 1);
+  train::train(narrow);
+  train::TrainOptions quartets = tiny_training(dir, "quartets.dqm", 2, 1);
+  quartets.corpus = {fixture("kern_quartet.krn")};
+  quartets.init = narrow.output;
+  quartets.config = model::load_model(narrow.output).config;
+  EXPECT_THROW(train::train(quartets), Error);
 }
 
 // A tiny "fast" model trained briefly with masks.
