@@ -90,9 +90,9 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   cmd->add_flag("--resume", o.resume, "Continue from OUTPUT.ckpt");
   cmd->add_option("--init", o.init,
-                  "Start from this model's weights, shape, vocabulary and styles (warm start across sessions, "
-                  "or a model going on from another corpus that fits its ranges and styles; "
-                  "a metadata channel it lacks starts at zero)");
+                  "Start from this model's weights and shape (warm start across sessions; a metadata channel it "
+                  "lacks starts at zero; a model of a larger corpus, as the quartet model for the chorales, "
+                  "gives its weights of this corpus's notes and styles)");
   cmd->add_option("--masking", c->masking,
                   "Fraction of crops with hidden positions (fast; masked training, allows "
                   "a chronological start; default 0)");

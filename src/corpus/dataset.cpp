@@ -136,42 +136,6 @@ std::string cache_key_of(const DatasetOptions& options) {
   return hex(h);
 }
 
-// Re-encodes `d` (in its corpus's own vocabulary and styles) in `vocab` and
-// `styles`: pitch indices move with the vocabulary's lowest pitch, style
-// values follow the styles' names.
-void reencode(Dataset& d, const Vocabulary& vocab, const std::vector<std::string>& styles) {
-  for (int v = 0; v < music::kNumVoices; ++v) {
-    if (d.vocab[v].low < vocab[v].low || d.vocab[v].high > vocab[v].high) {
-      throw Error("voice " + std::to_string(v + 1) + " of the corpus spans MIDI " + std::to_string(d.vocab[v].low) +
-                  "-" + std::to_string(d.vocab[v].high) + ", outside the model's " + std::to_string(vocab[v].low) +
-                  "-" + std::to_string(vocab[v].high));
-    }
-  }
-  std::vector<int16_t> style_value(d.styles.size() + 1, 0);  // meta value in d -> meta value in `styles`
-  for (size_t i = 0; i < d.styles.size(); ++i) {
-    const int to = style_index(styles, d.styles[i]);
-    if (to < 0) {
-      std::string known;
-      for (const auto& s : styles) known += (known.empty() ? "" : ", ") + s;
-      throw Error("the corpus's style '" + d.styles[i] + "' is not one of the model's (" + known + ")");
-    }
-    style_value[i + 1] = static_cast<int16_t>(to + 1);
-  }
-  const torch::Tensor style_map = torch::tensor(std::vector<int64_t>(style_value.begin(), style_value.end()));
-  for (SplitTensors* split : {&d.train, &d.valid, &d.test}) {
-    if (split->ticks() == 0) continue;
-    for (int v = 0; v < music::kNumVoices; ++v) {
-      torch::Tensor row = split->tokens[v];
-      const auto shift = static_cast<int16_t>(d.vocab[v].low - vocab[v].low);
-      row.copy_(torch::where(row >= kFirstPitchIndex, row + shift, row));
-    }
-    torch::Tensor style = split->meta[kStyle];
-    style.copy_(style_map.index({style.to(torch::kLong)}).to(torch::kInt16));
-  }
-  d.vocab = vocab;
-  d.styles = styles;
-}
-
 }  // namespace
 
 int style_index(const std::vector<std::string>& styles, const std::string& style) {
@@ -210,11 +174,7 @@ SplitTensors encode_split(const std::vector<const CorpusPiece*>& pieces, const V
   return builder.finish();
 }
 
-namespace {
-
-// The dataset of options.roots in the corpus's own vocabulary and styles,
-// from the cache when it is there.
-Dataset load_or_build(const DatasetOptions& options) {
+Dataset build_dataset(const DatasetOptions& options) {
   auto start = std::chrono::steady_clock::now();
   Dataset d;
   d.cache_key = cache_key_of(options);
@@ -285,14 +245,6 @@ Dataset load_or_build(const DatasetOptions& options) {
     }
   }
   d.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return d;
-}
-
-}  // namespace
-
-Dataset build_dataset(const DatasetOptions& options) {
-  Dataset d = load_or_build(options);
-  if (options.vocab) reencode(d, *options.vocab, options.styles);
   return d;
 }
 

@@ -5,7 +5,6 @@
 // options, so a second run starts in seconds.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,13 +20,6 @@ struct DatasetOptions {
   bool augment = true;             // transpose the training split
   int max_shift = 6;               // largest transposition tried, in semitones
   bool balanced = false;           // only the shifts +-s that both fit (music::balanced_transpositions)
-  // When set (a warm start's model), the dataset is encoded in this vocabulary
-  // and these styles instead of the corpus's own, so that a model can go on
-  // learning from another corpus (a quartet model from the chorales alone).
-  // Transpositions still keep every voice within the corpus's own range.
-  // Every voice of the corpus must fit and every style be known, else dq::Error.
-  std::optional<Vocabulary> vocab;
-  std::vector<std::string> styles;
   std::string cache_dir = ".cache";
   bool progress = true;
   int threads = 2;

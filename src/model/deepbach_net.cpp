@@ -21,6 +21,14 @@ VoiceNetImpl::VoiceNetImpl(const ModelConfig& config, int voice) : voice_(voice)
                                                nn::Linear(config.linear_hidden, config.voice_vocab_size(voice))));
 }
 
+std::vector<VocabularyRows> VoiceNetImpl::vocabulary_rows() {
+  std::vector<VocabularyRows> rows = embedding_vocabulary_rows(note_embeddings_, meta_embeddings_);
+  auto* out = output_[output_->size() - 1]->as<nn::Linear>();
+  rows.push_back({out->weight, voice_});
+  rows.push_back({out->bias, voice_});
+  return rows;
+}
+
 std::vector<torch::Tensor> VoiceNetImpl::embedding_tables() const {
   std::vector<torch::Tensor> tables;
   for (const auto& e : *note_embeddings_) tables.push_back(e->as<nn::Embedding>()->weight);
@@ -51,6 +59,15 @@ DeepBachNetImpl::DeepBachNetImpl(const ModelConfig& config) : config_(config) {
   for (int v = 0; v < kNumVoices; ++v) {
     voices_.push_back(register_module("voice" + std::to_string(v), VoiceNet(config, v)));
   }
+}
+
+std::vector<VocabularyRows> DeepBachNetImpl::vocabulary_rows() {
+  std::vector<VocabularyRows> rows;
+  for (auto& v : voices_) {
+    std::vector<VocabularyRows> own = v->vocabulary_rows();
+    rows.insert(rows.end(), own.begin(), own.end());
+  }
+  return rows;
 }
 
 Windows cut_windows(const torch::Tensor& tokens, const torch::Tensor& meta, const torch::Tensor& start,

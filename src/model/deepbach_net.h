@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "model/config.h"
+#include "model/layers.h"
 
 namespace dq::model {
 
@@ -25,6 +26,8 @@ class VoiceNetImpl : public torch::nn::Module {
  public:
   VoiceNetImpl(const ModelConfig& config, int voice);
   torch::Tensor forward(const Windows& w);  // logits [B, V]
+  // The parameters indexed by a vocabulary (embeddings, the output rows).
+  std::vector<VocabularyRows> vocabulary_rows();
 
  private:
   // The note embeddings of the four voices, then those of the metadata channels.
@@ -44,6 +47,8 @@ class DeepBachNetImpl : public torch::nn::Module {
   explicit DeepBachNetImpl(const ModelConfig& config);
   VoiceNet& voice(int v) { return voices_[v]; }
   const ModelConfig& config() const { return config_; }
+  // Those of the four voice networks, in voice order.
+  std::vector<VocabularyRows> vocabulary_rows();
 
  private:
   ModelConfig config_;

@@ -34,6 +34,17 @@ FastNetImpl::FastNetImpl(const ModelConfig& config) : config_(config) {
   input_dropout_ = register_module("input_dropout", nn::Dropout(config.input_dropout));
 }
 
+std::vector<VocabularyRows> FastNetImpl::vocabulary_rows() {
+  std::vector<VocabularyRows> rows = embedding_vocabulary_rows(note_embeddings_, meta_embeddings_);
+  for (int v = 0; v < kNumVoices; ++v) {
+    auto& head = *heads_[v]->as<nn::Sequential>();
+    auto* out = head[head.size() - 1]->as<nn::Linear>();
+    rows.push_back({out->weight, v});
+    rows.push_back({out->bias, v});
+  }
+  return rows;
+}
+
 torch::Tensor FastNetImpl::embed_meta(const torch::Tensor& meta) {
   std::vector<torch::Tensor> parts;
   for (int c = 0; c < config_.meta_channels; ++c)

@@ -18,6 +18,7 @@
 #include <torch/torch.h>
 
 #include "model/config.h"
+#include "model/layers.h"
 
 namespace dq::model {
 
@@ -44,6 +45,8 @@ class FastNetImpl : public torch::nn::Module {
                                              const torch::Tensor& known = {});
 
   const ModelConfig& config() const { return config_; }
+  // The parameters indexed by a vocabulary (embeddings, the heads' output rows).
+  std::vector<VocabularyRows> vocabulary_rows();
 
  private:
   torch::Tensor embed_meta(const torch::Tensor& meta);  // [..., C] -> [..., C*M]

@@ -17,6 +17,16 @@ nn::ModuleList meta_embeddings(const ModelConfig& config) {
   return list;
 }
 
+std::vector<VocabularyRows> embedding_vocabulary_rows(const nn::ModuleList& note_embeddings,
+                                                      const nn::ModuleList& meta_embeddings) {
+  std::vector<VocabularyRows> rows;
+  for (int v = 0; v < music::kNumVoices; ++v) rows.push_back({note_embeddings->at<nn::EmbeddingImpl>(v).weight, v});
+  if (meta_embeddings->size() > static_cast<size_t>(corpus::kStyle)) {
+    rows.push_back({meta_embeddings->at<nn::EmbeddingImpl>(corpus::kStyle).weight, VocabularyRows::kStyleRows});
+  }
+  return rows;
+}
+
 nn::LSTM tick_lstm(const ModelConfig& config) {
   auto options =
       nn::LSTMOptions(config.tick_width(), config.lstm_hidden).num_layers(config.lstm_layers).batch_first(true);

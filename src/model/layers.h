@@ -17,4 +17,18 @@ torch::nn::ModuleList meta_embeddings(const ModelConfig& config);
 // lstm_layers, batch first, dropout between layers.
 torch::nn::LSTM tick_lstm(const ModelConfig& config);
 
+// A parameter whose rows are indexed by a vocabulary: voice `voice`'s tokens
+// (0-3), or the style channel's values (kStyleRows). A warm start from a model
+// of another corpus maps these rows by pitch and by style name.
+struct VocabularyRows {
+  static constexpr int kStyleRows = -1;
+  torch::Tensor parameter;
+  int voice;
+};
+// The parameters of `note_embeddings` and `meta_embeddings` (built as above)
+// indexed by a vocabulary: every note embedding, and the style channel's
+// embedding when it is read.
+std::vector<VocabularyRows> embedding_vocabulary_rows(const torch::nn::ModuleList& note_embeddings,
+                                                      const torch::nn::ModuleList& meta_embeddings);
+
 }  // namespace dq::model

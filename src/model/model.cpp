@@ -1,5 +1,6 @@
 #include "model/model.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "util/error.h"
@@ -66,22 +67,60 @@ void read_parameters(torch::nn::Module& module, torch::serialize::InputArchive& 
   }
 }
 
+std::vector<VocabularyRows> Model::vocabulary_rows() {
+  return fast ? fast->vocabulary_rows() : deepbach->vocabulary_rows();
+}
+
+namespace {
+
+// For each row of a `to` parameter indexed by voice `voice`'s tokens (or by
+// the styles), the row of the same token (style) in a `from` parameter.
+std::vector<int64_t> source_rows(const ModelConfig& to, const ModelConfig& from, int voice,
+                                 const std::string& source_path) {
+  std::vector<int64_t> rows;
+  if (voice == VocabularyRows::kStyleRows) {
+    rows.push_back(0);  // padding
+    for (const std::string& style : to.styles) {
+      const auto it = std::find(from.styles.begin(), from.styles.end(), style);
+      if (it == from.styles.end()) throw Error(source_path + ": it has no style '" + style + "'");
+      rows.push_back(1 + (it - from.styles.begin()));
+    }
+    if (to.styles.empty()) rows.push_back(1);  // a model without styles reads value 1
+    return rows;
+  }
+  const corpus::VoiceVocabulary &t = to.vocab[voice], &f = from.vocab[voice];
+  if (t.low < f.low || t.high > f.high) {
+    throw Error(source_path + ": voice " + std::to_string(voice + 1) + " spans MIDI " + std::to_string(f.low) + "-" +
+                std::to_string(f.high) + ", this corpus " + std::to_string(t.low) + "-" + std::to_string(t.high));
+  }
+  for (int i = 0; i < t.size(); ++i) rows.push_back(i < corpus::kFirstPitchIndex ? i : i + t.low - f.low);
+  return rows;
+}
+
+}  // namespace
+
 void warm_start(Model& target, Model source, const std::string& source_path) {
   const ModelConfig &to = target.config, &from = source.config;
   if (to.preset != from.preset) {
     throw Error(source_path + ": preset " + preset_name(from.preset) + ", the new model is " + preset_name(to.preset));
   }
-  for (int v = 0; v < music::kNumVoices; ++v) {
-    if (to.vocab[v].low != from.vocab[v].low || to.vocab[v].high != from.vocab[v].high) {
-      throw Error(source_path + ": voice " + std::to_string(v + 1) + "'s range differs from this corpus's");
-    }
-  }
-  if (to.styles != from.styles) throw Error(source_path + ": its styles differ from this corpus's");
   torch::NoGradGuard no_grad;
+  const std::vector<VocabularyRows> target_rows = target.vocabulary_rows(), given_rows = source.vocabulary_rows();
+  if (target_rows.size() != given_rows.size()) throw Error(source_path + ": it reads other metadata channels");
+  for (size_t i = 0; i < target_rows.size(); ++i) {
+    const auto rows = torch::tensor(source_rows(to, from, target_rows[i].voice, source_path));
+    torch::Tensor now = target_rows[i].parameter;
+    now.copy_(given_rows[i].parameter.index_select(0, rows));
+  }
+  auto is_vocabulary_rows = [&](const torch::Tensor& t) {
+    for (const auto& r : target_rows)
+      if (r.parameter.is_same(t)) return true;
+    return false;
+  };
   auto given = source.module().named_parameters();
   for (auto& item : target.module().named_parameters()) {
     const torch::Tensor* old = given.find(item.key());
-    if (old == nullptr) continue;
+    if (old == nullptr || is_vocabulary_rows(item.value())) continue;
     torch::Tensor& now = item.value();
     if (old->sizes() == now.sizes()) {
       now.copy_(*old);

@@ -38,6 +38,8 @@ struct Model {
   // chronological likelihood).
   bool trained_with_masks() const { return fast && (config.masking > 0 || config.chronological > 0); }
   int64_t parameter_count();
+  // The network's parameters indexed by a vocabulary (see VocabularyRows).
+  std::vector<VocabularyRows> vocabulary_rows();
 };
 
 // Writes `model` atomically; `half` stores the weights as float16.
@@ -50,9 +52,14 @@ Model load_model(const std::string& path);
 // input columns (a metadata channel the source did not read) gets the
 // source's columns and zeros in the new ones, so the network computes what
 // the source computed until training moves them; parameters the source lacks
-// (the new channel's embedding) keep their fresh values. Throws dq::Error,
-// naming `source_path`, when presets, vocabularies or styles differ or a
-// shape cannot be carried over.
+// (the new channel's embedding) keep their fresh values. The parameters
+// indexed by a vocabulary take the source's rows of the same token (pitch,
+// rest, hold...) and of the same style name, so a model of a larger corpus
+// (the quartet model) can go on from a smaller one (the chorales): `target`
+// then computes, for every token and style it has, what `source` computed.
+// Throws dq::Error, naming `source_path`, when the presets differ, a voice of
+// `target` reaches beyond the source's range, a style of `target` is not one
+// of the source's, or a shape cannot be carried over.
 void warm_start(Model& target, Model source, const std::string& source_path);
 
 // Parameter tensors by name into an archive prefix, and back (shapes must match).

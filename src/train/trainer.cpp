@@ -402,11 +402,6 @@ corpus::Dataset load_dataset(const TrainOptions& o, ProcessGroup* group) {
   dataset_options.balanced = o.balanced_transpositions;
   dataset_options.cache_dir = o.cache_dir;
   dataset_options.progress = o.progress;
-  if (!o.init.empty()) {  // a warm start goes on in its model's vocabulary and styles
-    const model::ModelConfig init = model::load_model(o.init).config;
-    dataset_options.vocab = init.vocab;
-    dataset_options.styles = init.styles;
-  }
   corpus::Dataset data;
   auto build = [&] {
     data = corpus::build_dataset(dataset_options);

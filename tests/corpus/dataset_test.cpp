@@ -280,52 +280,6 @@ TEST(CoreDataset, EncodeSplitUsesOnlyTheGivenShifts) {
   EXPECT_EQ(s.shift, (std::vector<int>{0, 2}));
 }
 
-// A warm start from another corpus's model (DatasetOptions::vocab): the same
-// pieces and transpositions, every token naming the same pitch in the
-// model's vocabulary, the style value the model's index of the same name.
-TEST(CoreDataset, EncodesInAGivenVocabularyAndStyles) {
-  TempDir dir("given_vocabulary");
-  corpus::DatasetOptions o = chorale_dataset_options(dir);
-  const corpus::Dataset own = corpus::build_dataset(o);
-  ASSERT_EQ(own.styles, std::vector<std::string>{"bach"});
-  corpus::Vocabulary wide = own.vocab;
-  for (int v = 0; v < music::kNumVoices; ++v) wide[v] = {own.vocab[v].low - 3 - v, own.vocab[v].high + 7};
-  o.vocab = wide;
-  o.styles = {"alpha", "bach", "haydn"};
-  const corpus::Dataset given = corpus::build_dataset(o);
-
-  EXPECT_EQ(given.styles, o.styles);
-  for (int v = 0; v < music::kNumVoices; ++v) EXPECT_EQ(given.vocab[v].low, wide[v].low);
-  ASSERT_EQ(given.train.shift, own.train.shift);  // transpositions within the corpus's own ranges
-  ASSERT_EQ(given.train.ticks(), own.train.ticks());
-  auto a = own.train.tokens.accessor<int16_t, 2>();
-  auto b = given.train.tokens.accessor<int16_t, 2>();
-  int pitches = 0;
-  for (int v = 0; v < music::kNumVoices; ++v) {
-    for (int64_t t = 0; t < own.train.ticks(); ++t) {
-      if (a[v][t] < kFirstPitchIndex) {
-        ASSERT_EQ(b[v][t], a[v][t]);
-      } else {
-        ASSERT_EQ(given.vocab[v].token_of(b[v][t]), own.vocab[v].token_of(a[v][t])) << "voice " << v << " tick " << t;
-        ++pitches;
-      }
-    }
-  }
-  EXPECT_GT(pitches, 0);
-  auto style = given.train.meta[corpus::kStyle];
-  EXPECT_EQ(style.max().item<int>(), 2);  // "bach" is the model's second style: value 1 + 1
-  EXPECT_TRUE((style.eq(2) | style.eq(0)).all().item<bool>());
-  EXPECT_TRUE(torch::equal(given.train.meta[corpus::kKey], own.train.meta[corpus::kKey]));
-
-  // A style the model does not know, or a voice outside its range, is an error.
-  o.styles = {"haydn"};
-  EXPECT_THROW(corpus::build_dataset(o), Error);
-  o.styles = {"bach"};
-  o.vocab = own.vocab;
-  (*o.vocab)[2].high -= 1;
-  EXPECT_THROW(corpus::build_dataset(o), Error);
-}
-
 TEST(CoreEncoding, VocabularyRoundTripsEveryToken) {
   corpus::VoiceVocabulary v{60, 72};
   EXPECT_EQ(v.size(), kFirstPitchIndex + 13);

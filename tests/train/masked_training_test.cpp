@@ -1,6 +1,6 @@
 // Masked training and what it allows: crops with hidden positions, crops
 // aligned with a piece's ends, the warm start of a model that reads one more
-// metadata channel or goes on from another corpus, and the chronological start of the sweep sampler, which
+// metadata channel or comes from a larger corpus, and the chronological start of the sweep sampler, which
 // must never change a fixed note.
 #include <gtest/gtest.h>
 
@@ -188,36 +188,71 @@ TEST(CoreChronologicalTraining, TrainsAndIsStoredInTheModelFile) {
   EXPECT_TRUE(m.trained_with_masks());  // so sampling starts chronologically
 }
 
-// A warm start from a model of a larger corpus (a quartet model going on from
-// the chorales alone) keeps that model's vocabulary and styles; a corpus that
-// does not fit the model is an error, not a model of another shape.
-TEST(CoreWarmStart, GoesOnFromAModelOfAnotherCorpus) {
+// A model of a larger corpus (wider ranges, more styles: the quartet model)
+// warm-starts one of a smaller corpus (the chorales): for every token and
+// style the smaller one has, it computes exactly what the larger one did.
+TEST(CoreWarmStart, AModelOfALargerCorpusStartsOneOfASmallerCorpus) {
   TempDir dir("warm_start_corpus");
-  train::TrainOptions wide = tiny_training(dir, "wide.dqm", 2, 1);
-  wide.corpus = {chorale_path(), fixture("kern_quartet.krn")};
-  train::train(wide);
-  const model::Model source = model::load_model(wide.output);
-  ASSERT_EQ(source.config.styles, (std::vector<std::string>{"bach", "quartet"}));
+  model::SplitView split(chorale_dataset(dir).train);
+  auto [tokens, meta] = model::whole_sequences(split, 0, 1);
+  model::ModelConfig wide = fixture_config(corpus::kNumMetaChannels);
+  for (int v = 0; v < music::kNumVoices; ++v) wide.vocab[v] = {wide.vocab[v].low - 2 - v, wide.vocab[v].high + 5};
+  wide.styles = {"alpha", "bach", "haydn"};
+  torch::manual_seed(12);
+  model::Model source = model::Model::create(wide);
+  model::Model target = model::Model::create(fixture_config(corpus::kNumMetaChannels));
+  model::warm_start(target, source, "source.dqm");
 
-  train::TrainOptions chorales = tiny_training(dir, "chorales.dqm", 2, 1);
-  chorales.init = wide.output;
-  chorales.config = source.config;
-  EXPECT_EQ(train::train(chorales).steps, 2);
-  const model::Model result = model::load_model(chorales.output);
-  EXPECT_EQ(result.config.styles, source.config.styles);
+  // The same chorale in the source's vocabulary and style values.
+  torch::Tensor wide_tokens = tokens.clone(), wide_meta = meta.clone();
   for (int v = 0; v < music::kNumVoices; ++v) {
-    EXPECT_EQ(result.config.vocab[v].low, source.config.vocab[v].low) << v;
-    EXPECT_EQ(result.config.vocab[v].high, source.config.vocab[v].high) << v;
+    torch::Tensor row = wide_tokens.select(1, v);
+    row.copy_(torch::where(row >= corpus::kFirstPitchIndex, row + 2 + v, row));
+  }
+  torch::Tensor style = wide_meta.select(1, corpus::kStyle);
+  style.copy_(torch::where(style > 0, style + 1, style));  // "bach": value 1 -> 2
+  source.module().eval();
+  target.module().eval();
+  torch::NoGradGuard no_grad;
+  auto before = source.fast->forward(wide_tokens, wide_meta);
+  auto after = target.fast->forward(tokens, meta);
+  for (int v = 0; v < music::kNumVoices; ++v) {
+    const int size = target.config.voice_vocab_size(v);
+    std::vector<int64_t> rows;
+    for (int i = 0; i < size; ++i) rows.push_back(i < corpus::kFirstPitchIndex ? i : i + 2 + v);
+    EXPECT_TRUE(torch::allclose(before[v].index_select(-1, torch::tensor(rows)), after[v], 1e-6, 1e-6)) << v;
   }
 
-  // A model of the chorale alone knows neither the quartet's style nor its range.
-  train::TrainOptions narrow = tiny_training(dir, "narrow.dqm", 1, 1);
-  train::train(narrow);
-  train::TrainOptions quartets = tiny_training(dir, "quartets.dqm", 2, 1);
-  quartets.corpus = {fixture("kern_quartet.krn")};
-  quartets.init = narrow.output;
-  quartets.config = model::load_model(narrow.output).config;
-  EXPECT_THROW(train::train(quartets), Error);
+  // Neither a voice beyond the source's range nor a style it lacks.
+  model::ModelConfig higher = fixture_config(corpus::kNumMetaChannels);
+  higher.vocab[0].high = wide.vocab[0].high + 1;
+  model::Model beyond = model::Model::create(higher);
+  EXPECT_THROW(model::warm_start(beyond, source, "source.dqm"), Error);
+  model::ModelConfig mozart = fixture_config(corpus::kNumMetaChannels);
+  mozart.styles = {"mozart"};
+  model::Model unknown = model::Model::create(mozart);
+  EXPECT_THROW(model::warm_start(unknown, source, "source.dqm"), Error);
+
+  // The original preset: its output rows are carried over the same way.
+  wide.preset = model::Preset::kDeepBach;
+  model::ModelConfig narrow = fixture_config(corpus::kNumMetaChannels);
+  narrow.preset = model::Preset::kDeepBach;
+  model::Model deep_source = model::Model::create(wide), deep_target = model::Model::create(narrow);
+  model::warm_start(deep_target, deep_source, "source.dqm");
+  const auto source_rows = deep_source.vocabulary_rows(), target_rows = deep_target.vocabulary_rows();
+  ASSERT_EQ(source_rows.size(), target_rows.size());
+  for (size_t i = 0; i < target_rows.size(); ++i) {
+    const int v = target_rows[i].voice;
+    if (v == model::VocabularyRows::kStyleRows) {
+      EXPECT_TRUE(torch::equal(target_rows[i].parameter[1], source_rows[i].parameter[2])) << i;
+      continue;
+    }
+    const int64_t last = target_rows[i].parameter.size(0) - 1;
+    EXPECT_TRUE(torch::equal(target_rows[i].parameter[last], source_rows[i].parameter[last + 2 + v])) << i;
+    EXPECT_TRUE(
+        torch::equal(target_rows[i].parameter[corpus::kHoldIndex], source_rows[i].parameter[corpus::kHoldIndex]))
+        << i;
+  }
 }
 
 // A tiny "fast" model trained briefly with masks.
