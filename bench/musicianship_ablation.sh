@@ -62,4 +62,10 @@ wait
 eval_run 30-bach-fermata-frame "$new" &
 screen 33-cooler-temperature "$new" --temperature 0.9 --start-temperature 1.0 --reharmonized 0
 wait
+# Row 41: a chorale model warm-started from the quartet model (README), if it
+# has been trained:
+#   build/deepquartet train --corpus ../shared/corpus/bach-chorales/musicxml -o runs/bachft.dqm \
+#       --init models/quartet.dqm --masking 0.5 --chronological 0.4 --half --minutes 70 --patience 0 \
+#       --lr-schedule cosine --lr 5e-4 --threads 2
+if [[ -f runs/bachft.dqm ]]; then screen 41-from-quartet-model runs/bachft.dqm --reharmonized 0; fi
 for d in "$out"/*/; do echo "$d"; grep -A12 "^## The honest measure" "$d/report.md" | grep "^|" || true; done
