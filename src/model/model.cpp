@@ -110,7 +110,11 @@ void warm_start(Model& target, Model source, const std::string& source_path) {
   for (size_t i = 0; i < target_rows.size(); ++i) {
     const auto rows = torch::tensor(source_rows(to, from, target_rows[i].voice, source_path));
     torch::Tensor now = target_rows[i].parameter;
-    now.copy_(given_rows[i].parameter.index_select(0, rows));
+    const torch::Tensor& old = given_rows[i].parameter;
+    if (old.sizes().slice(1) != now.sizes().slice(1)) {
+      throw Error(source_path + ": its embeddings or heads have another width");
+    }
+    now.copy_(old.index_select(0, rows));
   }
   auto is_vocabulary_rows = [&](const torch::Tensor& t) {
     for (const auto& r : target_rows)

@@ -232,6 +232,10 @@ TEST(CoreWarmStart, AModelOfALargerCorpusStartsOneOfASmallerCorpus) {
   mozart.styles = {"mozart"};
   model::Model unknown = model::Model::create(mozart);
   EXPECT_THROW(model::warm_start(unknown, source, "source.dqm"), Error);
+  model::ModelConfig wider_embedding = fixture_config(corpus::kNumMetaChannels);
+  wider_embedding.note_embedding += 1;
+  model::Model other_width = model::Model::create(wider_embedding);
+  EXPECT_THROW(model::warm_start(other_width, source, "source.dqm"), Error);
 
   // The original preset: its output rows are carried over the same way.
   wide.preset = model::Preset::kDeepBach;
