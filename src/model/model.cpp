@@ -1,8 +1,8 @@
 #include "model/model.h"
 
-#include <algorithm>
 #include <filesystem>
 
+#include "corpus/dataset.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -81,9 +81,9 @@ std::vector<int64_t> source_rows(const ModelConfig& to, const ModelConfig& from,
   if (voice == VocabularyRows::kStyleRows) {
     rows.push_back(0);  // padding
     for (const std::string& style : to.styles) {
-      const auto it = std::find(from.styles.begin(), from.styles.end(), style);
-      if (it == from.styles.end()) throw Error(source_path + ": it has no style '" + style + "'");
-      rows.push_back(1 + (it - from.styles.begin()));
+      const int index = corpus::style_index(from.styles, style);
+      if (index < 0) throw Error(source_path + ": it has no style '" + style + "'");
+      rows.push_back(1 + index);
     }
     if (to.styles.empty()) rows.push_back(1);  // a model without styles reads value 1
     return rows;
