@@ -15,7 +15,8 @@ namespace {
 struct TrainCommand {
   train::TrainOptions options;
   std::string preset = "fast";
-  int note_embedding = -1, meta_embedding = -1, lstm_hidden = -1, lstm_layers = -1, linear_hidden = -1, window = -1;
+  int note_embedding = -1, meta_embedding = -1, lstm_hidden = -1, lstm_layers = -1, linear_hidden = -1, window = -1,
+      interval_range = -1;
   double dropout = -1, input_dropout = -1, masking = -1, chronological = -1;
   bool no_augment = false;
   // The process group: -1 / empty = from the launcher's environment.
@@ -41,6 +42,7 @@ int run_train(TrainCommand c) {
   if (c.lstm_layers > 0) config.lstm_layers = c.lstm_layers;
   if (c.linear_hidden > 0) config.linear_hidden = c.linear_hidden;
   if (c.window > 0) config.window = c.window;
+  if (c.interval_range >= 0) config.interval_range = c.interval_range;
   if (c.dropout >= 0) config.dropout = c.dropout;
   if (c.input_dropout >= 0) config.input_dropout = c.input_dropout;
   c.options.config = config;
@@ -125,6 +127,10 @@ void add_train(CLI::App& app, Runner& run) {
   cmd->add_option("--dropout", c->dropout, "Dropout between LSTM layers (default 0.5)");
   cmd->add_option("--input-dropout", c->input_dropout, "Dropout on inputs and before heads (fast, default 0.2)");
   cmd->add_option("--window", c->window, "Ticks of context each side (deepbach, default 16)");
+  cmd->add_option("--interval-bias", c->interval_range,
+                  "Fast: a learned bias per voice on the interval from its last note, up to this many semitones "
+                  "either way (0: none; with --init: the given model's, a new one starts at zero)")
+      ->check(CLI::Range(0, 127));
   cmd->add_option("--rank", c->rank,
                   "This process's rank in a group training together (default: $RANK, $SLURM_PROCID, or 0)");
   cmd->add_option("--world-size", c->world_size,

@@ -37,6 +37,7 @@ nlohmann::json to_json(const ModelConfig& c) {
           {"styles", c.styles},
           {"masking", c.masking},
           {"chronological", c.chronological},
+          {"interval_range", c.interval_range},
           {"metadata", std::vector<std::string>(corpus::meta_channel_names().begin(),
                                                 corpus::meta_channel_names().begin() + c.meta_channels)}};
 }
@@ -62,6 +63,7 @@ ModelConfig config_from_json(const nlohmann::json& j) {
     c.styles = j.at("styles").get<std::vector<std::string>>();
     c.masking = j.value("masking", 0.0);
     c.chronological = j.value("chronological", 0.0);
+    c.interval_range = j.value("interval_range", 0);
     c.meta_channels = static_cast<int>(j.at("metadata").size());
     const auto& names = corpus::meta_channel_names();
     for (int i = 0; i < c.meta_channels && i < corpus::kNumMetaChannels; ++i) {
@@ -75,7 +77,8 @@ ModelConfig config_from_json(const nlohmann::json& j) {
               positive(c.lstm_layers, 8) && positive(c.linear_hidden, 4096) && positive(c.window, 256) &&
               c.dropout >= 0 && c.dropout < 1 && c.input_dropout >= 0 && c.input_dropout < 1 &&
               c.meta_channels >= corpus::kNumMetaChannels - 1 && c.meta_channels <= corpus::kNumMetaChannels &&
-              c.masking >= 0 && c.masking <= 1 && c.chronological >= 0 && c.chronological <= 1;
+              c.masking >= 0 && c.masking <= 1 && c.chronological >= 0 && c.chronological <= 1 &&
+              c.interval_range >= 0 && c.interval_range <= 127;
   for (const auto& v : c.vocab) sane = sane && v.low >= 0 && v.high <= 127 && v.low <= v.high;
   if (!sane) throw Error("model configuration: a hyper-parameter is out of range");
   return c;

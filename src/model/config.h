@@ -48,6 +48,12 @@ struct ModelConfig {
   // instead ("fast" only; FastNetImpl::chronological, some voices known): at
   // every tick the conditional the chronological start draws from.
   double chronological = 0;
+  // "fast" only: a learned bias per voice on the interval from the voice's
+  // last note, added to its pitch logits (FastNetImpl::interval_bias), for
+  // intervals up to this many semitones either way; 0: none (models made
+  // before it). Absolute pitch outputs give an under-trained network no
+  // direct way to say how often a voice repeats its note or moves by step.
+  int interval_range = 0;
   corpus::Vocabulary vocab;
   std::vector<std::string> styles;
 

@@ -32,6 +32,30 @@ FastNetImpl::FastNetImpl(const ModelConfig& config) : config_(config) {
         mlp(2 * H + config.linear_hidden, config.linear_hidden, config.voice_vocab_size(v), config.input_dropout));
   }
   input_dropout_ = register_module("input_dropout", nn::Dropout(config.input_dropout));
+  if (config.interval_range > 0) {
+    interval_table_ = register_parameter("interval_bias", torch::zeros({kNumVoices, 2 * config.interval_range + 1}));
+  }
+}
+
+torch::Tensor last_pitch_indices(const torch::Tensor& tokens) {
+  const int64_t L = tokens.size(2);
+  // Ticks that end the look-back: a pitch, or a position that is not a note, hold or rest.
+  const torch::Tensor stops = (tokens >= corpus::kFirstPitchIndex) | (tokens < corpus::kRestIndex);
+  const torch::Tensor ticks = torch::arange(L, tokens.options()).expand_as(tokens);
+  const torch::Tensor last_stop = std::get<0>(torch::where(stops, ticks, -1).cummax(2));  // at or before t
+  const torch::Tensor before =
+      torch::cat({torch::full_like(last_stop.narrow(2, 0, 1), -1), last_stop.narrow(2, 0, L - 1)}, 2);  // before t
+  const torch::Tensor token = tokens.gather(2, before.clamp_min(0));
+  return torch::where((before >= 0) & (token >= corpus::kFirstPitchIndex), token, -1);
+}
+
+torch::Tensor interval_bias(const torch::Tensor& table, const torch::Tensor& last, int64_t vocabulary) {
+  const int64_t R = (table.size(0) - 1) / 2;
+  const torch::Tensor index = torch::arange(vocabulary, last.options()).unsqueeze(0);
+  const torch::Tensor interval = index - last.unsqueeze(1);  // [N, V]
+  const torch::Tensor applies = (index >= corpus::kFirstPitchIndex) & (last.unsqueeze(1) >= 0) & (interval.abs() <= R);
+  const torch::Tensor bias = table.index_select(0, (interval.clamp(-R, R) + R).reshape({-1})).view(interval.sizes());
+  return torch::where(applies, bias, torch::zeros({}, table.options()));
 }
 
 std::vector<VocabularyRows> FastNetImpl::vocabulary_rows() {
@@ -93,9 +117,17 @@ std::array<torch::Tensor, 4> FastNetImpl::forward(const torch::Tensor& tokens, c
   torch::Tensor f = future(x).reshape({B * L, H});
   torch::Tensor tok = tokens.transpose(1, 2).reshape({B * L, kNumVoices});
   torch::Tensor met = meta.transpose(1, 2).reshape({B * L, meta.size(1)});
+  const torch::Tensor last = interval_table_.defined() ? last_pitch_indices(tokens) : torch::Tensor();
   std::array<torch::Tensor, 4> logits;
-  for (int v = 0; v < kNumVoices; ++v) logits[v] = head(v, p, f, tok, met);
+  for (int v = 0; v < kNumVoices; ++v) {
+    logits[v] = head(v, p, f, tok, met);
+    if (last.defined()) logits[v] = with_interval_bias(v, logits[v], last);
+  }
   return logits;
+}
+
+torch::Tensor FastNetImpl::with_interval_bias(int voice, const torch::Tensor& logits, const torch::Tensor& last) {
+  return logits + interval_bias(interval_table_[voice], last.select(1, voice).reshape({-1}), logits.size(1));
 }
 
 std::array<torch::Tensor, 4> FastNetImpl::chronological(const torch::Tensor& tokens, const torch::Tensor& meta,
@@ -107,11 +139,13 @@ std::array<torch::Tensor, 4> FastNetImpl::chronological(const torch::Tensor& tok
   torch::Tensor p = past(embed(tokens, meta)).reshape({B * L, H});
   torch::Tensor f = future(embed(hidden, meta)).reshape({B * L, H});
   torch::Tensor met = meta.transpose(1, 2).reshape({B * L, meta.size(1)});
+  const torch::Tensor last = interval_table_.defined() ? last_pitch_indices(tokens) : torch::Tensor();
   std::array<torch::Tensor, 4> logits;
   for (int v = 0; v < kNumVoices; ++v) {
     // Voices above v sound what they sound; v and the voices below it are hidden (unless known).
     torch::Tensor seen = torch::cat({tokens.narrow(1, 0, v), hidden.narrow(1, v, kNumVoices - v)}, 1);
     logits[v] = head(v, p, f, seen.transpose(1, 2).reshape({B * L, kNumVoices}), met);
+    if (last.defined()) logits[v] = with_interval_bias(v, logits[v], last);
   }
   return logits;
 }

@@ -8,7 +8,11 @@
 //   future(t) = backward state after tick t+1,
 //   center(t) = an MLP over the other three voices and the metadata at t,
 // so the four heads share the two LSTM passes, and every tick of a crop is a
-// training target at once. Because past(t) depends only on ticks < t, a
+// training target at once. With ModelConfig::interval_range > 0 each voice's
+// pitch logits also get a learned bias by the interval from the voice's last
+// note before t (its last pitch, reached back through holds and rests), so
+// that how often a voice repeats its note or moves by step is one parameter
+// each rather than something every head must learn for every pitch. Because past(t) depends only on ticks < t, a
 // sampler can sweep left to right advancing the forward LSTM one step per
 // tick (model/fast_net_stepper.h runs this network one tick at a time).
 #pragma once
@@ -45,6 +49,9 @@ class FastNetImpl : public torch::nn::Module {
                                              const torch::Tensor& known = {});
 
   const ModelConfig& config() const { return config_; }
+  // The interval bias [4, 2 * interval_range + 1] (column i: the interval i -
+  // interval_range semitones); undefined without one.
+  const torch::Tensor& interval_table() const { return interval_table_; }
   // The parameters indexed by a vocabulary (embeddings, the heads' output rows).
   std::vector<VocabularyRows> vocabulary_rows();
 
@@ -58,6 +65,8 @@ class FastNetImpl : public torch::nn::Module {
   // tokens [N, 4] and the metadata [N, C] at the target tick.
   torch::Tensor head(int voice, const torch::Tensor& past, const torch::Tensor& future, const torch::Tensor& tokens,
                      const torch::Tensor& meta);
+  // `logits` [N, V] of `voice` plus its interval bias, `last` from last_pitch_indices.
+  torch::Tensor with_interval_bias(int voice, const torch::Tensor& logits, const torch::Tensor& last);
 
   ModelConfig config_;
   torch::nn::ModuleList note_embeddings_{nullptr};
@@ -67,7 +76,19 @@ class FastNetImpl : public torch::nn::Module {
   torch::nn::ModuleList centers_{nullptr};
   torch::nn::ModuleList heads_{nullptr};
   torch::nn::Dropout input_dropout_{nullptr};
+  torch::Tensor interval_table_;
 };
 TORCH_MODULE(FastNet);
+
+// Per voice and tick of `tokens` [B, 4, L], the vocabulary index of the
+// voice's last pitch before that tick, reached back through holds and rests;
+// -1 where a hidden position, START or the crop's start comes first.
+torch::Tensor last_pitch_indices(const torch::Tensor& tokens);
+
+// The interval bias of one voice's logits [N, V]: `table` [2R + 1] of that
+// voice, `last` [N] its last pitch indices (last_pitch_indices; -1: none).
+// Pitch index i gets table[i - last + R] where |i - last| <= R; other
+// tokens and positions without a last pitch get 0.
+torch::Tensor interval_bias(const torch::Tensor& table, const torch::Tensor& last, int64_t vocabulary);
 
 }  // namespace dq::model

@@ -156,6 +156,7 @@ FastNetStepper::FastNetStepper(FastNetImpl& net, const torch::Tensor& tokens, co
   direction_[kForward].head_share = dense(torch::cat(past, 0));
   direction_[kBackward].head_share = dense(torch::cat(future, 0));
   head_bias_ = torch::cat(head_bias, 0).contiguous();
+  if (net.interval_table().defined()) interval_table_ = net.interval_table().detach().clone().contiguous();
   const torch::Tensor region_meta = meta_part.narrow(1, first, count);
   center_static_ =
       (torch::matmul(region_meta, torch::cat(center_meta, 0).t()) + torch::cat(center_bias, 0)).contiguous();
@@ -258,6 +259,26 @@ void FastNetStepper::logits(int v, int64_t k, const torch::Tensor& past_share, c
   }
   relu_inplace(hidden_);
   dense_product(out, hidden_, head.output, head.output_bias);
+  if (interval_table_.defined()) add_interval_bias(v, t, out);
+}
+
+void FastNetStepper::add_interval_bias(int v, int64_t t, torch::Tensor& out) const {
+  const int64_t width = interval_table_.size(1), R = (width - 1) / 2;
+  const float* table = interval_table_.data_ptr<float>() + v * width;
+  for (int64_t b = 0; b < B_; ++b) {
+    const int64_t* row = token_row(b, v);
+    int64_t last = -1;  // as last_pitch_indices: back through holds and rests to a pitch
+    for (int64_t s = t - 1; s >= 0; --s) {
+      if (row[s] == corpus::kHoldIndex || row[s] == corpus::kRestIndex) continue;
+      if (row[s] >= corpus::kFirstPitchIndex) last = row[s];
+      break;
+    }
+    if (last < 0) continue;
+    float* o = out.data_ptr<float>() + b * out.stride(0);
+    const int64_t low = std::max<int64_t>(corpus::kFirstPitchIndex, last - R);
+    const int64_t high = std::min<int64_t>(vocab_[v] - 1, last + R);
+    for (int64_t i = low; i <= high; ++i) o[i] += table[i - last + R];
+  }
 }
 
 }  // namespace dq::model

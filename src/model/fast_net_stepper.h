@@ -11,7 +11,9 @@
 // training LSTM's own kernel (lstm_cell_forward), and each head split into
 // the share of the past, of the future and of the centre (the other voices at
 // the tick), so that a sweep recomputes only what changed. Its logits are the
-// training forward's (eval mode) up to float rounding, tested to 1e-4.
+// training forward's (eval mode) up to float rounding, tested to 1e-4,
+// the interval bias included (found by reading the voice's tokens back from
+// the tick).
 //
 // It reads the tokens in place ([B, 4, L] int64, contiguous): the caller may
 // change them between calls, and every step and head reads them as they are.
@@ -90,6 +92,8 @@ class FastNetStepper {
   };
 
   const int64_t* token_row(int64_t b, int voice) const;
+  // Adds voice v's interval bias (FastNetImpl::interval_table) at tick t to out [B, V].
+  void add_interval_bias(int v, int64_t t, torch::Tensor& out) const;
 
   torch::Tensor tokens_;
   int64_t B_, L_, first_;
@@ -97,8 +101,9 @@ class FastNetStepper {
   std::array<int, 4> vocab_{};
   std::array<DirectionWeights, 2> direction_;
   std::array<Head, 4> head_;
-  torch::Tensor head_bias_;      // [4 * LH], the first layer's bias of every head
-  torch::Tensor center_static_;  // [B, count, 4 * LH]: each centre's metadata part and bias
+  torch::Tensor head_bias_;       // [4 * LH], the first layer's bias of every head
+  torch::Tensor center_static_;   // [B, count, 4 * LH]: each centre's metadata part and bias
+  torch::Tensor interval_table_;  // [4, 2R + 1], or undefined
   std::array<LstmState, 2> state_;
   // Work buffers.
   torch::Tensor gates_, stacked_input_, center_, center2_, hidden_;

@@ -2,7 +2,8 @@
 // forward: the same logits for every voice at every tick, to float rounding,
 // on a 2-layer network with float16-representable weights (as every shipped
 // model has), for one piece (the matrix-vector path) and for five (the
-// matrix-product path), over a whole piece and over a region inside it.
+// matrix-product path), over a whole piece and over a region inside it,
+// with and without an interval bias.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -19,6 +20,7 @@ using model::FastNetStepper;
 
 struct Case {
   int64_t pieces, first, count;
+  int interval_range = 0;  // ModelConfig::interval_range
 };
 
 class CoreFastNetStepper : public ::testing::TestWithParam<Case> {};
@@ -27,9 +29,11 @@ TEST_P(CoreFastNetStepper, LogitsEqualTheTrainingForward) {
   const Case param = GetParam();
   model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
   c.lstm_layers = 2;
+  c.interval_range = param.interval_range;
   torch::manual_seed(3);
   model::FastNet net(c);
   torch::NoGradGuard no_grad;
+  if (c.interval_range > 0) net->interval_table().normal_();
   for (auto& p : net->parameters()) {
     p.mul_(3);  // larger than the initialization, so that every gate and ReLU is exercised
     p.copy_(p.to(torch::kHalf).to(torch::kFloat32));
@@ -83,11 +87,15 @@ TEST_P(CoreFastNetStepper, LogitsEqualTheTrainingForward) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pieces, CoreFastNetStepper,
-                         ::testing::Values(Case{1, 0, 40}, Case{5, 0, 40}, Case{1, 7, 20}, Case{5, 12, 28}),
+                         ::testing::Values(Case{1, 0, 40}, Case{5, 0, 40}, Case{1, 7, 20}, Case{5, 12, 28},
+                                           Case{5, 0, 40, 12}, Case{1, 7, 20, 3}),
                          [](const auto& info) {
                            return std::to_string(info.param.pieces) + "_pieces_ticks_" +
                                   std::to_string(info.param.first) + "_to_" +
-                                  std::to_string(info.param.first + info.param.count - 1);
+                                  std::to_string(info.param.first + info.param.count - 1) +
+                                  (info.param.interval_range > 0
+                                       ? "_interval_bias_" + std::to_string(info.param.interval_range)
+                                       : "");
                          });
 
 }  // namespace
