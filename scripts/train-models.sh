@@ -19,7 +19,7 @@ train_quartet() {
   list=$(mktemp)
   DQ_CORPUS=$CORPUS scripts/quartet-corpus.sh > "$list"
   # shellcheck disable=SC2046
-  build/deepquartet train --corpus $(cat "$list") -o runs/quartet.dqm --half \
+  build/deepquartet train --corpus $(cat "$list") -o runs/quartet.dqm --half --interval-bias 12 \
     --minutes 80 --threads 1 --patience 10 ${DQ_TRAIN_FLAGS:-}
   rm -f "$list"
 }
