@@ -1,5 +1,6 @@
 #include "model/model.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "corpus/dataset.h"
@@ -128,6 +129,13 @@ void warm_start(Model& target, Model source, const std::string& source_path) {
     torch::Tensor& now = item.value();
     if (old->sizes() == now.sizes()) {
       now.copy_(*old);
+      continue;
+    }
+    if (item.key() == "interval_bias") {  // another range: the intervals both have, interval by interval
+      const int64_t now_range = (now.size(1) - 1) / 2, old_range = (old->size(1) - 1) / 2;
+      const int64_t range = std::min(now_range, old_range);
+      now.zero_();
+      now.narrow(1, now_range - range, 2 * range + 1).copy_(old->narrow(1, old_range - range, 2 * range + 1));
       continue;
     }
     const bool more_columns =

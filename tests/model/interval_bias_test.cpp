@@ -1,8 +1,9 @@
 // The interval bias of the "fast" network (ModelConfig::interval_range): each
 // voice's last pitch found back through holds and rests and never through a
 // hidden position, the bias added to exactly the pitches within the range in
-// the training forward and the chronological factorization, and training
-// that moves it and a model file that keeps it.
+// the training forward and the chronological factorization, training that
+// moves it, a model file that keeps it and a warm start that maps it by
+// interval.
 #include <gtest/gtest.h>
 
 #include "corpus/encoding.h"
@@ -82,6 +83,24 @@ TEST(CoreIntervalBias, TrainingMovesItAndTheModelFileKeepsIt) {
   EXPECT_GT(table.abs().max().item<double>(), 0.1);
   // A model without one has none, and trains and loads as before.
   EXPECT_FALSE(model::Model::create(tiny_config("fast")).fast->interval_table().defined());
+}
+
+// A warm start to another range keeps each interval's bias: the common
+// intervals copied, the new ones at zero.
+TEST(CoreIntervalBias, AWarmStartToAnotherRangeKeepsEachIntervalsBias) {
+  model::ModelConfig wide = fixture_config(corpus::kNumMetaChannels), narrow = wide;
+  wide.interval_range = 3;
+  narrow.interval_range = 1;
+  model::Model source = model::Model::create(wide);
+  torch::NoGradGuard no_grad;
+  source.fast->interval_table().copy_(torch::arange(7, torch::kFloat).expand({4, 7}));  // -3..+3 -> 0..6
+  model::Model smaller = model::Model::create(narrow);
+  model::warm_start(smaller, source, "wide.dqm");
+  EXPECT_TRUE(torch::equal(smaller.fast->interval_table(), torch::tensor({2.0f, 3.0f, 4.0f}).expand({4, 3})));
+  model::Model larger = model::Model::create(wide);
+  model::warm_start(larger, smaller, "narrow.dqm");
+  EXPECT_TRUE(torch::equal(larger.fast->interval_table(),
+                           torch::tensor({0.0f, 0.0f, 2.0f, 3.0f, 4.0f, 0.0f, 0.0f}).expand({4, 7})));
 }
 
 }  // namespace
