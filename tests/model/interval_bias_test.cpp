@@ -10,7 +10,6 @@
 #include "model/fast_net.h"
 #include "model/model.h"
 #include "support/core_test_util.h"
-#include "train/trainer.h"
 
 namespace dq::testing {
 namespace {
@@ -59,20 +58,10 @@ TEST(CoreIntervalBias, IsAddedToThePitchesWithinItsRangeOfTheLastNote) {
 
 TEST(CoreIntervalBias, TrainingMovesItAndTheModelFileKeepsIt) {
   TempDir dir("interval_bias_training");
-  train::TrainOptions o;
-  o.corpus = {chorale_path()};
-  o.config = tiny_config("fast");
+  train::TrainOptions o = tiny_training(dir, "interval.dqm", 5, 1);
   o.config.interval_range = 12;
   o.config.masking = 0.5;
-  o.output = dir.file("interval.dqm");
-  o.cache_dir = dir.file("cache");
   o.lr = 1e-3;
-  o.crop = 64;
-  o.batch = 4;
-  o.max_steps = 5;
-  o.eval_every = 5;
-  o.patience = 0;
-  o.progress = false;
   train::train(o);
   model::Model m = model::load_model(o.output);
   EXPECT_EQ(m.config.interval_range, 12);

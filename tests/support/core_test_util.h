@@ -15,6 +15,7 @@
 
 #include "model/config.h"
 #include "music/score.h"
+#include "train/trainer.h"
 
 namespace dq::testing {
 
@@ -63,6 +64,25 @@ inline model::ModelConfig tiny_config(const std::string& preset, int lstm_layers
   c.input_dropout = 0;
   c.window = 8;
   return c;
+}
+
+// Options for `steps` steps of a tiny "fast" model on the fixture chorale,
+// writing `name` in `dir`.
+inline train::TrainOptions tiny_training(const TempDir& dir, const std::string& name, int steps, int threads) {
+  train::TrainOptions o;
+  o.corpus = {chorale_path()};
+  o.config = tiny_config("fast");
+  o.output = dir.file(name);
+  o.cache_dir = dir.file("cache");
+  o.lr = 1e-2;
+  o.crop = 64;
+  o.batch = 4;
+  o.max_steps = steps;
+  o.eval_every = steps;
+  o.patience = 0;
+  o.threads = threads;
+  o.progress = false;
+  return o;
 }
 
 // One note of the chorale: MIDI pitch (-1 for a rest) and length in ticks.

@@ -156,25 +156,6 @@ TEST(CoreChronologicalLikelihood, AKnownVoiceIsHeardInTheFutureAndTheOthersAreNo
   for (int v = 0; v < music::kNumVoices; ++v) EXPECT_TRUE(torch::equal(none[v], plain[v])) << v;
 }
 
-// Options for `steps` steps of a tiny "fast" model on the fixture chorale,
-// writing `name` in `dir`.
-train::TrainOptions tiny_training(const TempDir& dir, const std::string& name, int steps, int threads) {
-  train::TrainOptions o;
-  o.corpus = {chorale_path()};
-  o.config = tiny_config("fast");
-  o.output = dir.file(name);
-  o.cache_dir = dir.file("cache");
-  o.lr = 1e-2;
-  o.crop = 64;
-  o.batch = 4;
-  o.max_steps = steps;
-  o.eval_every = steps;
-  o.patience = 0;
-  o.threads = threads;
-  o.progress = false;
-  return o;
-}
-
 TEST(CoreChronologicalTraining, TrainsAndIsStoredInTheModelFile) {
   TempDir dir("chronological_training");
   // Two threads: each thread's part has chronological and masked crops.
