@@ -32,6 +32,15 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
                                                {"noise", sample::Start::kNoise},
                                                {"chronological", sample::Start::kChronological}}))
       ->default_str("auto");
+  cmd->add_option("--pass-order", options.pass_order,
+                  "The order in which the chronological pass draws a tick's voices: random (each tick its own), "
+                  "score (top voice first, bass last, as the network was trained) or auto (score for the quartet "
+                  "styles, random for chorales)")
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, sample::PassOrder>{{"auto", sample::PassOrder::kAuto},
+                                                                           {"random", sample::PassOrder::kRandom},
+                                                                           {"score", sample::PassOrder::kScore}}))
+      ->default_str("auto");
   cmd->add_flag("!--free-rhythm", options.keep_rhythm,
                 "Let the sweeps redraw the rhythm everywhere (by default, after a chronological first pass, they "
                 "keep its rhythm except at fermatas and redraw pitches)");

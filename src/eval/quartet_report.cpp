@@ -212,7 +212,12 @@ std::string sampling_text(const model::Model& model, const sample::SampleOptions
                             : std::string("the styles' own sweeps (after a chronological start, that pass alone)")) +
          ", temperature " + fixed(so.start_temperature, 2) + " -> " + fixed(so.temperature, 2) + ", start " +
          (sample::starts_chronologically(model, so) ? "chronological" : "noise") +
-         (so.keep_rhythm && sample::starts_chronologically(model, so) ? ", rhythm of the first pass kept" : "") + ", " +
+         (so.keep_rhythm && sample::starts_chronologically(model, so) ? ", rhythm of the first pass kept" : "") +
+         (so.pass_order == sample::PassOrder::kAuto    ? ", the styles' own voice order in the first pass (score "
+                                                         "order for quartet styles)"
+          : so.pass_order == sample::PassOrder::kScore ? ", the first pass in score order"
+                                                       : ", the first pass in a random voice order per tick") +
+         ", " +
          (so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
           : so.voice_leading_penalty < 0 ? std::string("the styles' own voice-leading prior (none for quartet styles)")
                                          : std::string("no voice-leading prior")) +

@@ -56,6 +56,10 @@ bool takes_style_guidance(const model::Model& m, int style) {
 
 double default_style_guidance(const model::Model& m, int style) { return takes_style_guidance(m, style) ? 1.0 : 0.0; }
 
+PassOrder default_pass_order(const model::Model& m, int style) {
+  return is_chorale_style(m, style) ? PassOrder::kRandom : PassOrder::kScore;
+}
+
 FixedMask no_fixed(int length) {
   FixedMask mask;
   for (auto& v : mask) v.assign(length, false);
@@ -249,6 +253,8 @@ std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> 
   const bool chronological = starts_chronologically(model, options);
   if (model.fast && resolved.iterations <= 0) resolved.iterations = default_sweeps(model, style, chronological);
   resolved.keep_rhythm = options.keep_rhythm && chronological;
+  if (resolved.pass_order == PassOrder::kAuto) resolved.pass_order = default_pass_order(model, style);
+  if (!chronological) resolved.pass_order = PassOrder::kRandom;  // no pass to order
   if (state.last >= state.first) {
     if (model.fast) {
       sweep_sample(*model.fast, state, resolved, rng);

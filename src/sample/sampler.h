@@ -42,6 +42,16 @@ FixedMask no_fixed(int length);
 // chronological start where the model allows it, else noise.
 enum class Start { kAuto, kNoise, kChronological };
 
+// The order in which the chronological pass draws the voices of each tick.
+// kRandom: a new random order at every tick, so that each voice is sometimes
+// drawn first, knowing none of the others there. kScore: the top voice first
+// and the bass last, each voice knowing those above it at the tick, as the
+// chronological crops train the network (FastNetImpl::chronological): a pass
+// at temperature 1 without a prior is then a draw from that factorization.
+// kAuto: the style's own (default_pass_order). Later sweeps always take a
+// random order.
+enum class PassOrder { kAuto, kRandom, kScore };
+
 struct SampleOptions {
   // "fast": number of sweeps over the free region (0 = the style's own:
   // default_sweeps).
@@ -62,6 +72,7 @@ struct SampleOptions {
   // final cadence), not any cadence the other fermatas allow.
   bool final_tonic = true;
   Start start = Start::kAuto;
+  PassOrder pass_order = PassOrder::kAuto;
   // "fast", where the start is chronological: the sweeps after the
   // chronological pass redraw pitches only, except under a fermata and in
   // the quarter before it (where cadences form): elsewhere a hold or a rest
@@ -111,6 +122,13 @@ int default_sweeps(const model::Model& m, int style, bool chronological);
 // a composer's string-quartet style of a "fast" model that has the
 // reference style, else 0.
 double default_style_guidance(const model::Model& m, int style);
+
+// The chronological pass's voice order a style is sampled with unless asked
+// otherwise: kScore for the string-quartet styles, whose music is that pass
+// alone (told apart less and more in style than in a random order; README,
+// String quartets), kRandom for the chorale style, whose sweeps redraw the
+// pass (score order measured worse there: README, ablation row 35).
+PassOrder default_pass_order(const model::Model& m, int style);
 
 // Whether sampling `m` with `options` starts chronologically (kAuto: where
 // the model was trained with masks); throws dq::Error for kChronological on a

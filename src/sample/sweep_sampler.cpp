@@ -93,7 +93,7 @@ class Sweeps {
         record_output(track, travel, rightward ? track.past_record : track.future_record, k);
         track.net.share_into(travel, track.net.output(travel), track.travel_share);
       }
-      std::shuffle(order_.begin(), order_.end(), rng_);
+      if (index > 0 || o_.pass_order != PassOrder::kScore) std::shuffle(order_.begin(), order_.end(), rng_);
       for (int v : order_) {
         if (!any_free(v, t)) continue;
         for (Track& track : tracks_) {
@@ -170,8 +170,8 @@ class Sweeps {
   const VoiceLeadingPrior prior_;
   const int64_t B_, L_, n_;
   const std::vector<bool> cadence_zone_;
-  std::deque<Track> tracks_;  // the style asked for, then (with guidance) the reference style
-  std::array<int, kNumVoices> order_ = {0, 1, 2, 3};
+  std::deque<Track> tracks_;                          // the style asked for, then (with guidance) the reference style
+  std::array<int, kNumVoices> order_ = {0, 1, 2, 3};  // score order until the first shuffle
 };
 
 }  // namespace

@@ -4,7 +4,8 @@
 // Sweeps alternate direction. A left-to-right sweep reads the future of
 // every tick from the backward LSTM states recorded by the previous sweep
 // (the ticks to the right have not changed since), resamples the four voices
-// of a tick one after another (in random order) through their heads, and
+// of a tick one after another (in random order; the first sweep in score
+// order with PassOrder::kScore) through their heads, and
 // advances the forward LSTM by that tick, recording the past of every tick. A
 // right-to-left sweep does the mirror image with the recorded past. So each
 // sweep is a true Gibbs scan at the cost of one LSTM step per tick, and a

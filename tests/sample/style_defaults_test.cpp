@@ -120,8 +120,9 @@ TEST(CoreStyleGuidance, IsExactlyOffWhenTheStylesReadAlike) {
 }
 
 // A composer's quartet style is sampled by default with the chronological
-// pass alone and style guidance 1; the chorale style with 40 sweeps, unguided.
-TEST(CoreStyleGuidance, TheStylesOwnSweepsAndGuidanceAreTheDefault) {
+// pass alone, in score order, and style guidance 1; the chorale style with 40
+// sweeps after a pass in a random order, unguided.
+TEST(CoreStyleGuidance, TheStylesOwnSweepsOrderAndGuidanceAreTheDefault) {
   model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
   c.styles = {"bach", "haydn", sample::kReferenceStyle};
   c.masking = 0.5;  // so that sampling starts chronologically
@@ -132,6 +133,9 @@ TEST(CoreStyleGuidance, TheStylesOwnSweepsAndGuidanceAreTheDefault) {
   EXPECT_DOUBLE_EQ(sample::default_style_guidance(m, 0), 0.0);
   EXPECT_DOUBLE_EQ(sample::default_style_guidance(m, 1), 1.0);
   EXPECT_DOUBLE_EQ(sample::default_style_guidance(m, 2), 0.0);
+  EXPECT_EQ(sample::default_pass_order(m, 0), sample::PassOrder::kRandom);
+  EXPECT_EQ(sample::default_pass_order(m, 1), sample::PassOrder::kScore);
+  EXPECT_EQ(sample::default_pass_order(m, 2), sample::PassOrder::kScore);
   const Score chorale = io::read_score(chorale_path());
   const sample::FixedMask free = sample::no_fixed(chorale.length());
   sample::SampleOptions by_style;
@@ -140,9 +144,13 @@ TEST(CoreStyleGuidance, TheStylesOwnSweepsAndGuidanceAreTheDefault) {
     sample::SampleOptions spelled_out = by_style;
     spelled_out.iterations = style == 0 ? 40 : 1;
     spelled_out.style_guidance = style == 0 ? 0.0 : 1.0;
+    spelled_out.pass_order = style == 0 ? sample::PassOrder::kRandom : sample::PassOrder::kScore;
     const Score a = sample::sample(m, {chorale}, {free}, style, by_style)[0];
     const Score b = sample::sample(m, {chorale}, {free}, style, spelled_out)[0];
     EXPECT_TRUE(a.same_music(b)) << "style " << style;
+    // The other order is other music.
+    spelled_out.pass_order = style == 0 ? sample::PassOrder::kScore : sample::PassOrder::kRandom;
+    EXPECT_FALSE(a.same_music(sample::sample(m, {chorale}, {free}, style, spelled_out)[0])) << "style " << style;
   }
 }
 
