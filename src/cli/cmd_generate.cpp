@@ -19,6 +19,7 @@ struct GenerateOptions {
   std::string key = "C major";
   std::string meter = "4/4";
   std::string fermatas;
+  bool open_end = false;
 };
 
 int run_generate(GenerateOptions o) {
@@ -30,12 +31,14 @@ int run_generate(GenerateOptions o) {
   request.fermatas = o.fermatas;
   request.style = o.flags.style;
   request.count = o.flags.count;
+  request.open_end = o.open_end;
   model::Model model = o.flags.load();
   o.flags.options.progress = !o.flags.quiet;
   std::vector<music::Score> pieces;
   if (o.flags.constraints_path.empty()) {
     pieces = sample::generate(model, request, o.flags.options);
   } else {
+    if (request.open_end) throw Error("--open-end cannot be combined with --constraints");
     // The same empty piece, with the constraints written in and fixed.
     sample::Constraints constraints = sample::read_constraints(o.flags.constraints_path);
     request.count = 1;
@@ -64,6 +67,9 @@ void add_generate(CLI::App& app, Runner& run) {
                   "every:Nbars, a list of bars (4,8,12) or none; in a bar where Bach ends a phrase (4/4: beat 3, "
                   "the last bar's beats 3-4; 3/4: the downbeat) (default: every:2bars for chorales, none for the "
                   "quartet styles)");
+  cmd->add_flag("--open-end", o->open_end,
+                "The opening of a longer piece: the model is told the music goes on after the last bar, so it "
+                "writes no final cadence (the quartet evaluation compares such openings with real ones)");
   o->flags.add_to(cmd);
   cmd->callback([o, &run] { run = [o] { return run_generate(*o); }; });
 }

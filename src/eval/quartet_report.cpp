@@ -68,6 +68,7 @@ struct Piece {
 // Real movements of one style, by split.
 struct StyleMovements {
   std::vector<Piece> held_out;          // openings of valid and test movements
+  std::vector<Piece> held_out_longer;   // the same with the bars after them (sample::open_end_ticks)
   std::vector<Piece> training;          // openings of training movements
   std::vector<Piece> training_windows;  // up to kWindowsPerMovement windows per training movement
   std::vector<const corpus::CorpusPiece*> held_out_movements;  // whole, for the model's metrics
@@ -103,6 +104,8 @@ std::map<std::string, StyleMovements> movements_by_style(const std::vector<corpu
       m.training_windows.insert(m.training_windows.end(), windows.begin(), windows.end());
     } else {
       m.held_out.push_back(windows[0]);
+      const int beyond = sample::open_end_ticks(p.score.meta[0].time) / p.score.meta[0].time.ticks_per_bar();
+      m.held_out_longer.push_back(windows_of(p.score, key, bars + beyond, 1)[0]);
       m.held_out_movements.push_back(&p);
     }
   }
@@ -131,6 +134,7 @@ std::vector<Piece> generate_style(model::Model& model, const std::string& style,
     r.key = model_piece.key;
     r.time = model_piece.score.meta[0].time;
     r.style = style;
+    r.open_end = true;  // an opening, as the real ones are
     sample::SampleOptions so = o.sampling;
     so.progress = false;
     so.seed = o.sampling.seed + static_cast<uint64_t>(i);
@@ -143,9 +147,11 @@ std::vector<Piece> generate_style(model::Model& model, const std::string& style,
 }
 
 // Violin I of each of the `real` openings kept, the other instruments
-// written by the model in `style` with the quartet defaults.
+// written by the model in `style` with the quartet defaults. As the generated
+// openings, each is written with the bars after it (`longer`: violin I as the
+// movement goes on) and cut to its length.
 std::vector<Piece> reharmonize_style(model::Model& model, const std::string& style, const std::vector<Piece>& real,
-                                     const QuartetReportOptions& o) {
+                                     const std::vector<Piece>& longer, const QuartetReportOptions& o) {
   constexpr uint64_t kSeedOffset = 100000;  // other draws than the generated pieces'
   std::vector<Piece> pieces;
   Progress bar("Reharmonizing (" + style + ")", static_cast<int>(real.size()), o.progress);
@@ -158,7 +164,8 @@ std::vector<Piece> reharmonize_style(model::Model& model, const std::string& sty
     sample::SampleOptions so = o.sampling;
     so.progress = false;
     so.seed = o.sampling.seed + kSeedOffset + static_cast<uint64_t>(i);
-    pieces.push_back({sample::reharmonize(model, real[i].score, r, so)[0], real[i].key});
+    const Score written = sample::reharmonize(model, longer[i].score, r, so)[0];
+    pieces.push_back({music::excerpt(written, 0, real[i].score.length()), real[i].key});
     bar.update(static_cast<int>(i + 1));
   }
   bar.finish();
@@ -275,8 +282,9 @@ QuartetReport run_quartet_report(model::Model& model, const std::string& model_p
                                         std::to_string(corpus.size()) + " pieces read"});
   report.facts.push_back({"sampling", sampling_text(model, o.sampling)});
   report.facts.push_back({"pieces", std::to_string(o.generated) + " generated per style, " + std::to_string(o.bars) +
-                                        " bars each; real: the opening " + std::to_string(o.bars) +
-                                        " bars of each movement"});
+                                        " bars each, openings (the model told the music goes on: "
+                                        "sample::PieceRequest::open_end); real: the opening " +
+                                        std::to_string(o.bars) + " bars of each movement"});
 
   // The style classifier, on the training movements of every quartet style.
   std::vector<std::string> names;
@@ -317,7 +325,7 @@ QuartetReport run_quartet_report(model::Model& model, const std::string& model_p
     r.texture = texture_rows(generated_rows, real_rows, names);
     r.labelled_as.assign(classes, 0);
     for (const auto& f : generated_rows) ++r.labelled_as[classifier.predict(f)];
-    const std::vector<Piece> reharmonized = reharmonize_style(model, style, m.held_out, o);
+    const std::vector<Piece> reharmonized = reharmonize_style(model, style, m.held_out, m.held_out_longer, o);
     const auto reharmonized_rows = feature_rows(reharmonized, nullptr);
     r.reharmonized_pieces = static_cast<int>(reharmonized.size());
     r.reharmonized_vs_real = two_sample_test(reharmonized_rows, real_rows, names, o.classifier);
@@ -422,8 +430,9 @@ std::string markdown(const QuartetReport& report) {
                        std::to_string(r.reharmonized_texture.size())});
   }
   md << "\nThe seed's use: a tune harmonized as a quartet. Violin I of every held-out opening is kept note for note "
-        "(in its key, untransposed) and the model writes violin II, viola and cello in the style with its quartet "
-        "defaults; the classifier compares the results with the same openings as the composer wrote them, so "
+        "(in its key, untransposed; with the bars after it, as the movement goes on, then cut) and the model writes "
+        "violin II, viola and cello in the style with its quartet defaults; the classifier compares the results with "
+        "the same openings as the composer wrote them, so "
         "violin I's features are equal in both sets and what separates them is the accompaniment.\n";
 
   md << "\n## Style classifier\n\nA multinomial logistic regression (src/eval/style_classifier.h) trained on "

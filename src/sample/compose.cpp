@@ -7,6 +7,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "corpus/encoding.h"
+#include "music/excerpt.h"
 #include "music/pitch.h"
 #include "music/range.h"
 #include "music/transpose.h"
@@ -110,11 +112,18 @@ std::string default_fermatas(const model::Model& model, const std::string& style
   return is_chorale_style(model, style_index(model, style)) ? "every:2bars" : "none";
 }
 
+int open_end_ticks(const music::TimeSignature& time) {
+  const int horizon = corpus::kMaxQuartersToEnd * music::kTicksPerQuarter;
+  const int bar = time.ticks_per_bar();
+  return (horizon + bar - 1) / bar * bar;
+}
+
 std::vector<Score> generate(model::Model& model, const PieceRequest& r, const SampleOptions& options) {
   if (r.bars < 1 || r.bars > 256) throw Error("--bars must be between 1 and 256");
   if (r.count < 1 || r.count > 1000) throw Error("--count must be between 1 and 1000");
   int style = style_index(model, r.style);
-  Score base = music::make_empty_score(r.bars * r.time.ticks_per_bar(), r.key, r.time);
+  const int ticks = r.bars * r.time.ticks_per_bar();
+  Score base = music::make_empty_score(ticks + (r.open_end ? open_end_ticks(r.time) : 0), r.key, r.time);
   if (!is_chorale_style(model, style)) {
     base.ensemble = music::Ensemble::kStringQuartet;
     base.part_names = music::default_part_names(base.ensemble);
@@ -123,7 +132,11 @@ std::vector<Score> generate(model::Model& model, const PieceRequest& r, const Sa
   base.title = "deepquartet";
   std::vector<Score> scores(r.count, base);
   std::vector<FixedMask> fixed(r.count, no_fixed(base.length()));
-  return sample(model, scores, fixed, style, options);
+  std::vector<Score> pieces = sample(model, scores, fixed, style, options);
+  if (r.open_end) {
+    for (Score& piece : pieces) piece = music::excerpt(piece, 0, ticks);
+  }
+  return pieces;
 }
 
 int parse_position(const Score& score, const std::string& text, bool end) {

@@ -24,7 +24,17 @@ struct PieceRequest {
   std::string fermatas;  // "" = default_fermatas(model, style)
   std::string style;     // "" = the model's first style
   int count = 1;
+  // The opening of a longer piece: the network is told that the music goes on
+  // after the last bar (open_end_ticks more are drawn, then cut), so the
+  // piece does not close as a whole piece does (final cadence, last chord
+  // held, rests after it). Fermatas are placed as in the longer piece.
+  bool open_end = false;
 };
+
+// The ticks drawn after a piece with an open end and cut: whole bars of
+// `time` that reach past the network's end horizon (corpus::kMaxQuartersToEnd
+// quarters), so that every tick of the piece reads as far from the end.
+int open_end_ticks(const music::TimeSignature& time);
 
 // Sets the fermata metadata of `score` from a fermata spec (see PieceRequest).
 void apply_fermatas(music::Score& score, const std::string& spec);

@@ -281,6 +281,7 @@ TEST(CoreCli, SamplingFlagsAreChecked) {
   expect_failure(run_in(dir, gen + "--style mozart -o x.mid"), 1, "mozart");
   expect_failure(run_in(dir, gen + "-o x.abc"), 1, "x.abc");
   expect_failure(run_in(dir, gen + "--constraints missing.json -o x.mid"), 1, "missing.json");
+  expect_failure(run_in(dir, gen + "--constraints missing.json --open-end -o x.mid"), 1, "--open-end");
   expect_failure(run_in(dir, "generate --model /nonexistent/m.dqm -o x.mid"), 1, "/nonexistent/m.dqm");
   write_bytes(dir.file("corrupt.dqm"), "this is not a model");
   expect_failure(run_in(dir, "generate --model corrupt.dqm -o x.mid"), 1, "corrupt.dqm");
@@ -350,6 +351,10 @@ TEST(CoreCli, TrainGenerateReharmonizeRegenerate) {
   ASSERT_EQ(r.code, 0) << describe(r);
   EXPECT_TRUE(fs::exists(dir.file("many-1.mid")));
   EXPECT_TRUE(fs::exists(dir.file("many-2.mid")));
+  // An open end: the bars asked for, the opening of a longer piece.
+  r = run_in(dir, "generate --bars 3 --open-end -o open.musicxml" + common);
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(io::read_score(dir.file("open.musicxml")).length(), 3 * 16);
 
   // Reharmonize keeps the melody note for note.
   r = run_in(dir, "reharmonize " + quote(melody_path()) + " -o h.musicxml --model tiny.dqm --iterations 2 --threads 1");

@@ -12,6 +12,7 @@
 
 #include "io/score_file.h"
 #include "model/model.h"
+#include "music/excerpt.h"
 #include "music/pitch.h"
 #include "sample/compose.h"
 #include "sample/sampler.h"
@@ -130,6 +131,24 @@ TEST_P(CoreSample, SameSeedSameMusicOtherSeedOtherMusic) {
   std::vector<Score> d = sample::generate(model(), r, threaded);
   std::vector<Score> e = sample::generate(model(), r, threaded);
   EXPECT_TRUE(d[0].same_music(e[0]));
+}
+
+// An open end is the opening of a longer piece: the first bars of that
+// piece drawn with the same seed, as many as asked for.
+TEST_P(CoreSample, AnOpenEndIsTheOpeningOfALongerPiece) {
+  sample::PieceRequest r;
+  r.bars = 3;
+  r.time = music::parse_meter("3/4");
+  r.open_end = true;
+  const Score opening = sample::generate(model(), r, options(5))[0];
+  EXPECT_EQ(opening.length(), 3 * r.time.ticks_per_bar());
+  EXPECT_EQ(music::validate(opening), "");
+  sample::PieceRequest longer = r;
+  longer.open_end = false;
+  longer.bars = r.bars + sample::open_end_ticks(r.time) / r.time.ticks_per_bar();
+  EXPECT_EQ(longer.bars, 3 + 6);  // the 16 quarters of the end horizon: six bars of 3/4
+  const Score whole = sample::generate(model(), longer, options(5))[0];
+  EXPECT_TRUE(opening.same_music(music::excerpt(whole, 0, opening.length())));
 }
 
 TEST_P(CoreSample, FixedPositionsNeverChange) {
