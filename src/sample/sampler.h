@@ -125,9 +125,10 @@ double default_style_guidance(const model::Model& m, int style);
 
 // The chronological pass's voice order a style is sampled with unless asked
 // otherwise: kScore for the string-quartet styles, whose music is that pass
-// alone (told apart less and more in style than in a random order; README,
-// String quartets), kRandom for the chorale style, whose sweeps redraw the
-// pass (score order measured worse there: README, ablation row 35).
+// alone (told apart a little less from real movements, the reharmonizations
+// clearly less, than in a random order; README, String quartets row 24),
+// kRandom for the chorale style, whose sweeps redraw the pass (score order
+// measured worse there: README, ablation row 35).
 PassOrder default_pass_order(const model::Model& m, int style);
 
 // Whether sampling `m` with `options` starts chronologically (kAuto: where
