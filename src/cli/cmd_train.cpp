@@ -104,6 +104,14 @@ void add_train(CLI::App& app, Runner& run) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--edge-crops", o.edge_crops, "Fraction of crops aligned with a piece's start or end (fast)")
       ->capture_default_str();
+  cmd->add_option("--fault-unlikelihood", o.fault_unlikelihood,
+                  "Weight of an unlikelihood loss on the tokens that would make parallel fifths or octaves or "
+                  "other voice-leading faults with the written notes around them (fast; default 0: off)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--scheduled-sampling", o.scheduled_sampling,
+                  "Fraction of the chronological crops' notes replaced in what the network reads by its own "
+                  "draws, so that it learns to go on from music it wrote (fast; default 0: off)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--eval-every", o.eval_every, "Steps between validations (default: about every 2 minutes)");
   cmd->add_option("--patience", o.patience, "Validations without improvement before stopping (0: never)")
       ->capture_default_str();

@@ -8,10 +8,14 @@
 #include <sstream>
 #include <thread>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "corpus/dataset.h"
 #include "model/batches.h"
 #include "model/model.h"
 #include "train/distributed.h"
+#include "train/fault_unlikelihood.h"
+#include "train/own_draws.h"
 #include "util/error.h"
 #include "util/file_util.h"
 #include "util/plot.h"
@@ -172,18 +176,14 @@ void run_parallel(int n, int workers, const Task& task) {
   for (auto& t : pool) t.join();
 }
 
-// Logits of every voice at every tick of crops `tokens` [B, 4, L]: the first
-// `first` crops through the chronological factorization (their voices
-// `known` [B, 4] known throughout), the others through the training forward
-// of `inputs` (the crops, some positions hidden).
-std::array<torch::Tensor, 4> crop_logits(model::FastNetImpl& net, const torch::Tensor& tokens,
-                                         const torch::Tensor& inputs, const torch::Tensor& meta,
-                                         const torch::Tensor& known, int64_t first) {
-  const int64_t B = tokens.size(0);
-  if (first == 0) return net.forward(inputs, meta);
-  if (first == B) return net.chronological(tokens, meta, known);
-  auto ordered = net.chronological(tokens.narrow(0, 0, first), meta.narrow(0, 0, first), known.narrow(0, 0, first));
-  auto rest = net.forward(inputs.narrow(0, first, B - first), meta.narrow(0, first, B - first));
+// Logits of every voice at every tick of the crops `reading` reads.
+std::array<torch::Tensor, 4> crop_logits(model::FastNetImpl& net, const CropReading& reading) {
+  const int64_t B = reading.tokens.size(0), first = reading.chronological;
+  if (first == 0) return net.forward(reading.inputs, reading.meta);
+  if (first == B) return net.chronological(reading.tokens, reading.meta, reading.known);
+  auto ordered = net.chronological(reading.tokens.narrow(0, 0, first), reading.meta.narrow(0, 0, first),
+                                   reading.known.narrow(0, 0, first));
+  auto rest = net.forward(reading.inputs.narrow(0, first, B - first), reading.meta.narrow(0, first, B - first));
   // Logits are [B * L, V], crop-major: the chronological crops' rows come first.
   for (int v = 0; v < kNumVoices; ++v) ordered[v] = torch::cat({ordered[v], rest[v]}, 0);
   return ordered;
@@ -221,7 +221,16 @@ void reduce_gradients(const std::vector<torch::nn::Module*>& modules, torch::Ten
 struct FastBatch {
   torch::Tensor tokens, inputs, meta, known, ordered;
   std::array<double, kNumVoices> targets{};
+  // [B, 4, L] bool: the positions the network reads as its own draws
+  // (undefined without scheduled sampling), and the seed of those draws.
+  torch::Tensor own_draws;
+  uint64_t draw_seed = 0;
 };
+
+// What the network reads of a batch, before any of its own draws.
+CropReading reading_of(const FastBatch& b) {
+  return {b.tokens, b.inputs, b.meta, b.known, b.ordered.sum().item<int64_t>()};
+}
 
 FastBatch draw_fast_batch(const Run& run, const SplitView& train, const TrainOptions& o, std::mt19937_64& rng) {
   FastBatch g;
@@ -238,26 +247,52 @@ FastBatch draw_fast_batch(const Run& run, const SplitView& train, const TrainOpt
   g.ordered = torch::arange(o.batch) < static_cast<int64_t>(std::llround(run.model.config.chronological * o.batch));
   for (int v = 0; v < kNumVoices; ++v)
     g.targets[v] = std::max<int64_t>(1, (g.tokens.select(1, v) >= corpus::kRestIndex).sum().item<int64_t>());
+  if (o.scheduled_sampling > 0) {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(rng());
+    g.own_draws = own_draw_positions(reading_of(g), o.scheduled_sampling, generator);
+    g.draw_seed = rng();
+  }
   return g;
 }
 
 // This rank's share of a global batch (the same counts of targets).
 FastBatch share_of(const FastBatch& g, const ProcessGroup* group) {
-  return {share_of(g.tokens, group), share_of(g.inputs, group),  share_of(g.meta, group),
-          share_of(g.known, group),  share_of(g.ordered, group), g.targets};
+  FastBatch s{share_of(g.tokens, group),
+              share_of(g.inputs, group),
+              share_of(g.meta, group),
+              share_of(g.known, group),
+              share_of(g.ordered, group),
+              g.targets,
+              {},
+              0};
+  if (g.own_draws.defined()) s.own_draws = share_of(g.own_draws, group);
+  s.draw_seed = g.draw_seed + (group ? static_cast<uint64_t>(group->rank()) * 1000 : 0);
+  return s;
 }
 
 // Part `part` of a batch split into `parts` along the crops.
 FastBatch part_of(const FastBatch& b, int part, int parts) {
   auto chunk = [&](const torch::Tensor& t) { return t.chunk(parts, 0)[part]; };
-  return {chunk(b.tokens), chunk(b.inputs), chunk(b.meta), chunk(b.known), chunk(b.ordered), b.targets};
+  FastBatch p{chunk(b.tokens), chunk(b.inputs), chunk(b.meta), chunk(b.known), chunk(b.ordered), b.targets, {}, 0};
+  if (b.own_draws.defined()) p.own_draws = chunk(b.own_draws);
+  p.draw_seed = b.draw_seed + static_cast<uint64_t>(part);
+  return p;
 }
 
 // The loss of `part` (its share of the global batch's: per voice the sum of
-// its targets' cross-entropies over the global count of targets), its
-// gradient left in `net`.
-double part_loss_backward(model::FastNetImpl& net, const FastBatch& part) {
-  auto logits = crop_logits(net, part.tokens, part.inputs, part.meta, part.known, part.ordered.sum().item<int64_t>());
+// its targets' cross-entropies, and of their fault unlikelihood times its
+// weight, over the global count of targets), its gradient left in `net`.
+double part_loss_backward(model::FastNetImpl& net, const FastBatch& part, const TrainOptions& o) {
+  CropReading reading = reading_of(part);
+  // Crops read whole: neither chronological nor with hidden positions.
+  const torch::Tensor whole = (part.inputs == part.tokens).flatten(1).all(1).logical_and(part.ordered.logical_not());
+  if (part.own_draws.defined() && part.own_draws.any().item<bool>()) {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(part.draw_seed);
+    reading = with_own_draws(net, reading, part.own_draws, generator);
+  }
+  auto logits = crop_logits(net, reading);
+  std::array<torch::Tensor, kNumVoices> faulty;
+  if (o.fault_unlikelihood > 0) faulty = faulty_tokens(net.config().vocab, reading.inputs, part.tokens, whole);
   torch::Tensor loss = torch::zeros({});
   for (int v = 0; v < kNumVoices; ++v) {
     torch::Tensor target = part.tokens.select(1, v).reshape({-1});
@@ -265,6 +300,9 @@ double part_loss_backward(model::FastNetImpl& net, const FastBatch& part) {
     torch::Tensor sum =
         torch::nn::functional::cross_entropy(logits[v].index({mask}), target.index({mask}),
                                              torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+    if (faulty[v].defined()) {
+      sum = sum + o.fault_unlikelihood * fault_unlikelihood(logits[v], faulty[v].reshape({-1, faulty[v].size(2)}));
+    }
     loss = loss + sum / part.targets[v];
   }
   loss = loss / kNumVoices;
@@ -318,7 +356,7 @@ double fast_step(Run& run, const SplitView& train, const TrainOptions& o, std::m
   run.optimizers[0]->zero_grad();
   run_parallel(made, parts, [&](int part) {
     if (part > 0) copy_weights(*run.model.fast, *nets[part]);
-    losses[part] = part_loss_backward(*nets[part], part_of(share, part, parts));
+    losses[part] = part_loss_backward(*nets[part], part_of(share, part, parts), o);
   });
   if (made > 1) sum_replica_gradients(*run.model.fast, {nets.begin() + 1, nets.begin() + made});
   double local_loss = 0;
@@ -530,6 +568,8 @@ std::string validate(Run& run, const SplitView& valid, const corpus::Dataset& da
                           {"batch", o.batch},
                           {"crop", o.crop},
                           {"edge_crops", o.edge_crops},
+                          {"fault_unlikelihood", o.fault_unlikelihood},
+                          {"scheduled_sampling", o.scheduled_sampling},
                           {"init", o.init},
                           {"seed", o.seed},
                           {"threads", o.threads},

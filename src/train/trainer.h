@@ -37,7 +37,14 @@ struct TrainOptions {
   int batch = 0;             // crops per step ("fast", default 16) or windows per voice ("deepbach", default 256)
   int crop = 128;            // ticks per crop ("fast")
   double edge_crops = 0.25;  // "fast": crops aligned with a piece's start or end (see model::sample_crops)
-  std::string init;          // a model file to start from instead of random weights (see model::warm_start)
+  // "fast": weight of the unlikelihood loss against voice-leading faults
+  // (see fault_unlikelihood in trainer.cpp; 0 = off).
+  double fault_unlikelihood = 0;
+  // "fast": fraction of the chronological crops' context read as the
+  // network's own draws (parallel scheduled sampling; see with_own_draws in
+  // trainer.cpp; 0 = off).
+  double scheduled_sampling = 0;
+  std::string init;  // a model file to start from instead of random weights (see model::warm_start)
   uint64_t seed = 1;
   bool resume = false;
   int eval_every = 0;  // steps between validations (0 = about every 2 minutes)
