@@ -109,8 +109,9 @@ void add_train(CLI::App& app, Runner& run) {
                   "other voice-leading faults with the written notes around them (fast; default 0: off)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--scheduled-sampling", o.scheduled_sampling,
-                  "Fraction of the chronological crops' notes replaced in what the network reads by its own "
-                  "draws, so that it learns to go on from music it wrote (fast; default 0: off)")
+                  "Fraction of the notes, rests and holds the network reads in a crop replaced by its own "
+                  "draws, the targets still the written notes, so that it learns to go on from music it wrote "
+                  "(fast; default 0: off)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--eval-every", o.eval_every, "Steps between validations (default: about every 2 minutes)");
   cmd->add_option("--patience", o.patience, "Validations without improvement before stopping (0: never)")

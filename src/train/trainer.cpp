@@ -266,6 +266,7 @@ FastBatch share_of(const FastBatch& g, const ProcessGroup* group) {
               {},
               0};
   if (g.own_draws.defined()) s.own_draws = share_of(g.own_draws, group);
+  // Each rank and each of its parts (part_of) draws with a seed of its own.
   s.draw_seed = g.draw_seed + (group ? static_cast<uint64_t>(group->rank()) * 1000 : 0);
   return s;
 }

@@ -38,11 +38,10 @@ struct TrainOptions {
   int crop = 128;            // ticks per crop ("fast")
   double edge_crops = 0.25;  // "fast": crops aligned with a piece's start or end (see model::sample_crops)
   // "fast": weight of the unlikelihood loss against voice-leading faults
-  // (see fault_unlikelihood in trainer.cpp; 0 = off).
+  // (train/fault_unlikelihood.h; 0 = off).
   double fault_unlikelihood = 0;
-  // "fast": fraction of the chronological crops' context read as the
-  // network's own draws (parallel scheduled sampling; see with_own_draws in
-  // trainer.cpp; 0 = off).
+  // "fast": fraction of what the network reads of a crop replaced by its own
+  // draws (parallel scheduled sampling, train/own_draws.h; 0 = off).
   double scheduled_sampling = 0;
   std::string init;  // a model file to start from instead of random weights (see model::warm_start)
   uint64_t seed = 1;
