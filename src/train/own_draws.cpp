@@ -20,6 +20,18 @@ torch::Tensor own_draw_positions(const CropReading& reading, double fraction, to
   return drawn & allowed;
 }
 
+std::array<torch::Tensor, kNumVoices> crop_logits(model::FastNetImpl& net, const CropReading& reading) {
+  const int64_t B = reading.tokens.size(0), first = reading.chronological;
+  if (first == 0) return net.forward(reading.inputs, reading.meta);
+  if (first == B) return net.chronological(reading.tokens, reading.meta, reading.known);
+  auto ordered = net.chronological(reading.tokens.narrow(0, 0, first), reading.meta.narrow(0, 0, first),
+                                   reading.known.narrow(0, 0, first));
+  auto rest = net.forward(reading.inputs.narrow(0, first, B - first), reading.meta.narrow(0, first, B - first));
+  // The chronological crops' rows come first.
+  for (int v = 0; v < kNumVoices; ++v) ordered[v] = torch::cat({ordered[v], rest[v]}, 0);
+  return ordered;
+}
+
 namespace {
 
 // One draw per row of `logits` [N, V] over the tokens a sampler may draw.
@@ -29,38 +41,22 @@ torch::Tensor draw_tokens(const torch::Tensor& logits, torch::Generator& generat
   return torch::multinomial(torch::softmax(drawable, 1), 1, false, generator).squeeze(1);
 }
 
-// `rows` [B, 4, L] with the positions `replace` taken from the draws of `logits` (per voice [B * L, V]).
-torch::Tensor replaced(const torch::Tensor& rows, const std::array<torch::Tensor, kNumVoices>& logits,
-                       const torch::Tensor& replace, torch::Generator& generator) {
-  const int64_t B = rows.size(0), L = rows.size(2);
-  std::vector<torch::Tensor> drawn;
-  for (int v = 0; v < kNumVoices; ++v) drawn.push_back(draw_tokens(logits[v], generator).view({B, L}));
-  return torch::where(replace, torch::stack(drawn, 1), rows);
-}
-
 }  // namespace
 
 CropReading with_own_draws(model::FastNetImpl& net, const CropReading& reading, const torch::Tensor& replace,
                            torch::Generator& generator) {
   torch::NoGradGuard no_grad;
-  const int64_t B = reading.tokens.size(0), first = reading.chronological;
-  CropReading own = reading;
-  own.tokens = reading.tokens.clone();
-  own.inputs = reading.inputs.clone();
-  if (first > 0) {
-    const auto logits = net.chronological(reading.tokens.narrow(0, 0, first), reading.meta.narrow(0, 0, first),
-                                          reading.known.narrow(0, 0, first));
-    own.tokens.narrow(0, 0, first)
-        .copy_(replaced(reading.tokens.narrow(0, 0, first), logits, replace.narrow(0, 0, first), generator));
-  }
-  if (first < B) {
-    const auto logits =
-        net.forward(reading.inputs.narrow(0, first, B - first), reading.meta.narrow(0, first, B - first));
-    own.inputs.narrow(0, first, B - first)
-        .copy_(replaced(reading.inputs.narrow(0, first, B - first), logits, replace.narrow(0, first, B - first),
-                        generator));
-  }
-  return own;
+  const int64_t B = reading.tokens.size(0), L = reading.tokens.size(2);
+  const auto logits = crop_logits(net, reading);
+  std::vector<torch::Tensor> drawn;
+  for (int v = 0; v < kNumVoices; ++v) drawn.push_back(draw_tokens(logits[v], generator).view({B, L}));
+  const torch::Tensor own = torch::stack(drawn, 1);
+  // A chronological crop is read as `tokens`, the others as `inputs`.
+  const torch::Tensor chronological = (torch::arange(B) < reading.chronological).view({-1, 1, 1});
+  CropReading result = reading;
+  result.tokens = torch::where(replace & chronological, own, reading.tokens);
+  result.inputs = torch::where(replace & chronological.logical_not(), own, reading.inputs);
+  return result;
 }
 
 }  // namespace dq::train

@@ -9,6 +9,7 @@
 // on well from music it wrote itself. One extra forward, without gradient.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include <torch/torch.h>
@@ -27,6 +28,10 @@ struct CropReading {
   torch::Tensor known;           // [B, 4] bool
   int64_t chronological = 0;
 };
+
+// Logits of every voice at every tick of the crops `reading` reads (per
+// voice [B * L, V], crop-major).
+std::array<torch::Tensor, music::kNumVoices> crop_logits(model::FastNetImpl& net, const CropReading& reading);
 
 // The positions to replace: each note, rest or hold with probability
 // `fraction`, in a chronological crop only in the voices not known, in the

@@ -176,19 +176,6 @@ void run_parallel(int n, int workers, const Task& task) {
   for (auto& t : pool) t.join();
 }
 
-// Logits of every voice at every tick of the crops `reading` reads.
-std::array<torch::Tensor, 4> crop_logits(model::FastNetImpl& net, const CropReading& reading) {
-  const int64_t B = reading.tokens.size(0), first = reading.chronological;
-  if (first == 0) return net.forward(reading.inputs, reading.meta);
-  if (first == B) return net.chronological(reading.tokens, reading.meta, reading.known);
-  auto ordered = net.chronological(reading.tokens.narrow(0, 0, first), reading.meta.narrow(0, 0, first),
-                                   reading.known.narrow(0, 0, first));
-  auto rest = net.forward(reading.inputs.narrow(0, first, B - first), reading.meta.narrow(0, first, B - first));
-  // Logits are [B * L, V], crop-major: the chronological crops' rows come first.
-  for (int v = 0; v < kNumVoices; ++v) ordered[v] = torch::cat({ordered[v], rest[v]}, 0);
-  return ordered;
-}
-
 // This process's part of a global batch (dimension 0): all of it without a
 // group, else the rank's contiguous share.
 torch::Tensor share_of(const torch::Tensor& batch, const ProcessGroup* group) {
