@@ -52,6 +52,7 @@ struct TonalRow {
 
 std::vector<TonalRow> tonal_rows() {
   std::vector<TonalRow> rows = {
+      {"first chord on the tonic asked for", [](auto& m) { return percent(m.first_on_tonic); }},
       {"final chord on the tonic asked for", [](auto& m) { return percent(m.final_on_tonic); }},
       {"key found from the notes (Krumhansl-Schmuckler) = key asked for",
        [](auto& m) { return percent(m.key_found); }}};
@@ -101,8 +102,11 @@ void separating_section(std::ostringstream& md, const MeasureReport& r) {
 Json accuracy_json(const Accuracy& a) { return {{"mean", a.mean}, {"std", a.std}, {"per_repeat", a.per_repeat}}; }
 
 Json tonal_json(const TonalMeasures& m) {
-  Json j = {
-      {"pieces", m.pieces}, {"final_on_tonic", m.final_on_tonic}, {"key_found", m.key_found}, {"fermatas", m.fermatas}};
+  Json j = {{"pieces", m.pieces},
+            {"first_on_tonic", m.first_on_tonic},
+            {"final_on_tonic", m.final_on_tonic},
+            {"key_found", m.key_found},
+            {"fermatas", m.fermatas}};
   for (int c = 0; c < kNumCadences; ++c) {
     j["cadences"][cadence_name(static_cast<Cadence>(c))] = m.cadences[c];
   }

@@ -23,6 +23,7 @@ bool same_key(music::KeySignature a, music::KeySignature b) {
 
 TonalCounts& TonalCounts::operator+=(const TonalCounts& o) {
   pieces += o.pieces;
+  first_on_tonic += o.first_on_tonic;
   final_on_tonic += o.final_on_tonic;
   key_found += o.key_found;
   for (int c = 0; c < kNumCadences; ++c) cadences[c] += o.cadences[c];
@@ -39,6 +40,8 @@ TonalCounts tonal_counts(const music::Score& score, music::KeySignature key) {
   TonalCounts c;
   c.pieces = 1;
   const Progression progression = read_progression(score, key);
+  c.first_on_tonic =
+      !progression.beat_chords.empty() && progression.beat_chords.front().name.root == music::tonic_pitch_class(key);
   c.final_on_tonic = progression.final == FinalChord::kTonic ? 1 : 0;
   c.key_found = same_key(sample::krumhansl_key(score, {0, 1, 2, 3}), key) ? 1 : 0;
   c.cadences = progression.cadences;
@@ -59,6 +62,7 @@ TonalCounts tonal_counts(const music::Score& score, music::KeySignature key) {
 TonalMeasures tonal_measures(const TonalCounts& c) {
   TonalMeasures m;
   m.pieces = c.pieces;
+  m.first_on_tonic = fraction(c.first_on_tonic, c.pieces);
   m.final_on_tonic = fraction(c.final_on_tonic, c.pieces);
   m.key_found = fraction(c.key_found, c.pieces);
   for (int n : c.cadences) m.fermatas += n;

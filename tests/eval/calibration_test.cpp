@@ -176,10 +176,11 @@ TEST(Calibration, BachTonalFiguresNearTheIndependentGrader) {
   SKIP_WITHOUT_CORPUS();
   const TonalMeasures m = tonal_measures(measured("Bach test", bach().test).tonal);
   std::printf(
-      "Bach test: final tonic %.3f, key found %.3f, outside scale %.4f, short notes "
+      "Bach test: first tonic %.3f, final tonic %.3f, key found %.3f, outside scale %.4f, short notes "
       "%.3f, changes per bar %.2f, falling fifths %.3f, parallels per note %.4f\n",
-      m.final_on_tonic, m.key_found, m.outside_scale, m.short_notes, m.changes_per_bar, m.falling_fifths,
-      m.parallels_per_note);
+      m.first_on_tonic, m.final_on_tonic, m.key_found, m.outside_scale, m.short_notes, m.changes_per_bar,
+      m.falling_fifths, m.parallels_per_note);
+  EXPECT_NEAR(m.first_on_tonic, 0.75, 0.06);
   EXPECT_NEAR(m.final_on_tonic, 0.82, 0.06);
   EXPECT_NEAR(m.key_found, 0.71, 0.08);
   EXPECT_NEAR(m.outside_scale, 0.044, 0.01);

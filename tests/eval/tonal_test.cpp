@@ -26,6 +26,7 @@ music::Score cadence_bar() {
 TEST(Tonal, CountsOfOnePiece) {
   TonalCounts c = tonal_counts(cadence_bar(), kCMajor);
   EXPECT_EQ(c.pieces, 1);
+  EXPECT_EQ(c.first_on_tonic, 1);
   EXPECT_EQ(c.final_on_tonic, 1);
   EXPECT_EQ(c.key_found, 1);
   EXPECT_EQ(c.cadences[static_cast<int>(Cadence::kAuthentic)], 1);
@@ -41,6 +42,7 @@ TEST(Tonal, KeyAskedForIsWhatCounts) {
   // The same C major bar asked for as G major: neither the final chord nor
   // the key found agree, and F natural is outside G major's scale.
   TonalCounts c = tonal_counts(cadence_bar(), {1, music::Mode::kMajor});
+  EXPECT_EQ(c.first_on_tonic, 0);
   EXPECT_EQ(c.final_on_tonic, 0);
   EXPECT_EQ(c.key_found, 0);
   EXPECT_EQ(c.notes_outside_scale, 2);                              // the F of alto and bass
@@ -55,6 +57,7 @@ TEST(Tonal, MeasuresOfASet) {
   set += tonal_counts(second, kCMajor);
   TonalMeasures m = tonal_measures(set);
   EXPECT_EQ(m.pieces, 2);
+  EXPECT_DOUBLE_EQ(m.first_on_tonic, 0.5);  // the second opens on F, E and C over F
   EXPECT_DOUBLE_EQ(m.final_on_tonic, 0.5);
   EXPECT_EQ(m.fermatas, 1);
   EXPECT_DOUBLE_EQ(m.cadences[static_cast<int>(Cadence::kAuthentic)], 1.0);
