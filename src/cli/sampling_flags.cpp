@@ -23,6 +23,8 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
   cmd->add_flag("!--free-ending", options.final_tonic,
                 "Let the last fermata end on any cadence (by default the prior asks for the "
                 "tonic triad there)");
+  cmd->add_flag("!--free-opening", options.opening_tonic,
+                "Let the piece open on any chord (by default the prior asks for the tonic triad on its first tick)");
   cmd->add_option("--start", options.start,
                   "How free notes start: auto (chronological where the model was trained "
                   "with masks), chronological (a first left-to-right pass from the past and "
@@ -47,7 +49,7 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
   cmd->add_option("--style-guidance", options.style_guidance,
                   "Composers' quartet styles: guide each draw towards the style, away from quartet writing in "
                   "general (logits + G * (logits - logits as \"quartet\"); 0: off; twice the sampling time)")
-      ->default_str("1 for haydn, mozart, beethoven; 0 otherwise");
+      ->default_str("1 for haydn and beethoven, 0.75 for mozart; 0 otherwise");
 }
 
 void SamplingFlags::add_to(CLI::App* cmd) {

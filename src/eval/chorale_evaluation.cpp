@@ -241,6 +241,7 @@ void add_facts(EvalReport& report, const model::Model& model, const std::string&
        (so.iterations > 0 ? std::to_string(so.iterations) : "default") + " iterations, temperature " +
            fixed(so.start_temperature, 2) + " -> " + fixed(so.temperature, 2) + ", start " + start_text(model, so) +
            (so.keep_rhythm && sample::starts_chronologically(model, so) ? " (its rhythm kept)" : "") +
+           (so.opening_tonic ? ", first chord on the tonic (prior)" : ", free opening") +
            (so.final_tonic ? ", last fermata on the tonic (prior)" : ", free ending") + ", seed " +
            std::to_string(so.seed) + ", " + std::to_string(so.threads) + " thread(s), one piece at a time"});
   for (const ConditionSet& set : sets) {

@@ -54,7 +54,10 @@ bool takes_style_guidance(const model::Model& m, int style) {
 
 }  // namespace
 
-double default_style_guidance(const model::Model& m, int style) { return takes_style_guidance(m, style) ? 1.0 : 0.0; }
+double default_style_guidance(const model::Model& m, int style) {
+  if (!takes_style_guidance(m, style)) return 0.0;
+  return m.config.styles[style] == "mozart" ? 0.75 : 1.0;
+}
 
 PassOrder default_pass_order(const model::Model& m, int style) {
   return is_chorale_style(m, style) ? PassOrder::kRandom : PassOrder::kScore;
@@ -116,7 +119,7 @@ SamplingState encode_state(const model::Model& m, const std::vector<music::Score
         }
       }
     }
-    const std::vector<int16_t> cadences = VoiceLeadingPrior::cadences_of(score, o.final_tonic);
+    const std::vector<int16_t> cadences = VoiceLeadingPrior::cadences_of(score, o.final_tonic, o.opening_tonic);
     std::copy(cadences.begin(), cadences.end(), s.cadences.begin() + b * L);
     const auto values = corpus::encode_score_meta(score, style);
     for (int64_t t = 0; t < T; ++t) {

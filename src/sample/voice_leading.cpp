@@ -40,17 +40,23 @@ int16_t VoiceLeadingPrior::cadence_of(music::KeySignature key) {
   return static_cast<int16_t>(music::tonic_pitch_class(key) + (key.mode == music::Mode::kMinor ? kOctave : 0));
 }
 
-std::vector<int16_t> VoiceLeadingPrior::cadences_of(const music::Score& score, bool final_tonic) {
+std::vector<int16_t> VoiceLeadingPrior::cadences_of(const music::Score& score, bool final_tonic, bool opening_tonic) {
   std::vector<int16_t> cadences(score.length() + 2, kNoCadence);
+  auto key_at = [&score](int t) {
+    music::KeySignature key = score.meta[t].key;
+    if (key.mode == music::Mode::kUnknown) key.mode = music::infer_mode(score, key.fifths);
+    return key;
+  };
   int last = -1;
   for (int t = 0; t < score.length(); ++t) {
     if (!score.meta[t].fermata || (t > 0 && score.meta[t - 1].fermata)) continue;
-    music::KeySignature key = score.meta[t].key;
-    if (key.mode == music::Mode::kUnknown) key.mode = music::infer_mode(score, key.fifths);
-    cadences[t + 1] = cadence_of(key);
+    cadences[t + 1] = cadence_of(key_at(t));
     last = t + 1;
   }
   if (final_tonic && last >= 0) cadences[last] = static_cast<int16_t>(cadences[last] + kFinal);
+  if (opening_tonic && score.length() > 0 && cadences[1] == kNoCadence) {
+    cadences[1] = static_cast<int16_t>(cadence_of(key_at(0)) + kFinal);
+  }
   return cadences;
 }
 
@@ -130,13 +136,20 @@ int VoiceLeadingPrior::faults(const int64_t* piece, const int16_t* cadences, int
   return faults_of(motions_around(piece, cadences, length, v, t), v, index);
 }
 
+std::vector<int> VoiceLeadingPrior::faults_of_every_token(const int64_t* piece, const int16_t* cadences, int64_t length,
+                                                          int v, int64_t t) const {
+  const Motions m = motions_around(piece, cadences, length, v, t);
+  std::vector<int> faults(vocab_[v].size(), 0);
+  for (int index = corpus::kRestIndex; index < vocab_[v].size(); ++index) faults[index] = faults_of(m, v, index);
+  return faults;
+}
+
 void VoiceLeadingPrior::apply(const int64_t* piece, const int16_t* cadences, int64_t length, int v, int64_t t,
                               float* logits) const {
   if (!enabled()) return;
-  Motions m = motions_around(piece, cadences, length, v, t);
+  const std::vector<int> faults = faults_of_every_token(piece, cadences, length, v, t);
   for (int index = corpus::kRestIndex; index < vocab_[v].size(); ++index) {
-    int f = faults_of(m, v, index);
-    if (f > 0) logits[index] -= penalty_ * static_cast<float>(f);
+    if (faults[index] > 0) logits[index] -= penalty_ * static_cast<float>(faults[index]);
   }
 }
 

@@ -28,9 +28,9 @@ std::array<torch::Tensor, kNumVoices> faulty_tokens(const corpus::Vocabulary& vo
         if (token < corpus::kRestIndex) continue;
         // A token's faults are counted against the notes around it: the
         // reading's own token at (v, t) is never looked at.
-        const int written_faults = prior.faults(piece, nullptr, L, v, t, static_cast<int>(token));
+        const std::vector<int> faults = prior.faults_of_every_token(piece, nullptr, L, v, t);
         for (int index = corpus::kRestIndex; index < vocab[v].size(); ++index)
-          mark[t][index] = prior.faults(piece, nullptr, L, v, t, index) > written_faults;
+          mark[t][index] = faults[index] > faults[token];
       }
     }
   }

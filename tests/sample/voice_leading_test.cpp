@@ -95,8 +95,10 @@ TEST(VoiceLeadingPrior, ApplyLowersOnlyTheFaultyCandidates) {
   Piece piece({{72, kDrawn}, {65, 67}, {55, kHold}, {48, kHold}});
   std::vector<float> logits(vocab[0].size(), 1.0f);
   prior.apply(piece.rows.data(), nullptr, piece.length, 0, 2, logits.data());
+  const std::vector<int> every = prior.faults_of_every_token(piece.rows.data(), nullptr, piece.length, 0, 2);
   for (int i = corpus::kRestIndex; i < vocab[0].size(); ++i) {
     int faults = prior.faults(piece.rows.data(), nullptr, piece.length, 0, 2, i);
+    EXPECT_EQ(every[i], faults) << "index " << i;
     EXPECT_FLOAT_EQ(logits[i], 1.0f - 5.0f * faults) << "index " << i;
   }
   EXPECT_FLOAT_EQ(logits[index_of(74)], -4.0f);
@@ -132,7 +134,7 @@ TEST(VoiceLeadingPrior, FermataChordsMustBeCadences) {
 TEST(VoiceLeadingPrior, TheLastFermataIsTheFinalCadence) {
   music::Score s = music::make_empty_score(16, {-1, music::Mode::kMajor}, {4, 4});
   for (int t : {3, 7, 8, 14, 15}) s.meta[t].fermata = true;
-  auto cadences = VoiceLeadingPrior::cadences_of(s);
+  auto cadences = VoiceLeadingPrior::cadences_of(s, true, false);
   const int16_t f_major = VoiceLeadingPrior::cadence_of({-1, music::Mode::kMajor});
   for (int t = 0; t < 18; ++t) {
     int16_t expected = t == 4 || t == 8 ? f_major
@@ -140,7 +142,19 @@ TEST(VoiceLeadingPrior, TheLastFermataIsTheFinalCadence) {
                                         : VoiceLeadingPrior::kNoCadence;
     EXPECT_EQ(cadences[t], expected) << "row " << t;
   }
-  EXPECT_EQ(VoiceLeadingPrior::cadences_of(s, false)[15], f_major);
+  EXPECT_EQ(VoiceLeadingPrior::cadences_of(s, false, false)[15], f_major);
+}
+
+TEST(VoiceLeadingPrior, TheFirstTickAsksForTheTonicTriad) {
+  music::Score s = music::make_empty_score(16, {-1, music::Mode::kMajor}, {4, 4});
+  s.meta[15].fermata = true;
+  const int16_t f_tonic = VoiceLeadingPrior::cadence_of({-1, music::Mode::kMajor}) + VoiceLeadingPrior::kFinal;
+  EXPECT_EQ(VoiceLeadingPrior::cadences_of(s)[1], f_tonic);
+  EXPECT_EQ(VoiceLeadingPrior::cadences_of(s, true, false)[1], VoiceLeadingPrior::kNoCadence);
+  EXPECT_EQ(VoiceLeadingPrior::cadences_of(s)[2], VoiceLeadingPrior::kNoCadence);
+  // A fermata on the first tick keeps the cadence it asks for.
+  s.meta[0].fermata = true;
+  EXPECT_EQ(VoiceLeadingPrior::cadences_of(s)[1], VoiceLeadingPrior::cadence_of({-1, music::Mode::kMajor}));
 }
 
 }  // namespace
