@@ -228,8 +228,9 @@ std::string sampling_text(const model::Model& model, const sample::SampleOptions
          (so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
           : so.voice_leading_penalty < 0 ? std::string("the styles' own voice-leading prior (none for quartet styles)")
                                          : std::string("no voice-leading prior")) +
-         (so.style_guidance < 0 ? std::string(", the styles' own style guidance (1 for the composers)")
-                                : ", style guidance " + fixed(so.style_guidance, 2)) +
+         (so.style_guidance < 0
+              ? std::string(", the styles' own style guidance (1 for Haydn and Beethoven, 0.75 for Mozart)")
+              : ", style guidance " + fixed(so.style_guidance, 2)) +
          ", no fermatas, seed " + std::to_string(so.seed) + ", " + std::to_string(so.threads) + " thread(s)";
 }
 

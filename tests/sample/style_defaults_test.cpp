@@ -120,13 +120,14 @@ TEST(CoreStyleGuidance, IsExactlyOffWhenTheStylesReadAlike) {
 }
 
 // A composer's quartet style is sampled by default with the chronological
-// pass alone, in score order, and style guidance 1; the chorale style with 40
-// sweeps after a pass in a random order, unguided.
+// pass alone, in score order, and style guidance (1; Mozart's 0.75); the
+// chorale style with 40 sweeps after a pass in a random order, unguided.
 TEST(CoreStyleGuidance, TheStylesOwnSweepsOrderAndGuidanceAreTheDefault) {
   model::ModelConfig c = fixture_config(corpus::kNumMetaChannels);
-  c.styles = {"bach", "haydn", sample::kReferenceStyle};
+  c.styles = {"bach", "haydn", sample::kReferenceStyle, "mozart"};
   c.masking = 0.5;  // so that sampling starts chronologically
   model::Model m = model::Model::create(c);
+  EXPECT_DOUBLE_EQ(sample::default_style_guidance(m, 3), 0.75);
   EXPECT_EQ(sample::default_sweeps(m, 0, true), 40);
   EXPECT_EQ(sample::default_sweeps(m, 1, true), 1);
   EXPECT_EQ(sample::default_sweeps(m, 1, false), 40);
