@@ -28,11 +28,13 @@
 // ../shared/research/musicianship.md (its figure in brackets): final tonic
 // 81.8% (82%), key found 71.4% (71%), eighths and shorter 38.6% (37%), falling
 // fifths 37.3% (35%), outside the scale 5.0% (4.4%), parallels 0.0005 per note
-// (0.0009). Their first chord is on the tonic in 75.3% (58 of 77). Chord changes: 2.56 per bar on the chorales in 4/4
-// (2.8), since this measure counts changes of root only and skips the 14% of beats without a root (the other grader
-// classifies more chords, 10% unclassified); a change of quality over the same root too would give 2.64, any change of
-// the sounding pitch classes 3.26. The final tonic here also accepts an open or incomplete tonic triad (see
-// progression.h).
+// (0.0009); their first chord is on the tonic in 75.3% (58 of 77). Chord
+// changes: 2.56 per bar on the chorales in 4/4 (2.8), since this measure
+// counts changes of root only and skips the 14% of beats without a root (the
+// other grader classifies more chords, 10% unclassified); a change of quality
+// over the same root too would give 2.64, any change of the sounding pitch
+// classes 3.26. The final tonic here also accepts an open or incomplete tonic
+// triad (see progression.h).
 #pragma once
 
 #include <array>

@@ -147,9 +147,11 @@ std::vector<int> VoiceLeadingPrior::faults_of_every_token(const int64_t* piece, 
 void VoiceLeadingPrior::apply(const int64_t* piece, const int16_t* cadences, int64_t length, int v, int64_t t,
                               float* logits) const {
   if (!enabled()) return;
-  const std::vector<int> faults = faults_of_every_token(piece, cadences, length, v, t);
+  // The sampler's hot path: the faults counted in place, nothing allocated.
+  const Motions m = motions_around(piece, cadences, length, v, t);
   for (int index = corpus::kRestIndex; index < vocab_[v].size(); ++index) {
-    if (faults[index] > 0) logits[index] -= penalty_ * static_cast<float>(faults[index]);
+    const int f = faults_of(m, v, index);
+    if (f > 0) logits[index] -= penalty_ * static_cast<float>(f);
   }
 }
 

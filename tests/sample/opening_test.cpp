@@ -7,9 +7,8 @@
 
 #include <cstdio>
 
-#include "eval/progression.h"
+#include "eval/tonal.h"
 #include "model/model.h"
-#include "music/pitch.h"
 #include "sample/compose.h"
 
 namespace dq::testing {
@@ -35,10 +34,7 @@ int tonic_openings(bool opening_tonic) {
     options.threads = 1;
     options.opening_tonic = opening_tonic;
     const music::Score piece = sample::generate(shipped_model(), request, options).at(0);
-    const eval::Progression progression = eval::read_progression(piece, request.key);
-    if (!progression.beat_chords.empty() &&
-        progression.beat_chords.front().name.root == music::tonic_pitch_class(request.key))
-      ++tonic;
+    tonic += eval::tonal_counts(piece, request.key).first_on_tonic;
   }
   return tonic;
 }
