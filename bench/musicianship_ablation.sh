@@ -68,4 +68,11 @@ wait
 #       --init models/quartet.dqm --masking 0.5 --chronological 0.4 --half --minutes 70 --patience 0 \
 #       --lr-schedule cosine --lr 5e-4 --threads 2
 if [[ -f runs/bachft.dqm ]]; then screen 41-from-quartet-model runs/bachft.dqm --reharmonized 0; fi
+# Row 45: the first chord on the tonic too (the prior's default since then),
+# without a melodic tilt; row 48: NEW_MODEL with the melodic tilt that
+#   build/deepquartet calibrate --model NEW_MODEL --pieces 60 -o NEW_MODEL
+# writes into it (the shipped model carries it; without one, 48 is 45).
+eval_run 45-opening-tonic "$new" --no-tilt &
+eval_run 48-melodic-tilt "$new" &
+wait
 for d in "$out"/*/; do echo "$d"; grep -A12 "^## The honest measure" "$d/report.md" | grep "^|" || true; done

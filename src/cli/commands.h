@@ -20,6 +20,7 @@ void add_generate(CLI::App& app, Runner& run);
 void add_reharmonize(CLI::App& app, Runner& run);
 void add_regenerate(CLI::App& app, Runner& run);
 void add_eval(CLI::App& app, Runner& run);
+void add_calibrate(CLI::App& app, Runner& run);
 void add_serve(CLI::App& app, Runner& run);
 void add_musescore(CLI::App& app, Runner& run);
 

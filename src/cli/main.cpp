@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   dq::cli::add_reharmonize(app, run);
   dq::cli::add_regenerate(app, run);
   dq::cli::add_eval(app, run);
+  dq::cli::add_calibrate(app, run);
   dq::cli::add_serve(app, run);
   dq::cli::add_musescore(app, run);
   try {

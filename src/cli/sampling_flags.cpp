@@ -50,6 +50,10 @@ void add_sampler_flags(CLI::App* cmd, sample::SampleOptions& options) {
                   "Composers' quartet styles: guide each draw towards the style, away from quartet writing in "
                   "general (logits + G * (logits - logits as \"quartet\"); 0: off; twice the sampling time)")
       ->default_str("1 for haydn and beethoven, 0.75 for mozart; 0 otherwise");
+  cmd->add_flag_callback(
+      "--no-tilt", [&options] { options.melodic_tilt = model::MelodicTilt{}; },
+      "Sample without the model's melodic tilt (the nats per voice and melodic interval that `calibrate` fitted to "
+      "give the sweeps the training pieces' interval mix)");
 }
 
 void SamplingFlags::add_to(CLI::App* cmd) {

@@ -13,6 +13,7 @@
 #include "model/scoring.h"
 #include "music/harmony.h"
 #include "sample/compose.h"
+#include "sample/melodic_tilt.h"
 #include "util/error.h"
 #include "util/progress.h"
 
@@ -77,14 +78,19 @@ void load_bach(const ChoraleEvalOptions& o, BachSplits& bach) {
 sample::SampleOptions sampling_for(Condition c, const ChoraleEvalOptions& o) {
   sample::SampleOptions so = o.sampling;
   if (so.voice_leading_penalty < 0) so.voice_leading_penalty = sample::kChoralePriorNats;
-  if (!is_prior_on(c)) so.voice_leading_penalty = 0;
+  if (!is_prior_on(c)) {  // the network alone: no voice-leading prior, no melodic tilt
+    so.voice_leading_penalty = 0;
+    so.melodic_tilt = model::MelodicTilt{};
+  }
   so.progress = false;
   return so;
 }
 
-std::string prior_text(const sample::SampleOptions& so) {
-  return so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
-                                      : "no voice-leading prior";
+std::string prior_text(const model::Model& model, const sample::SampleOptions& so) {
+  const bool tilted = !sample::is_zero(so.melodic_tilt ? *so.melodic_tilt : sample::default_melodic_tilt(model, 0));
+  return (so.voice_leading_penalty > 0 ? "voice-leading prior " + fixed(so.voice_leading_penalty, 1) + " nats per fault"
+                                       : "no voice-leading prior") +
+         (tilted ? ", the melodic tilt" : ", no melodic tilt");
 }
 
 std::string start_text(const model::Model& model, const sample::SampleOptions& so) {
@@ -100,7 +106,7 @@ ConditionSet generate_set(model::Model& model, const BachSplits& bach, Condition
   set.description = std::to_string(o.generated) + " chorales of " + std::to_string(o.bars) +
                     " bars, keys and meters drawn from the test chorales, fermatas every 2 "
                     "bars where Bach puts a phrase's end (4/4: beat 3), " +
-                    prior_text(base);
+                    prior_text(model, base);
   std::mt19937_64 rng(o.sampling.seed);
   Progress bar("Generating (" + set.name + ")", o.generated, o.progress);
   for (int i = 0; i < o.generated; ++i) {
@@ -150,7 +156,7 @@ ConditionSet reharmonize_set(model::Model& model, const BachSplits& bach, Condit
   set.description = std::to_string(set.scores.size()) +
                     " test chorales: Bach's soprano kept note for note (in its key and with its "
                     "fermatas), alto, tenor and bass generated, " +
-                    prior_text(base);
+                    prior_text(model, base);
   return set;
 }
 

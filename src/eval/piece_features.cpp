@@ -6,6 +6,7 @@
 
 #include "eval/grader.h"
 #include "eval/progression.h"
+#include "music/melody.h"
 #include "music/pitch.h"
 
 namespace dq::eval {
@@ -15,11 +16,6 @@ using music::kNumVoices;
 namespace {
 
 const char* const kVoiceNames[kNumVoices] = {"soprano", "alto", "tenor", "bass"};
-
-constexpr int kIntervalBuckets = 11;
-const char* const kIntervalNames[kIntervalBuckets] = {
-    "repeated notes", "steps up", "steps down", "thirds up",           "thirds down",      "fourths up",
-    "fourths down",   "tritones", "fifths",     "sixths and sevenths", "octaves and wider"};
 
 constexpr int kLengthBuckets = 7;
 const char* const kLengthNames[kLengthBuckets] = {
@@ -63,20 +59,6 @@ class FeatureList {
   FeatureVector vector_;
 };
 
-// The bucket of a melodic interval in semitones, in the order of kIntervalNames.
-int interval_bucket(int semitones) {
-  const int size = semitones < 0 ? -semitones : semitones;
-  const int down = semitones < 0 ? 1 : 0;
-  if (size == 0) return 0;
-  if (size <= 2) return 1 + down;
-  if (size <= 4) return 3 + down;
-  if (size == 5) return 5 + down;
-  if (size == 6) return 7;
-  if (size == 7) return 8;
-  if (size < 12) return 9;
-  return 10;
-}
-
 int length_bucket(int ticks) {
   if (ticks <= 4) return ticks - 1;
   if (ticks <= 6) return 4;
@@ -88,7 +70,7 @@ void add_notes(const music::Score& score, music::KeySignature key, FeatureList& 
   std::array<double, 12> pitch_classes{};
   std::array<double, kLengthBuckets> lengths{};
   std::array<double, kNumVoices> short_notes{}, voice_notes{};
-  std::array<std::array<double, kIntervalBuckets>, kNumVoices> intervals{};
+  std::array<std::array<double, music::kIntervalBuckets>, kNumVoices> intervals{};
   double outside = 0, notes = 0;
   const int tonic = music::tonic_pitch_class(key);
   for (int v = 0; v < kNumVoices; ++v) {
@@ -99,7 +81,7 @@ void add_notes(const music::Score& score, music::KeySignature key, FeatureList& 
       outside += in_key_scale(n.pitch % 12, key) ? 0 : 1;
       lengths[length_bucket(n.length)] += 1;
       short_notes[v] += n.length <= kShortNoteTicks ? 1 : 0;
-      if (i > 0) intervals[v][interval_bucket(n.pitch - voice[i - 1].pitch)] += 1;
+      if (i > 0) intervals[v][music::interval_bucket(n.pitch - voice[i - 1].pitch)] += 1;
     }
     voice_notes[v] = static_cast<double>(voice.size());
     notes += voice_notes[v];
@@ -107,7 +89,7 @@ void add_notes(const music::Score& score, music::KeySignature key, FeatureList& 
   list.add_fractions("notes ", pitch_classes, kPitchClassNames);
   list.add("notes outside the key's scale", fraction(outside, notes));
   for (int v = 0; v < kNumVoices; ++v) {
-    list.add_fractions(std::string(kVoiceNames[v]) + ": ", intervals[v], kIntervalNames);
+    list.add_fractions(std::string(kVoiceNames[v]) + ": ", intervals[v], music::kIntervalBucketNames);
   }
   list.add_fractions("notes of ", lengths, kLengthNames);
   for (int v = 0; v < kNumVoices; ++v) {

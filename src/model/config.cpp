@@ -1,5 +1,8 @@
 #include "model/config.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "util/error.h"
 
 namespace dq::model {
@@ -38,6 +41,7 @@ nlohmann::json to_json(const ModelConfig& c) {
           {"masking", c.masking},
           {"chronological", c.chronological},
           {"interval_range", c.interval_range},
+          {"melodic_tilt", c.melodic_tilt},
           {"metadata", std::vector<std::string>(corpus::meta_channel_names().begin(),
                                                 corpus::meta_channel_names().begin() + c.meta_channels)}};
 }
@@ -64,6 +68,7 @@ ModelConfig config_from_json(const nlohmann::json& j) {
     c.masking = j.value("masking", 0.0);
     c.chronological = j.value("chronological", 0.0);
     c.interval_range = j.value("interval_range", 0);
+    if (j.contains("melodic_tilt")) c.melodic_tilt = j.at("melodic_tilt").get<std::map<std::string, MelodicTilt>>();
     c.meta_channels = static_cast<int>(j.at("metadata").size());
     const auto& names = corpus::meta_channel_names();
     for (int i = 0; i < c.meta_channels && i < corpus::kNumMetaChannels; ++i) {
@@ -80,6 +85,12 @@ ModelConfig config_from_json(const nlohmann::json& j) {
               c.masking >= 0 && c.masking <= 1 && c.chronological >= 0 && c.chronological <= 1 &&
               c.interval_range >= 0 && c.interval_range <= 127;
   for (const auto& v : c.vocab) sane = sane && v.low >= 0 && v.high <= 127 && v.low <= v.high;
+  for (const auto& [style, tilt] : c.melodic_tilt) {
+    sane = sane &&
+           (c.styles.empty() ? style.empty() : std::find(c.styles.begin(), c.styles.end(), style) != c.styles.end());
+    for (const auto& voice : tilt)
+      for (float nats : voice) sane = sane && std::isfinite(nats) && std::abs(nats) <= 20;
+  }
   if (!sane) throw Error("model configuration: a hyper-parameter is out of range");
   return c;
 }

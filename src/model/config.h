@@ -3,12 +3,15 @@
 // and the styles — with JSON conversion for the model file.
 #pragma once
 
+#include <array>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "corpus/encoding.h"
+#include "music/melody.h"
 
 namespace dq::model {
 
@@ -21,6 +24,9 @@ namespace dq::model {
 //    backward LSTM trunk shared by the four voice heads, run once over a
 //    whole crop (training) or piece (sampling) instead of once per target.
 enum class Preset { kFast, kDeepBach };
+
+// Nats per voice and melodic interval bucket (music::interval_bucket).
+using MelodicTilt = std::array<std::array<float, music::kIntervalBuckets>, music::kNumVoices>;
 
 // "fast", "deepbach": the names flags and model files use.
 const char* preset_name(Preset preset);
@@ -56,6 +62,10 @@ struct ModelConfig {
   int interval_range = 0;
   corpus::Vocabulary vocab;
   std::vector<std::string> styles;
+  // Per style, the melodic tilt the "fast" sweeps sample it with
+  // (sample/melodic_tilt.h), fitted by `deepquartet calibrate`; a style
+  // missing here has none (models made before it have none).
+  std::map<std::string, MelodicTilt> melodic_tilt;
 
   int voice_vocab_size(int voice) const { return vocab[voice].size(); }
   // The width of an embedded tick (four notes and the metadata read), which

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "sample/melodic_tilt.h"
 #include "sample/schedule.h"
 #include "sample/sweep_sampler.h"
 #include "sample/voice_leading.h"
@@ -256,6 +257,7 @@ std::vector<music::Score> sample(model::Model& model, std::vector<music::Score> 
   const bool chronological = starts_chronologically(model, options);
   if (model.fast && resolved.iterations <= 0) resolved.iterations = default_sweeps(model, style, chronological);
   resolved.keep_rhythm = options.keep_rhythm && chronological;
+  if (!resolved.melodic_tilt) resolved.melodic_tilt = default_melodic_tilt(model, style);
   if (resolved.pass_order == PassOrder::kAuto) resolved.pass_order = default_pass_order(model, style);
   if (!chronological) resolved.pass_order = PassOrder::kRandom;  // no pass to order
   if (state.last >= state.first) {

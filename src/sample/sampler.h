@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "model/model.h"
@@ -75,6 +76,11 @@ struct SampleOptions {
   // Bach opens 75% of his chorales (the network alone opens 37% of new
   // chorales so; README, ablation row 45).
   bool opening_tonic = true;
+  // "fast": the tilt of each voice's melodic intervals in the sweeps after
+  // the first (melodic_tilt.h). Unset: the style's own
+  // (default_melodic_tilt: the model's calibrated table, if it has one); all
+  // zero: none.
+  std::optional<model::MelodicTilt> melodic_tilt;
   Start start = Start::kAuto;
   PassOrder pass_order = PassOrder::kAuto;
   // "fast", where the start is chronological: the sweeps after the

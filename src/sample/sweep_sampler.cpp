@@ -6,6 +6,7 @@
 
 #include "corpus/encoding.h"
 #include "model/fast_net_stepper.h"
+#include "sample/melodic_tilt.h"
 #include "sample/voice_leading.h"
 
 namespace dq::sample {
@@ -69,7 +70,8 @@ class Sweeps {
         B_(s.tokens.size(0)),
         L_(s.tokens.size(2)),
         n_(s.last - s.first + 1),
-        cadence_zone_(o.keep_rhythm ? cadence_zones(s) : std::vector<bool>(B_ * L_, false)) {
+        cadence_zone_(o.keep_rhythm ? cadence_zones(s) : std::vector<bool>(B_ * L_, false)),
+        vocab_(net.config().vocab) {
     tracks_.emplace_back(net, s, s.meta);
     if (s.reference_meta.defined()) tracks_.emplace_back(net, s, s.reference_meta);
     for (Track& track : tracks_) run_outside_the_region(track);
@@ -101,7 +103,7 @@ class Sweeps {
           track.net.logits(v, k, rightward ? track.travel_share : fixed, rightward ? fixed : track.travel_share,
                            track.logits[v]);
         }
-        draw(v, t, guided_logits(v), temperature, rhythm_kept);
+        draw(v, t, guided_logits(v), temperature, rhythm_kept, tilted_ && index > 0);
       }
       for (Track& track : tracks_) track.net.step(travel, t);
     }
@@ -146,8 +148,9 @@ class Sweeps {
   }
 
   // Draws voice v at tick t of every piece where it is free, within what may
-  // be written there (the rhythm kept outside the cadences once rhythm_kept).
-  void draw(int v, int64_t t, torch::Tensor& logits, double temperature, bool rhythm_kept) {
+  // be written there (the rhythm kept outside the cadences once rhythm_kept),
+  // the melodic tilt added where `tilted`.
+  void draw(int v, int64_t t, torch::Tensor& logits, double temperature, bool rhythm_kept, bool tilted) {
     const int64_t V = logits.size(1);
     int64_t* tokens = s_.tokens.data_ptr<int64_t>();
     float* lp = logits.data_ptr<float>();
@@ -159,6 +162,7 @@ class Sweeps {
         if (now == corpus::kHoldIndex || now == corpus::kRestIndex) continue;
         lp[b * V + corpus::kHoldIndex] = lp[b * V + corpus::kRestIndex] = -1e30f;
       }
+      if (tilted) apply_tilt(*o_.melodic_tilt, vocab_, piece, L_, v, t, lp + b * V);
       piece[v * L_ + t] =
           draw_token(lp + b * V, V, temperature, prior_, piece, s_.cadences.data() + b * L_, L_, v, t, rng_);
     }
@@ -170,6 +174,8 @@ class Sweeps {
   const VoiceLeadingPrior prior_;
   const int64_t B_, L_, n_;
   const std::vector<bool> cadence_zone_;
+  const corpus::Vocabulary& vocab_;
+  const bool tilted_ = o_.melodic_tilt && !is_zero(*o_.melodic_tilt);
   std::deque<Track> tracks_;                          // the style asked for, then (with guidance) the reference style
   std::array<int, kNumVoices> order_ = {0, 1, 2, 3};  // score order until the first shuffle
 };

@@ -442,6 +442,42 @@ namespace {
 const std::string kSourceDir = std::string(DQ_FIXTURES) + "/../..";
 
 // The shipped models with the bundled example, as the README runs them.
+// `calibrate` fits the style's melodic tilt to the corpus's training pieces
+// and writes it into the model file, which then samples with it by default;
+// `--no-tilt` samples without it.
+TEST(CoreCli, CalibrateWritesTheStylesMelodicTilt) {
+  TempDir dir("cli_calibrate");
+  model::ModelConfig c = tiny_config("fast");
+  for (int v = 0; v < music::kNumVoices; ++v) c.vocab[v] = {chorale_range(v).first, chorale_range(v).second};
+  c.styles = {"bach"};
+  model::Model untrained = model::Model::create(c);
+  model::save_model(untrained, dir.file("untrained.dqm"), true);  // float16, as calibrate writes it
+  fs::create_directories(dir.file("corpus"));
+  fs::copy_file(chorale_path(), dir.file("corpus/chorale.musicxml"));
+  write_bytes(dir.file("corpus/splits.tsv"), "path\twork\tsplit\nchorale.musicxml\tchorale\ttrain\n");
+  const std::string fit = " --corpus corpus --pieces 2 --bars 2 --rounds 1 --threads 1";
+  CliRun r = run_in(dir, "calibrate --model untrained.dqm -o calibrated.dqm" + fit);
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_NE(r.out.find("L1 distance from the training mix"), std::string::npos) << describe(r);
+  const model::Model calibrated = model::load_model(dir.file("calibrated.dqm"));
+  ASSERT_EQ(calibrated.config.melodic_tilt.count("bach"), 1u);
+  bool tilted = false;
+  for (const auto& voice : calibrated.config.melodic_tilt.at("bach"))
+    for (float nats : voice) tilted = tilted || nats != 0;
+  EXPECT_TRUE(tilted);
+  const std::string common = " --bars 2 --iterations 3 --threads 1 -q";
+  r = run_in(dir, "generate --model calibrated.dqm --no-tilt -o without.musicxml" + common);
+  ASSERT_EQ(r.code, 0) << describe(r);
+  r = run_in(dir, "generate --model untrained.dqm -o untrained.musicxml" + common);
+  ASSERT_EQ(r.code, 0) << describe(r);
+  EXPECT_TRUE(io::read_score(dir.file("without.musicxml")).same_music(io::read_score(dir.file("untrained.musicxml"))));
+  // A style the model lacks, a corpus with no training pieces: nothing written.
+  expect_failure(run_in(dir, "calibrate --model untrained.dqm --style haydn -o x.dqm" + fit), 1, "no style 'haydn'");
+  write_bytes(dir.file("corpus/splits.tsv"), "path\twork\tsplit\nchorale.musicxml\tchorale\ttest\n");
+  expect_failure(run_in(dir, "calibrate --model untrained.dqm --corpus corpus -o x.dqm"), 1, "no training pieces");
+  EXPECT_FALSE(fs::exists(dir.file("x.dqm")));
+}
+
 TEST(CoreCli, ShippedModelHarmonizesTheBundledMelody) {
   TempDir dir("cli_shipped");
   const std::string example = kSourceDir + "/examples/old-hundredth.musicxml";
