@@ -20,7 +20,7 @@ namespace {
 struct CalibrateOptions {
   std::string model_path;
   std::string output;
-  std::string corpus;
+  std::vector<std::string> corpus;
   std::string style;
   sample::TiltFitOptions fit;
   int threads = 2;
@@ -50,10 +50,13 @@ int run_calibrate(const CalibrateOptions& o) {
   const int style_index = styles.empty() ? 0 : corpus::style_index(styles, style);
   if (style_index < 0) throw Error(path + ": the model has no style '" + style + "'");
   std::vector<music::Score> training;
-  for (const auto& piece : corpus::load_corpus({o.corpus}, o.threads, true)) {
+  for (const auto& piece : corpus::load_corpus(o.corpus, o.threads, true)) {
     if (piece.accepted && piece.split == corpus::Split::kTrain && piece.style == style) training.push_back(piece.score);
   }
-  if (training.empty()) throw Error(o.corpus + ": no training pieces in style '" + style + "' (is splits.tsv there?)");
+  if (training.empty()) {
+    throw Error(o.corpus[0] + (o.corpus.size() > 1 ? " and the rest of --corpus" : "") +
+                ": no training pieces in style '" + style + "' (is splits.tsv there?)");
+  }
   std::printf("fitting the melodic tilt of '%s' to %zu training pieces\n", style.c_str(), training.size());
   sample::TiltFitOptions fit = o.fit;
   fit.sampling.threads = o.threads;
@@ -85,14 +88,16 @@ int run_calibrate(const CalibrateOptions& o) {
 
 void add_calibrate(CLI::App& app, Runner& run) {
   auto o = std::make_shared<CalibrateOptions>();
-  o->corpus = std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml";
+  o->corpus = {std::string(DQ_SOURCE_DIR) + "/../shared/corpus/bach-chorales/musicxml"};
   CLI::App* cmd = app.add_subcommand(
       "calibrate",
       "Fit a style's melodic tilt (the sweeps' nats per voice and melodic interval) so that generated pieces have the "
       "interval mix of the style's training pieces, and write the model with it");
   cmd->add_option("--model", o->model_path, "Model file (default: the shipped models/bach.dqm)");
   cmd->add_option("-o,--output", o->output, "Model file to write (may be --model itself)")->required();
-  cmd->add_option("--corpus", o->corpus, "The corpus the model was trained on (its training split is read)")
+  cmd->add_option("--corpus", o->corpus,
+                  "The corpus the model was trained on, files or folders (its training split is read; "
+                  "scripts/quartet-corpus.sh lists the quartet model's)")
       ->capture_default_str();
   cmd->add_option("--style", o->style, "The style to calibrate (default: the model's first)");
   cmd->add_option("--pieces", o->fit.pieces, "Pieces generated per round")->capture_default_str();

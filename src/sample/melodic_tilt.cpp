@@ -73,13 +73,6 @@ TiltFit fit_melodic_tilt(model::Model& m, int style, const std::vector<music::Sc
                          const TiltFitOptions& o) {
   if (training.empty()) throw Error("no training pieces to fit the melodic tilt to");
   if (!m.fast) throw Error("the melodic tilt acts in the \"fast\" preset's sweeps; this model is \"deepbach\"");
-  const bool chronological = starts_chronologically(m, o.sampling);
-  const int sweeps = o.sampling.iterations > 0 ? o.sampling.iterations : default_sweeps(m, style, chronological);
-  if (sweeps < 2) {
-    throw Error(
-        "this style is sampled with one sweep (the first pass alone): a melodic tilt, which acts in the "
-        "sweeps after it, would change nothing");
-  }
   TiltFit fit;
   fit.target = music::interval_mix(training);
   MelodicTilt tilt{};

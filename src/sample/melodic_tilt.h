@@ -3,7 +3,8 @@
 // pass alone writes Bach's share of repeated notes and leaps, forty sweeps
 // later the inner voices repeat their notes more and leap a fourth, fifth
 // or octave less (README, ablation). The tilt adds to every candidate of a
-// voice, in the sweeps after the first pass, `tilt[voice][bucket]` nats for
+// voice, in the sweeps after the first pass (in that pass where it is all
+// the sampling, as for the string-quartet styles), `tilt[voice][bucket]` nats for
 // each melodic interval it makes (music::interval_bucket: from the voice's
 // previous note, and into its next note), so that the sampler draws from
 // network x prior x exp(tilt . intervals). Its table is fitted per style to
@@ -36,7 +37,8 @@ MelodicTilt default_melodic_tilt(const model::Model& m, int style);
 // piece's rows of vocabulary indices, voice u's tick t at piece[u * length +
 // t], START and END around), the tilt of the intervals it makes: a pitch,
 // from the voice's previous note (rests skipped) and into its next one; a
-// hold, the interval from the previous note to the next that it joins.
+// hold, the interval from the previous note to the next that it joins. A
+// next note still hidden (the first pass) counts as none.
 void apply_tilt(const MelodicTilt& tilt, const corpus::Vocabulary& vocab, const int64_t* piece, int64_t length, int v,
                 int64_t t, float* logits);
 
@@ -65,9 +67,8 @@ struct TiltFit {
 // Fits the tilt of style `style` (an index of m's styles) to the interval
 // mix of `training` (its pieces in that style): round 0 samples with no
 // tilt, each later round with the table updated from the round before; the
-// round closest to the target wins. Throws dq::Error when the style is
-// sampled without sweeps after a first pass (where a tilt acts) or there
-// are no training pieces.
+// round closest to the target wins. Throws dq::Error when there are no
+// training pieces or the model is not "fast".
 TiltFit fit_melodic_tilt(model::Model& m, int style, const std::vector<music::Score>& training,
                          const TiltFitOptions& options);
 

@@ -77,9 +77,9 @@ struct SampleOptions {
   // chorales so; README, ablation row 45).
   bool opening_tonic = true;
   // "fast": the tilt of each voice's melodic intervals in the sweeps after
-  // the first (melodic_tilt.h). Unset: the style's own
-  // (default_melodic_tilt: the model's calibrated table, if it has one); all
-  // zero: none.
+  // the first, or in the first when it is the only one (melodic_tilt.h).
+  // Unset: the style's own (default_melodic_tilt: the model's calibrated
+  // table, if it has one); all zero: none.
   std::optional<model::MelodicTilt> melodic_tilt;
   Start start = Start::kAuto;
   PassOrder pass_order = PassOrder::kAuto;

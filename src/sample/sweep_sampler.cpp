@@ -103,7 +103,7 @@ class Sweeps {
           track.net.logits(v, k, rightward ? track.travel_share : fixed, rightward ? fixed : track.travel_share,
                            track.logits[v]);
         }
-        draw(v, t, guided_logits(v), temperature, rhythm_kept, tilted_ && index > 0);
+        draw(v, t, guided_logits(v), temperature, rhythm_kept, tilted_ && (index > 0 || total == 1));
       }
       for (Track& track : tracks_) track.net.step(travel, t);
     }
