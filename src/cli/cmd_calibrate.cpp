@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "cli/sampling_flags.h"
 #include "corpus/corpus.h"
 #include "corpus/dataset.h"
 #include "sample/melodic_tilt.h"
@@ -72,7 +71,7 @@ int run_calibrate(const CalibrateOptions& o) {
               result.mix, result.tilt);
   std::printf("L1 distance from the training mix: %.3f untilted, %.3f tilted\n", result.untilted_distance,
               result.distance);
-  model.config.melodic_tilt[styles.empty() ? "" : style] = result.tilt;
+  model.config.melodic_tilt[sample::tilt_key(model.config, style_index)] = result.tilt;
   model.metrics["melodic_tilt"][style] = {{"training_pieces", training.size()},
                                           {"pieces_per_round", fit.pieces},
                                           {"bars", fit.bars},

@@ -40,10 +40,13 @@ bool is_zero(const MelodicTilt& tilt) {
   return true;
 }
 
+std::string tilt_key(const model::ModelConfig& config, int style) {
+  const auto& styles = config.styles;
+  return style >= 0 && style < static_cast<int>(styles.size()) ? styles[style] : "";
+}
+
 MelodicTilt default_melodic_tilt(const model::Model& m, int style) {
-  const auto& styles = m.config.styles;
-  const std::string name = style >= 0 && style < static_cast<int>(styles.size()) ? styles[style] : "";
-  const auto found = m.config.melodic_tilt.find(name);
+  const auto found = m.config.melodic_tilt.find(tilt_key(m.config, style));
   return found == m.config.melodic_tilt.end() ? MelodicTilt{} : found->second;
 }
 

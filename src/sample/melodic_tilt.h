@@ -29,6 +29,10 @@ using model::MelodicTilt;
 
 bool is_zero(const MelodicTilt& tilt);
 
+// The key of style index `style`'s table in ModelConfig::melodic_tilt: the
+// style's name, or "" for a model without styles.
+std::string tilt_key(const model::ModelConfig& config, int style);
+
 // The tilt a style is sampled with unless asked otherwise: the model's
 // calibrated one (ModelConfig::melodic_tilt), else none (all zero).
 MelodicTilt default_melodic_tilt(const model::Model& m, int style);
